@@ -1,0 +1,902 @@
+"""Reading and writing scenario and register files: the only module that imports yaml.
+
+Loading is strict, in the manner of strictyaml and cfgv: YAML is composed with PyYAML's safe
+loader into nodes (which keep their line and column), then validated node by node against the
+scenario format. Every problem raises :class:`~forcecalc.errors.ScenarioError` with one line
+naming the file, line, column, key path, the value given and what was expected. Duplicate keys,
+unknown keys, YAML tags, NaN and infinity, booleans and strings where numbers belong are refused.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+from typing import NoReturn
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from forcecalc import glossary
+from forcecalc.distributions import (
+    Distribution,
+    Interval90,
+    LogNormal,
+    Normal,
+    Pert,
+    Point,
+    Triangular,
+    Uniform,
+)
+from forcecalc.errors import ScenarioError, Where
+from forcecalc.resources import register_dir
+from forcecalc.scenario import (
+    BASIS_FIGURES,
+    CATEGORIES,
+    Basis,
+    Domain,
+    Expectation,
+    Figure,
+    ForceGeneration,
+    Geometry,
+    Location,
+    Pledge,
+    Scenario,
+    Task,
+)
+from forcecalc.sources import (
+    Assumption,
+    Citation,
+    Register,
+    RegisterFigure,
+    RegisterSource,
+    Source,
+    SourceDocument,
+)
+
+SCHEMA_VERSION = 1
+#: Largest scenario or register file read. [bytes]
+MAX_BYTES = 1_000_000
+#: Deepest nesting of mappings and lists accepted.
+MAX_DEPTH = 32
+
+_TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_REF = re.compile(r"^(?P<doc>[^#\s]+)#(?P<fig>[^#\s]+)$")
+_AMBIGUOUS_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+
+STATISTICS = ("mean", "p5", "p50", "p95")
+PLEDGE_STATUSES = ("pledged", "conditional", "undecided", "refused")
+PLEDGE_BASES = ("deployed", "committed")
+
+#: Keys a figure mapping may have, by form.
+_DIST_PARAMS: dict[str, tuple[str, ...]] = {
+    "uniform": ("low", "high"),
+    "triangular": ("low", "mode", "high"),
+    "pert": ("low", "mode", "high"),
+    "normal": ("mean", "sd"),
+    "lognormal": ("median", "sigma"),
+}
+_FIGURE_KEYS = (
+    "value",
+    "low",
+    "mode",
+    "high",
+    "dist",
+    "mean",
+    "sd",
+    "median",
+    "sigma",
+    "source",
+    "assumption",
+    "unit",
+    "note",
+)
+_CITATION_KEYS = ("title", "publisher", "author", "date", "url", "quote", "document")
+
+
+# --------------------------------------------------------------------------------------------
+# Reading text and composing nodes
+
+
+def read_text(path: Path | str) -> tuple[str, str]:
+    """Read a UTF-8 file of at most :data:`MAX_BYTES`; return ``(text, name)``."""
+    name = str(path)
+    path = Path(path)
+    where = Where(name)
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise ScenarioError(where, "no such file", "a path to a scenario file") from None
+    except IsADirectoryError:
+        raise ScenarioError(where, "a directory", "a path to a scenario file") from None
+    except OSError as exc:
+        raise ScenarioError(where, f"unreadable file ({exc.strerror})", "a readable file") from None
+    if len(data) > MAX_BYTES:
+        raise ScenarioError(where, f"a file over {MAX_BYTES:,} bytes", "a smaller scenario file")
+    return decode(data, name), name
+
+
+def decode(data: bytes, name: str) -> str:
+    """Decode UTF-8 (with or without a byte-order mark), naming the line of a bad byte."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        got = f"byte 0x{data[exc.start]:02x} that is not UTF-8"
+        raise ScenarioError(Where(name, line, column), got, "a UTF-8 text file") from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise ScenarioError(Where(name, line), "a NUL character (binary data)", "YAML text")
+    return text
+
+
+def compose(text: str, name: str) -> Node:
+    """Compose YAML text into a node tree, refusing deep nesting and syntax errors."""
+    try:
+        _check_depth(text, name)
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        raise ScenarioError(Where(name, line, column), f"a YAML syntax error ({problem})",
+                            "valid YAML") from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(Where(name), f"invalid YAML ({exc})", "valid YAML") from None
+    if node is None:
+        raise ScenarioError(Where(name, 1, 1), "an empty document", "a scenario mapping")
+    return node
+
+
+def _check_depth(text: str, name: str) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise ScenarioError(Where(name, mark.line + 1, mark.column + 1),
+                                    f"nesting deeper than {MAX_DEPTH} levels",
+                                    "a scenario of ordinary depth")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.DocumentStartEvent) and event.explicit and depth == 0:
+            pass
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """``"did you mean 'x'?"`` for the closest option, or ``""``."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def _show(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    value = node.value if len(node.value) <= 60 else node.value[:57] + "..."
+    if node.tag == _TAG + "str" and node.style is not None:
+        return f"the string {value!r}"
+    if node.tag == _TAG + "str":
+        return f"{value!r}"
+    return value or "null"
+
+
+class _Reader:
+    """Validates a node tree; every failure names file, line, column, key path, value, rule."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def where(self, node: Node, path: str) -> Where:
+        mark = node.start_mark
+        return Where(self.name, mark.line + 1, mark.column + 1, path)
+
+    def location(self, node: Node) -> Location:
+        return Location(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def fail(self, node: Node, path: str, got: str, expected: str, hint: str = "") -> NoReturn:
+        raise ScenarioError(self.where(node, path), got, expected, hint)
+
+    def _check_tag(self, node: Node, path: str) -> None:
+        allowed = {
+            ScalarNode: _SCALAR_TAGS,
+            MappingNode: {_TAG + "map"},
+            SequenceNode: {_TAG + "seq"},
+        }[type(node)]
+        if node.tag not in allowed:
+            tag = node.tag.replace(_TAG, "!!")
+            self.fail(node, path, f"the YAML tag {tag}", "plain values (tags are not allowed)")
+
+    def mapping(
+        self,
+        node: Node,
+        path: str,
+        required: Iterable[str] = (),
+        optional: Iterable[str] = (),
+        what: str = "a mapping",
+    ) -> dict[str, tuple[Node, Node]]:
+        """Keys to (key node, value node); refuses duplicates, unknown and missing keys."""
+        if not isinstance(node, MappingNode):
+            self.fail(node, path, _show(node), what)
+        self._check_tag(node, path)
+        required, optional = tuple(required), tuple(optional)
+        allowed = required + optional
+        out: dict[str, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag != _TAG + "str":
+                self.fail(key_node, path, f"the key {_show(key_node)}", "a plain text key")
+            key = key_node.value
+            sub = f"{path}.{key}" if path else key
+            if key in out:
+                first = out[key][0].start_mark.line + 1
+                self.fail(key_node, sub, f"a duplicate key '{key}' (first given on line {first})",
+                          "each key once")
+            if key not in allowed:
+                expected = "one of " + ", ".join(allowed) if allowed else "no keys"
+                self.fail(key_node, sub, f"the unknown key '{key}'", expected,
+                          did_you_mean(key, allowed))
+            out[key] = (key_node, value_node)
+        for key in required:
+            if key not in out:
+                self.fail(node, path, f"no '{key}'", f"the key '{key}'",
+                          did_you_mean(key, out) if out else "")
+        return out
+
+    def sequence(self, node: Node, path: str, what: str = "a list") -> list[Node]:
+        if not isinstance(node, SequenceNode):
+            self.fail(node, path, _show(node), what)
+        self._check_tag(node, path)
+        return list(node.value)
+
+    def scalar(self, node: Node, path: str, expected: str) -> ScalarNode:
+        if not isinstance(node, ScalarNode):
+            self.fail(node, path, _show(node), expected)
+        self._check_tag(node, path)
+        return node
+
+    def string(self, node: Node, path: str, expected: str = "text") -> str:
+        node = self.scalar(node, path, expected)
+        if node.tag in (_TAG + "null", _TAG + "bool") and node.style is None:
+            self.fail(node, path, _show(node), expected, "quote it to make it text")
+        if not node.value.strip():
+            self.fail(node, path, "empty text", expected)
+        return node.value
+
+    def optional_string(self, node: Node | None, path: str) -> str | None:
+        if node is None or (isinstance(node, ScalarNode) and node.tag == _TAG + "null"):
+            return None
+        return self.string(node, path)
+
+    def boolean(self, node: Node, path: str) -> bool:
+        node = self.scalar(node, path, "true or false")
+        if node.tag != _TAG + "bool":
+            self.fail(node, path, _show(node), "true or false")
+        return bool(_CONSTRUCTOR.construct_yaml_bool(node))
+
+    def choice(self, node: Node, path: str, options: Iterable[str]) -> str:
+        options = tuple(options)
+        expected = "one of " + ", ".join(options)
+        value = self.string(node, path, expected)
+        if value not in options:
+            self.fail(node, path, repr(value), expected, did_you_mean(value, options))
+        return value
+
+    def number(self, node: Node, path: str, counts_people: bool = False) -> float:
+        """A finite number; strings, booleans, NaN and infinity are refused with a hint."""
+        expected = "a number"
+        node = self.scalar(node, path, expected)
+        if node.tag == _TAG + "int":
+            return float(_CONSTRUCTOR.construct_yaml_int(node))
+        if node.tag == _TAG + "float":
+            value = float(_CONSTRUCTOR.construct_yaml_float(node))
+            if not math.isfinite(value):
+                self.fail(node, path, _show(node), "a finite number")
+            if counts_people and _AMBIGUOUS_THOUSANDS.match(node.value):
+                self.fail(node, path, _show(node), expected,
+                          "ambiguous: is the dot a decimal point or a thousands separator? "
+                          f"write {node.value.replace('.', '')} or {float(node.value):g}")
+            return value
+        if node.tag == _TAG + "bool":
+            self.fail(node, path, _show(node), expected, "a boolean is not a number")
+        if node.tag == _TAG + "str" and node.style is None:
+            text = node.value.strip()
+            try:
+                value = float(text)
+            except ValueError:
+                value = None
+            if value is not None and re.fullmatch(r"[+-]?\d+(\.\d*)?[eE][+-]?\d+", text):
+                return value
+            self.fail(node, path, _show(node), expected, _number_hint(text))
+        self.fail(node, path, _show(node), expected)
+
+
+def _number_hint(text: str) -> str:
+    if re.fullmatch(r"[\d.,\s]+", text) and re.search(r"\d[,\s]\d", text):
+        return "write the number without thousands separators, e.g. " + re.sub(r"[,\s]", "", text)
+    match = re.match(r"^\s*([\d.]+)\s*([a-zA-Z%²]+.*)$", text)
+    if match:
+        return f"write {match.group(1)} alone: the unit is in the key name"
+    return ""
+
+
+# --------------------------------------------------------------------------------------------
+# Register
+
+
+def load_register(directory: Path | str | None = None) -> Register:
+    """Load the source register: every ``*.yaml`` in ``directory`` (default: the bundled one)."""
+    directory = Path(directory) if directory is not None else register_dir()
+    docs = {}
+    for path in sorted(directory.glob("*.yaml")):
+        doc = _parse_document(path)
+        docs[doc.id] = doc
+    return Register(documents=docs)
+
+
+@cache
+def default_register() -> Register:
+    """The bundled source register, loaded once."""
+    return load_register()
+
+
+def _parse_document(path: Path) -> SourceDocument:
+    text, name = read_text(path)
+    r = _Reader(name)
+    root = compose(text, name)
+    keys = r.mapping(root, "", required=("id", "file", "language", "outlet", "date", "summary",
+                                         "figures"), optional=("outlet_note",))
+    doc_id = r.string(keys["id"][1], "id")
+    if doc_id != path.stem:
+        r.fail(keys["id"][1], "id", repr(doc_id), f"the file's name '{path.stem}'")
+    figures: dict[str, RegisterFigure] = {}
+    for i, item in enumerate(r.sequence(keys["figures"][1], "figures")):
+        p = f"figures[{i}]"
+        f = r.mapping(item, p, required=("id", "value", "unit", "quote", "gloss"),
+                      optional=("as_written",))
+        fig_id = r.string(f["id"][1], p + ".id")
+        if fig_id in figures:
+            r.fail(f["id"][1], p + ".id", f"the duplicate id '{fig_id}'", "a unique figure id")
+        figures[fig_id] = RegisterFigure(
+            id=fig_id,
+            value=r.number(f["value"][1], p + ".value"),
+            unit=r.string(f["unit"][1], p + ".unit"),
+            quote=r.string(f["quote"][1], p + ".quote"),
+            gloss=r.string(f["gloss"][1], p + ".gloss"),
+        )
+    return SourceDocument(
+        id=doc_id,
+        file=r.string(keys["file"][1], "file"),
+        language=r.string(keys["language"][1], "language"),
+        outlet=r.optional_string(keys["outlet"][1], "outlet"),
+        date=r.optional_string(keys["date"][1], "date"),
+        summary=r.string(keys["summary"][1], "summary"),
+        figures=figures,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Scenario
+
+
+def load_scenario(path: Path | str, register: Register | None = None) -> Scenario:
+    """Load and validate a scenario file.
+
+    Raises
+    ------
+    ScenarioError
+        With one line naming file, line, column, key path, value and rule.
+    """
+    text, name = read_text(path)
+    return parse_scenario(text, name, register)
+
+
+def parse_scenario(text: str, name: str = "<scenario>", register: Register | None = None
+                   ) -> Scenario:
+    """Validate scenario YAML text; ``name`` is used in error messages."""
+    root = compose(text, name)
+    builder = _ScenarioBuilder(_Reader(name), register or default_register())
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return replace(builder.build(root), source_file=name, source_sha256=digest)
+
+
+class _ScenarioBuilder:
+    def __init__(self, reader: _Reader, register: Register) -> None:
+        self.r = reader
+        self.register = register
+        self.figures: dict[str, Figure] = {}
+
+    # -- figures and sources ------------------------------------------------------------------
+
+    def figure(self, node: Node, path: str, term: glossary.Term) -> Figure:
+        r = self.r
+        if not isinstance(node, MappingNode):
+            hint = ""
+            if isinstance(node, ScalarNode) and node.tag in (_TAG + "int", _TAG + "float"):
+                hint = f"write {{value: {node.value}, source: ...}} or {{..., assumption: ...}}"
+            r.fail(node, path, _show(node),
+                   "a figure: a mapping with value (or low/high, or dist) and source or "
+                   "assumption", hint)
+        keys = r.mapping(node, path, optional=_FIGURE_KEYS)
+        counts_people = term.unit in ("personnel", "personnel_per_post")
+        nums = {
+            k: r.number(v, f"{path}.{k}", counts_people)
+            for k, (_, v) in keys.items()
+            if k in ("value", "low", "mode", "high", "mean", "sd", "median", "sigma")
+        }
+        dist = self.distribution(node, path, keys, nums, term.domain)
+        if "unit" in keys:
+            unit = r.string(keys["unit"][1], path + ".unit")
+            if unit != term.unit:
+                r.fail(keys["unit"][1], path + ".unit", repr(unit), f"'{term.unit}'",
+                       "units live in key names; this figure is in " + term.unit)
+        source = self.provenance(node, path, keys)
+        if isinstance(source, RegisterSource):
+            self._check_register_value(node, path, dist, term, source)
+        note = r.string(keys["note"][1], path + ".note") if "note" in keys else ""
+        figure = Figure(path=path, unit=term.unit, dist=dist, source=source, domain=term.domain,
+                        note=note, location=r.location(node))
+        self.figures[path] = figure
+        return figure
+
+    def distribution(self, node: Node, path: str, keys: Mapping[str, tuple[Node, Node]],
+                     nums: Mapping[str, float], domain: Domain) -> Distribution:
+        r = self.r
+        given = [k for k in ("value", "low", "mode", "high", "mean", "sd", "median", "sigma")
+                 if k in keys]
+        if "dist" in keys:
+            kind = r.choice(keys["dist"][1], path + ".dist", _DIST_PARAMS)
+            params = _DIST_PARAMS[kind]
+        elif "value" in keys:
+            kind, params = "point", ("value",)
+        elif "mode" in keys:
+            kind, params = "pert", ("low", "mode", "high")
+        elif "low" in keys or "high" in keys:
+            kind, params = "interval90", ("low", "high")
+        else:
+            r.fail(node, path, "no value", "value: N, or low/high (a 90% interval), or "
+                   "low/mode/high (PERT), or dist: with its parameters")
+        for k in given:
+            if k not in params:
+                r.fail(keys[k][0], f"{path}.{k}", f"'{k}' with a {kind} figure",
+                       f"only {', '.join(params)}")
+        for k in params:
+            if k not in keys:
+                r.fail(node, path, f"a {kind} figure without '{k}'", f"{', '.join(params)}")
+
+        def bad(key: str, got: str, expected: str) -> NoReturn:
+            r.fail(keys[key][1], f"{path}.{key}", got, expected)
+
+        def inside(key: str) -> None:
+            if not domain.contains(nums[key]):
+                bad(key, f"{nums[key]:g}", f"a value in {domain.describe()}")
+
+        if kind == "point":
+            inside("value")
+            return Point(nums["value"])
+        if kind in ("normal", "lognormal"):
+            scale = "sd" if kind == "normal" else "sigma"
+            if nums[scale] <= 0:
+                bad(scale, f"{nums[scale]:g}", "a number above 0")
+            centre = "mean" if kind == "normal" else "median"
+            if kind == "lognormal" and nums[centre] <= 0:
+                bad(centre, f"{nums[centre]:g}", "a number above 0")
+            inside(centre)
+            if kind == "normal":
+                return Normal(nums["mean"], nums["sd"])
+            return LogNormal(nums["median"], nums["sigma"])
+        inside("low")
+        inside("high")
+        if nums["low"] >= nums["high"]:
+            bad("high", f"{nums['high']:g} with low {nums['low']:g}", "high above low")
+        if "mode" in params and not nums["low"] <= nums["mode"] <= nums["high"]:
+            bad("mode", f"{nums['mode']:g}", f"a mode in [{nums['low']:g}, {nums['high']:g}]")
+        match kind:
+            case "interval90":
+                return Interval90(nums["low"], nums["high"])
+            case "uniform":
+                return Uniform(nums["low"], nums["high"])
+            case "triangular":
+                return Triangular(nums["low"], nums["mode"], nums["high"])
+            case _:
+                return Pert(nums["low"], nums["mode"], nums["high"])
+
+    def provenance(self, node: Node, path: str, keys: Mapping[str, tuple[Node, Node]]
+                   ) -> Source:
+        r = self.r
+        if "source" in keys and "assumption" in keys:
+            r.fail(keys["assumption"][0], path + ".assumption", "both source and assumption",
+                   "one of them (put a remark in note)")
+        if "assumption" in keys:
+            return Assumption(r.string(keys["assumption"][1], path + ".assumption",
+                                       "the reason for the assumption"))
+        if "source" not in keys:
+            r.fail(node, path, "a figure with neither source nor assumption",
+                   "source: <register id or citation> or assumption: <why>")
+        return self.source(keys["source"][1], path + ".source")
+
+    def source(self, node: Node, path: str) -> Source:
+        r = self.r
+        if isinstance(node, MappingNode):
+            keys = r.mapping(node, path, required=("title",), optional=_CITATION_KEYS[1:])
+            fields = {k: r.string(v, f"{path}.{k}") for k, (_, v) in keys.items()}
+            doc = fields.get("document")
+            if doc is not None and doc not in self.register.documents:
+                r.fail(keys["document"][1], path + ".document", repr(doc),
+                       "a document of the source register",
+                       did_you_mean(doc, self.register.documents))
+            return Citation(**fields)
+        expected = ("a register id such as 000_fd3776af069ded84#buffer-width, "
+                    "or a citation {title, publisher, date, url, quote}")
+        ref = r.string(node, path, expected)
+        match = _REF.match(ref)
+        if not match:
+            r.fail(node, path, repr(ref), expected)
+        doc = self.register.documents.get(match["doc"])
+        if doc is None:
+            r.fail(node, path, repr(ref), "a document of the source register",
+                   did_you_mean(match["doc"], self.register.documents))
+        fig = doc.figures.get(match["fig"])
+        if fig is None:
+            known = ", ".join(doc.figures) or "none"
+            r.fail(node, path, repr(ref), f"a figure of {doc.id} ({known})",
+                   did_you_mean(match["fig"], doc.figures))
+        return RegisterSource(ref=ref, document=doc, figure=fig)
+
+    def _check_register_value(self, node: Node, path: str, dist: Distribution,
+                              term: glossary.Term, source: RegisterSource) -> None:
+        """A point in the register's own unit must equal the register's figure."""
+        same_unit = {"km": "km", "personnel": "personnel"}.get(source.figure.unit) == term.unit
+        if same_unit and isinstance(dist, Point) and dist.value != source.figure.value:
+            self.r.fail(node, path, f"{dist.value:g} citing {source.ref}",
+                        f"{source.figure.value:g} as the source states "
+                        f"(\"{source.figure.quote}\"), or a note and an assumption")
+
+    # -- sections ----------------------------------------------------------------------------
+
+    def build(self, root: Node) -> Scenario:
+        r = self.r
+        keys = r.mapping(
+            root, "",
+            required=("schema_version", "name", "description", "geometry", "tasks",
+                      "sustainment"),
+            optional=("technology_offset", "force_generation", "expect"),
+            what="a scenario mapping (schema_version, name, description, geometry, tasks, ...)",
+        )
+        version_node = keys["schema_version"][1]
+        version = r.number(version_node, "schema_version")
+        if version != SCHEMA_VERSION:
+            r.fail(version_node, "schema_version", f"{version:g}", f"{SCHEMA_VERSION}")
+        name = r.string(keys["name"][1], "name")
+        description = r.string(keys["description"][1], "description")
+        geometry = self.geometry(keys["geometry"][1])
+        tasks = self.tasks(keys["tasks"][1], geometry)
+        if "technology_offset" in keys:
+            self.figure(keys["technology_offset"][1], "technology_offset",
+                        glossary.FIGURES["technology_offset"])
+        elif any(t.reducible for t in tasks):
+            first = next(t for t in tasks if t.reducible)
+            r.fail(root, "technology_offset", f"task '{first.name}' marked reducible with no "
+                   "technology_offset", "a technology_offset figure")
+        sustainment = self.sustainment(keys["sustainment"][1])
+        force_generation = None
+        if "force_generation" in keys:
+            force_generation = self.force_generation(keys["force_generation"][1])
+        scenario = Scenario(name=name, description=description, tasks=tasks,
+                            figures=dict(self.figures), geometry=geometry,
+                            sustainment=sustainment, force_generation=force_generation)
+        if "expect" in keys:
+            scenario = replace(scenario, expect=self.expectations(keys["expect"][1], scenario))
+        return scenario
+
+    def geometry(self, node: Node) -> Geometry:
+        keys = self.r.mapping(node, "geometry",
+                              required=("front_length_km", "buffer_width_km"),
+                              optional=("border_length_km",))
+        for key, (_, value) in keys.items():
+            self.figure(value, f"geometry.{key}", glossary.FIGURES[key])
+        return Geometry(has_border="border_length_km" in keys)
+
+    def tasks(self, node: Node, geometry: Geometry) -> tuple[Task, ...]:
+        r = self.r
+        items = r.sequence(node, "tasks", "a list of tasks")
+        if not items:
+            r.fail(node, "tasks", "an empty list", "at least one task")
+        tasks: dict[str, tuple[Task, Node]] = {}
+        of_nodes: dict[str, Node] = {}
+        for i, item in enumerate(items):
+            path = f"tasks[{i}]"
+            keys = r.mapping(item, path, required=("name", "category", "basis"),
+                             optional=("description", "reducible", "rate", "spacing_km", "crew",
+                                       "count", "share", "of"))
+            name = r.string(keys["name"][1], path + ".name")
+            if not _NAME.match(name):
+                r.fail(keys["name"][1], path + ".name", repr(name),
+                       "a name of lower-case letters, digits and _ starting with a letter")
+            if name in tasks:
+                r.fail(keys["name"][1], path + ".name", f"the duplicate task name '{name}'",
+                       "a unique name")
+            path = f"tasks.{name}"
+            category = r.choice(keys["category"][1], path + ".category", CATEGORIES)
+            basis = Basis(r.choice(keys["basis"][1], path + ".basis", [b.value for b in Basis]))
+            needed = BASIS_FIGURES[basis] + (("of",) if basis is Basis.SHARE_OF else ())
+            for key in ("rate", "spacing_km", "crew", "count", "share", "of"):
+                if key in keys and key not in needed:
+                    r.fail(keys[key][0], f"{path}.{key}", f"'{key}' in a {basis} task",
+                           "only " + ", ".join(needed))
+                if key in needed and key not in keys:
+                    r.fail(item, path, f"a {basis} task without '{key}'",
+                           ", ".join(needed))
+            if basis is Basis.PER_KM_BORDER and not geometry.has_border:
+                r.fail(keys["basis"][1], path + ".basis", "per_km_border with no "
+                       "geometry.border_length_km", "a border length in geometry")
+            for key in BASIS_FIGURES[basis]:
+                term = glossary.RATE_UNITS[basis] if key == "rate" else glossary.FIGURES[key]
+                self.figure(keys[key][1], f"{path}.{key}", term)
+            of: tuple[str, ...] = ()
+            if "of" in keys:
+                of_nodes[name] = keys["of"][1]
+                names = r.sequence(keys["of"][1], path + ".of", "a list of task names")
+                if not names:
+                    r.fail(keys["of"][1], path + ".of", "an empty list", "at least one task name")
+                of = tuple(r.string(n, f"{path}.of[{j}]") for j, n in enumerate(names))
+            reducible = r.boolean(keys["reducible"][1], path + ".reducible") \
+                if "reducible" in keys else False
+            description = r.string(keys["description"][1], path + ".description") \
+                if "description" in keys else ""
+            tasks[name] = (Task(name=name, category=category, basis=basis, of=of,
+                                reducible=reducible, description=description), item)
+        return self._ordered(tasks, of_nodes)
+
+    def _ordered(self, tasks: Mapping[str, tuple[Task, Node]], of_nodes: Mapping[str, Node]
+                 ) -> tuple[Task, ...]:
+        """Tasks with every share_of after the tasks it names; unknown names and cycles fail."""
+        r = self.r
+        for name, (task, _) in tasks.items():
+            for j, other in enumerate(task.of):
+                node = of_nodes[name].value[j]
+                if other not in tasks:
+                    r.fail(node, f"tasks.{name}.of[{j}]", repr(other), "the name of a task",
+                           did_you_mean(other, tasks))
+                if other == name:
+                    r.fail(node, f"tasks.{name}.of[{j}]", repr(other), "another task's name",
+                           "a task cannot be a share of itself")
+        order: list[Task] = []
+        state: dict[str, int] = {}
+
+        def visit(name: str, chain: tuple[str, ...]) -> None:
+            if state.get(name) == 2:
+                return
+            if state.get(name) == 1:
+                cycle = " -> ".join((*chain[chain.index(name):], name))
+                r.fail(of_nodes[name], f"tasks.{name}.of", f"a share_of cycle ({cycle})",
+                       "share_of tasks that do not depend on themselves")
+            state[name] = 1
+            for other in tasks[name][0].of:
+                visit(other, (*chain, name))
+            state[name] = 2
+            order.append(tasks[name][0])
+
+        for name in tasks:
+            visit(name, ())
+        return tuple(order)
+
+    def sustainment(self, node: Node) -> str:
+        r = self.r
+        keys = r.mapping(node, "sustainment",
+                         optional=("rotation_multiplier", "tour_months", "dwell_months"))
+        has_multiplier = "rotation_multiplier" in keys
+        has_tour = "tour_months" in keys or "dwell_months" in keys
+        if has_multiplier == has_tour:
+            r.fail(node, "sustainment", "both forms" if has_multiplier else "neither form",
+                   "either rotation_multiplier, or tour_months and dwell_months")
+        if has_tour and not ("tour_months" in keys and "dwell_months" in keys):
+            r.fail(node, "sustainment", "only one of tour_months and dwell_months", "both")
+        for key, (_, value) in keys.items():
+            self.figure(value, f"sustainment.{key}", glossary.FIGURES[key])
+        return "rotation_multiplier" if has_multiplier else "tour_and_dwell"
+
+    def force_generation(self, node: Node) -> ForceGeneration:
+        r = self.r
+        keys = r.mapping(node, "force_generation", optional=("pledge_basis", "pledges", "pool"))
+        if "pledges" not in keys and "pool" not in keys:
+            r.fail(node, "force_generation", "neither pledges nor pool", "pledges and/or pool")
+        basis = "deployed"
+        if "pledge_basis" in keys:
+            basis = r.choice(keys["pledge_basis"][1], "force_generation.pledge_basis",
+                             PLEDGE_BASES)
+        pledges: list[Pledge] = []
+        if "pledges" in keys:
+            items = r.sequence(keys["pledges"][1], "force_generation.pledges")
+            if not items:
+                r.fail(keys["pledges"][1], "force_generation.pledges", "an empty list",
+                       "at least one pledge (or leave pledges out)")
+            for i, item in enumerate(items):
+                pledges.append(self.pledge(item, i, {p.contributor for p in pledges}))
+        if "pool" in keys:
+            pool = r.mapping(keys["pool"][1], "force_generation.pool",
+                             required=("personnel", "deployable_share", "sustainable_share"))
+            for key, (_, value) in pool.items():
+                self.figure(value, f"force_generation.pool.{key}", glossary.FIGURES[key])
+        return ForceGeneration(pledges=tuple(pledges), has_pool="pool" in keys,
+                               pledge_basis=basis)
+
+    def pledge(self, node: Node, i: int, seen: set[str]) -> Pledge:
+        r = self.r
+        path = f"force_generation.pledges[{i}]"
+        keys = r.mapping(node, path, required=("contributor", "personnel"),
+                         optional=("status", "note"))
+        contributor = r.string(keys["contributor"][1], path + ".contributor")
+        if contributor in seen:
+            r.fail(keys["contributor"][1], path + ".contributor",
+                   f"the duplicate contributor '{contributor}'", "each contributor once")
+        path = f"force_generation.pledges.{contributor}"
+        status = "pledged"
+        if "status" in keys:
+            status = r.choice(keys["status"][1], path + ".status", PLEDGE_STATUSES)
+        figure = self.figure(keys["personnel"][1], path + ".personnel",
+                             glossary.FIGURES["personnel"])
+        if status == "refused" and figure.dist != Point(0.0):
+            r.fail(keys["personnel"][1], path + ".personnel", figure.dist.describe(),
+                   "value: 0 for a contributor that refused")
+        note = r.string(keys["note"][1], path + ".note") if "note" in keys else ""
+        return Pledge(contributor=contributor, status=status, note=note)
+
+    def expectations(self, node: Node, scenario: Scenario) -> tuple[Expectation, ...]:
+        r = self.r
+        out = []
+        metrics = _metric_names(scenario)
+        for i, item in enumerate(r.sequence(node, "expect", "a list of claims")):
+            path = f"expect[{i}]"
+            keys = r.mapping(item, path, required=("metric",),
+                             optional=("statistic", "approx", "tolerance", "at_most", "at_least",
+                                       "source", "assumption", "note"))
+            metric = r.choice(keys["metric"][1], path + ".metric", metrics)
+            statistic = "p50"
+            if "statistic" in keys:
+                statistic = r.choice(keys["statistic"][1], path + ".statistic", STATISTICS)
+            nums = {k: r.number(v, f"{path}.{k}") for k, (_, v) in keys.items()
+                    if k in ("approx", "tolerance", "at_most", "at_least")}
+            if not {"approx", "at_most", "at_least"} & nums.keys():
+                r.fail(item, path, "a claim with no bound", "approx (with tolerance), at_most "
+                       "or at_least")
+            if ("approx" in nums) != ("tolerance" in nums):
+                r.fail(item, path, "approx without tolerance" if "approx" in nums
+                       else "tolerance without approx", "approx and tolerance together")
+            if "tolerance" in nums and not 0 < nums["tolerance"] < 1:
+                r.fail(keys["tolerance"][1], path + ".tolerance", f"{nums['tolerance']:g}",
+                       "a relative tolerance in (0, 1), e.g. 0.15 for 15%")
+            note = r.string(keys["note"][1], path + ".note") if "note" in keys else ""
+            out.append(Expectation(metric=metric, statistic=statistic,
+                                   source=self.provenance(item, path, keys), note=note,
+                                   location=r.location(item), **nums))
+        return tuple(out)
+
+
+def _metric_names(scenario: Scenario) -> list[str]:
+    names = ["deployed", "committed", "rotation_multiplier", "deployed_per_km",
+             "deployed_per_km2"]
+    fg = scenario.force_generation
+    if fg is not None and fg.pledges:
+        names += ["pledged", "pledge_coverage", "p_pledges_suffice"]
+    if fg is not None and fg.has_pool:
+        names += ["pool_sustainable", "pool_coverage", "p_pool_suffices"]
+    names += [f"tasks.{t.name}" for t in scenario.tasks]
+    names += [f"categories.{c}" for c in dict.fromkeys(t.category for t in scenario.tasks)]
+    return names
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+
+
+def _num(x: float) -> int | float:
+    return int(x) if float(x).is_integer() and abs(x) < 1e15 else float(x)
+
+
+_DIST_NAMES = {Uniform: "uniform", Triangular: "triangular", Pert: "pert", Normal: "normal",
+               LogNormal: "lognormal"}
+
+
+def _dist_dict(dist: Distribution) -> dict[str, object]:
+    params = {k: _num(v) for k, v in vars(dist).items()}
+    if isinstance(dist, Point | Interval90):
+        return params
+    return {"dist": _DIST_NAMES[type(dist)], **params}
+
+
+def _source_dict(source: Source) -> dict[str, object]:
+    match source:
+        case RegisterSource(ref=ref):
+            return {"source": ref}
+        case Citation():
+            return {"source": {k: v for k, v in vars(source).items() if v is not None}}
+        case Assumption(reason=reason):
+            return {"assumption": reason}
+    raise TypeError(f"cannot write {source!r}")
+
+
+def figure_dict(figure: Figure) -> dict[str, object]:
+    """A figure as the mapping the scenario format uses."""
+    out = {**_dist_dict(figure.dist), **_source_dict(figure.source)}
+    if figure.note:
+        out["note"] = figure.note
+    return out
+
+
+def scenario_dict(scenario: Scenario) -> dict[str, object]:
+    """A scenario as plain data in the scenario format (inverse of :func:`parse_scenario`)."""
+    fig: Callable[[str], dict[str, object]] = lambda path: figure_dict(scenario.figures[path])
+    geometry = {k: fig(f"geometry.{k}")
+                for k in ("front_length_km", "buffer_width_km", "border_length_km")
+                if f"geometry.{k}" in scenario.figures}
+    out: dict[str, object] = {
+        "schema_version": SCHEMA_VERSION,
+        "name": scenario.name,
+        "description": scenario.description,
+        "geometry": geometry,
+        "tasks": [_task_dict(scenario, t) for t in scenario.tasks],
+    }
+    if "technology_offset" in scenario.figures:
+        out["technology_offset"] = fig("technology_offset")
+    out["sustainment"] = {k.split(".")[1]: fig(k) for k in scenario.figures
+                          if k.startswith("sustainment.")}
+    fg = scenario.force_generation
+    if fg is not None:
+        block: dict[str, object] = {"pledge_basis": fg.pledge_basis}
+        if fg.pledges:
+            block["pledges"] = [
+                {"contributor": p.contributor, "status": p.status,
+                 "personnel": fig(p.figure_path), **({"note": p.note} if p.note else {})}
+                for p in fg.pledges
+            ]
+        if fg.has_pool:
+            block["pool"] = {k.rsplit(".", 1)[1]: fig(k) for k in scenario.figures
+                             if k.startswith("force_generation.pool.")}
+        out["force_generation"] = block
+    if scenario.expect:
+        out["expect"] = [_expect_dict(e) for e in scenario.expect]
+    return out
+
+
+def _task_dict(scenario: Scenario, task: Task) -> dict[str, object]:
+    out: dict[str, object] = {"name": task.name, "category": task.category,
+                              "basis": task.basis.value}
+    if task.description:
+        out["description"] = task.description
+    if task.reducible:
+        out["reducible"] = True
+    for key in BASIS_FIGURES[task.basis]:
+        out[key] = figure_dict(scenario.figures[task.figure_path(key)])
+    if task.of:
+        out["of"] = list(task.of)
+    return out
+
+
+def _expect_dict(e: Expectation) -> dict[str, object]:
+    out: dict[str, object] = {"metric": e.metric, "statistic": e.statistic}
+    for key in ("approx", "tolerance", "at_most", "at_least"):
+        value = getattr(e, key)
+        if value is not None:
+            out[key] = _num(value)
+    out.update(_source_dict(e.source))
+    if e.note:
+        out["note"] = e.note
+    return out
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """The scenario as YAML text that :func:`parse_scenario` reads back to an equal scenario."""
+    return yaml.safe_dump(scenario_dict(scenario), sort_keys=False, allow_unicode=True,
+                          width=100)
