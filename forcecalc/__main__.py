@@ -1,0 +1,7 @@
+"""``python -m forcecalc``."""
+
+import sys
+
+from forcecalc.cli import main
+
+sys.exit(main())

@@ -1,0 +1,206 @@
+"""The ``forcecalc`` command: parse arguments, call the library, render.
+
+Exit codes: 0 success; 1 an ``expect`` claim not met (``check``); 2 invalid input or usage;
+70 an unexpected error (a bug), with the traceback written to a log file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from forcecalc import __version__
+from forcecalc.errors import ForcecalcError, UsageError
+from forcecalc.loader import load_scenario
+from forcecalc.output import write_atomic
+from forcecalc.render import FORMATS, claims_table, render_run, render_sources, render_table
+from forcecalc.resources import default_scenario
+from forcecalc.runner import RunResult, run
+from forcecalc.sampling import DEFAULT_SAMPLES, DEFAULT_SEED, Sampler
+
+EXIT_OK, EXIT_UNMET, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
+
+
+def parse_assignment(text: str) -> tuple[str, float]:
+    """``"geometry.front_length_km=3650"`` → ``("geometry.front_length_km", 3650.0)``."""
+    path, sep, value = text.partition("=")
+    try:
+        if not sep or not path.strip():
+            raise ValueError
+        return path.strip(), float(value)
+    except ValueError:
+        raise UsageError(f"--set {text}: got {text!r}; expected KEY.PATH=NUMBER, e.g. "
+                         "geometry.front_length_km=3650") from None
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    """``--samples``, ``--seed``, ``--sampler`` and ``--set``: shared by the run-like commands."""
+    parser.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, metavar="N",
+                        help=f"number of samples (default {DEFAULT_SAMPLES:,})")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
+                        help=f"random seed; same seed, same numbers (default {DEFAULT_SEED})")
+    parser.add_argument("--sampler", choices=[s.value for s in Sampler], default="lhs",
+                        help="Latin hypercube (default), scrambled Sobol or plain Monte Carlo")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE",
+                        dest="overrides", help="set a figure to a point value (repeatable)")
+
+
+def add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str] = FORMATS
+                       ) -> None:
+    """``--format`` and ``--output``."""
+    parser.add_argument("--format", choices=formats, default="table")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE (atomically)")
+
+
+def scenario_argument(parser: argparse.ArgumentParser, optional: bool = True) -> None:
+    parser.add_argument("scenario", nargs="?" if optional else None, metavar="SCENARIO",
+                        help="scenario YAML file (default: the bundled default scenario)")
+
+
+def run_from_args(args: argparse.Namespace) -> RunResult:
+    """Load the scenario named in ``args`` and run it with the run options."""
+    path = args.scenario or default_scenario()
+    overrides = dict(parse_assignment(a) for a in args.overrides)
+    return run(load_scenario(path), samples=args.samples, seed=args.seed,
+               sampler=args.sampler, overrides=overrides)
+
+
+def emit(text: str, args: argparse.Namespace) -> None:
+    """Print ``text`` or write it to ``--output``, never over the input scenario."""
+    if getattr(args, "output", None):
+        inputs = [p for p in (getattr(args, "scenario", None),) if p]
+        write_atomic(args.output, text, protect=inputs)
+    else:
+        sys.stdout.write(text)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    emit(render_run(run_from_args(args), args.format), args)
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    for path in args.files:
+        try:
+            s = load_scenario(path)
+        except ForcecalcError as exc:
+            print(f"forcecalc: error: {exc}", file=sys.stderr)
+            status = EXIT_INPUT
+            continue
+        n_uncertain = len(s.uncertain)
+        print(f"ok: {path}: {s.name} ({len(s.tasks)} tasks, {len(s.figures)} figures, "
+              f"{n_uncertain} uncertain, {len(s.expect)} claims)")
+    return status
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    chunks = []
+    for path in args.files:
+        args.scenario = path
+        result = run_from_args(args)
+        chunks.append(render_table(claims_table(result), args.format))
+        if not result.scenario.expect:
+            chunks.append(f"(no expect claims in {path})\n")
+        if not all(c.met for c in result.claims()):
+            status = EXIT_UNMET
+    args.scenario = None
+    emit("\n".join(chunks), args)
+    return status
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    scenario = load_scenario(args.scenario or default_scenario())
+    emit(render_sources(scenario, args.format), args)
+    return EXIT_OK
+
+
+#: Subcommands: name → (help, add arguments, handler). Other modules add theirs here.
+Command = tuple[str, Callable[[argparse.ArgumentParser], None],
+                Callable[[argparse.Namespace], int]]
+
+
+def _run_args(p: argparse.ArgumentParser) -> None:
+    scenario_argument(p)
+    add_run_options(p)
+    add_output_options(p)
+
+
+def _validate_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", metavar="FILE")
+
+
+def _check_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("files", nargs="+", metavar="FILE")
+    add_run_options(p)
+    add_output_options(p, ("table", "markdown", "csv"))
+
+
+def _sources_args(p: argparse.ArgumentParser) -> None:
+    scenario_argument(p)
+    add_output_options(p)
+
+
+COMMANDS: dict[str, Command] = {
+    "run": ("compute the requirement with its uncertainty bands", _run_args, cmd_run),
+    "validate": ("validate scenario files", _validate_args, cmd_validate),
+    "check": ("test the scenarios' expect claims (exit 1 if one is not met)", _check_args,
+              cmd_check),
+    "sources": ("list every figure with its value, unit, source and quote", _sources_args,
+                cmd_sources),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="forcecalc",
+        description="Peacekeeping force sizing: how many people, deployed and with rotation, "
+                    "and can the contributors supply them.",
+    )
+    parser.add_argument("--version", action="version", version=f"forcecalc {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (help_text, add_arguments, handler) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        add_arguments(p)
+        p.set_defaults(handler=handler)
+    return parser
+
+
+def report_bug(exc: BaseException) -> int:
+    """Report an unexpected error as a bug: one line, the traceback in a log file."""
+    text = "".join(traceback.format_exception(exc))
+    try:
+        fd, log = tempfile.mkstemp(prefix="forcecalc-crash-", suffix=".log")
+        with open(fd, "w", encoding="utf-8") as fh:
+            fh.write(f"forcecalc {__version__}\n{' '.join(sys.argv)}\n\n{text}")
+        where = f"traceback written to {log}"
+    except OSError:
+        where = "the traceback could not be written to a log file"
+    print(f"forcecalc: internal error (a bug in forcecalc, not in your input): "
+          f"{type(exc).__name__}: {exc}; {where}", file=sys.stderr)
+    return EXIT_BUG
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``forcecalc`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except ForcecalcError as exc:
+        print(f"forcecalc: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("forcecalc: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        return report_bug(exc)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""Writing output files atomically: a failed or interrupted run leaves the old file intact."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from forcecalc.errors import UsageError
+
+
+def write_atomic(path: Path | str, text: str, protect: Iterable[Path | str] = ()) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
+
+    Parameters
+    ----------
+    path : path-like
+        Destination file.
+    text : str
+        Content, written as UTF-8.
+    protect : iterable of path-like
+        Files that must never be overwritten (a run's own input scenario).
+
+    Raises
+    ------
+    UsageError
+        If ``path`` is a protected file, a directory, or its folder cannot be written.
+    """
+    path = Path(path)
+    for other in protect:
+        if path.exists() and Path(other).exists() and path.resolve() == Path(other).resolve():
+            raise UsageError(f"--output {path}: got the run's own input file; expected another "
+                             "path (forcecalc never writes over its input)")
+    if path.is_dir():
+        raise UsageError(f"--output {path}: got a directory; expected a file path")
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise UsageError(f"--output {path}: got a folder that cannot be written "
+                         f"({exc.strerror}); expected a writable location") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
