@@ -11,7 +11,6 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from forcecalc import __version__
 from forcecalc.errors import ForcecalcError, UsageError
@@ -33,40 +32,70 @@ def parse_assignment(text: str) -> tuple[str, float]:
             raise ValueError
         return path.strip(), float(value)
     except ValueError:
-        raise UsageError(f"--set {text}: got {text!r}; expected KEY.PATH=NUMBER, e.g. "
-                         "geometry.front_length_km=3650") from None
+        raise UsageError(
+            f"--set {text}: got {text!r}; expected KEY.PATH=NUMBER, e.g. "
+            "geometry.front_length_km=3650"
+        ) from None
 
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """``--samples``, ``--seed``, ``--sampler`` and ``--set``: shared by the run-like commands."""
-    parser.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, metavar="N",
-                        help=f"number of samples (default {DEFAULT_SAMPLES:,})")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
-                        help=f"random seed; same seed, same numbers (default {DEFAULT_SEED})")
-    parser.add_argument("--sampler", choices=[s.value for s in Sampler], default="lhs",
-                        help="Latin hypercube (default), scrambled Sobol or plain Monte Carlo")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY.PATH=VALUE",
-                        dest="overrides", help="set a figure to a point value (repeatable)")
+    parser.add_argument(
+        "--samples",
+        type=int,
+        default=DEFAULT_SAMPLES,
+        metavar="N",
+        help=f"number of samples (default {DEFAULT_SAMPLES:,})",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        metavar="S",
+        help=f"random seed; same seed, same numbers (default {DEFAULT_SEED})",
+    )
+    parser.add_argument(
+        "--sampler",
+        choices=[s.value for s in Sampler],
+        default="lhs",
+        help="Latin hypercube (default), scrambled Sobol or plain Monte Carlo",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY.PATH=VALUE",
+        dest="overrides",
+        help="set a figure to a point value (repeatable)",
+    )
 
 
-def add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str] = FORMATS
-                       ) -> None:
+def add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> None:
     """``--format`` and ``--output``."""
     parser.add_argument("--format", choices=formats, default="table")
     parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE (atomically)")
 
 
 def scenario_argument(parser: argparse.ArgumentParser, optional: bool = True) -> None:
-    parser.add_argument("scenario", nargs="?" if optional else None, metavar="SCENARIO",
-                        help="scenario YAML file (default: the bundled default scenario)")
+    parser.add_argument(
+        "scenario",
+        nargs="?" if optional else None,
+        metavar="SCENARIO",
+        help="scenario YAML file (default: the bundled default scenario)",
+    )
 
 
 def run_from_args(args: argparse.Namespace) -> RunResult:
     """Load the scenario named in ``args`` and run it with the run options."""
     path = args.scenario or default_scenario()
     overrides = dict(parse_assignment(a) for a in args.overrides)
-    return run(load_scenario(path), samples=args.samples, seed=args.seed,
-               sampler=args.sampler, overrides=overrides)
+    return run(
+        load_scenario(path),
+        samples=args.samples,
+        seed=args.seed,
+        sampler=args.sampler,
+        overrides=overrides,
+    )
 
 
 def emit(text: str, args: argparse.Namespace) -> None:
@@ -93,8 +122,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             status = EXIT_INPUT
             continue
         n_uncertain = len(s.uncertain)
-        print(f"ok: {path}: {s.name} ({len(s.tasks)} tasks, {len(s.figures)} figures, "
-              f"{n_uncertain} uncertain, {len(s.expect)} claims)")
+        print(
+            f"ok: {path}: {s.name} ({len(s.tasks)} tasks, {len(s.figures)} figures, "
+            f"{n_uncertain} uncertain, {len(s.expect)} claims)"
+        )
     return status
 
 
@@ -121,8 +152,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 #: Subcommands: name → (help, add arguments, handler). Other modules add theirs here.
-Command = tuple[str, Callable[[argparse.ArgumentParser], None],
-                Callable[[argparse.Namespace], int]]
+Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 
 
 def _run_args(p: argparse.ArgumentParser) -> None:
@@ -149,10 +179,16 @@ def _sources_args(p: argparse.ArgumentParser) -> None:
 COMMANDS: dict[str, Command] = {
     "run": ("compute the requirement with its uncertainty bands", _run_args, cmd_run),
     "validate": ("validate scenario files", _validate_args, cmd_validate),
-    "check": ("test the scenarios' expect claims (exit 1 if one is not met)", _check_args,
-              cmd_check),
-    "sources": ("list every figure with its value, unit, source and quote", _sources_args,
-                cmd_sources),
+    "check": (
+        "test the scenarios' expect claims (exit 1 if one is not met)",
+        _check_args,
+        cmd_check,
+    ),
+    "sources": (
+        "list every figure with its value, unit, source and quote",
+        _sources_args,
+        cmd_sources,
+    ),
 }
 
 
@@ -160,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="forcecalc",
         description="Peacekeeping force sizing: how many people, deployed and with rotation, "
-                    "and can the contributors supply them.",
+        "and can the contributors supply them.",
     )
     parser.add_argument("--version", action="version", version=f"forcecalc {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -181,8 +217,11 @@ def report_bug(exc: BaseException) -> int:
         where = f"traceback written to {log}"
     except OSError:
         where = "the traceback could not be written to a log file"
-    print(f"forcecalc: internal error (a bug in forcecalc, not in your input): "
-          f"{type(exc).__name__}: {exc}; {where}", file=sys.stderr)
+    print(
+        f"forcecalc: internal error (a bug in forcecalc, not in your input): "
+        f"{type(exc).__name__}: {exc}; {where}",
+        file=sys.stderr,
+    )
     return EXIT_BUG
 
 

@@ -13,7 +13,7 @@ import difflib
 import hashlib
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
@@ -69,7 +69,7 @@ _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _REF = re.compile(r"^(?P<doc>[^#\s]+)#(?P<fig>[^#\s]+)$")
-_AMBIGUOUS_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")
+_AMBIGUOUS_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
 STATISTICS = ("mean", "p5", "p50", "p95")
@@ -149,8 +149,9 @@ def compose(text: str, name: str) -> Node:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise ScenarioError(Where(name, line, column), f"a YAML syntax error ({problem})",
-                            "valid YAML") from None
+        raise ScenarioError(
+            Where(name, line, column), f"a YAML syntax error ({problem})", "valid YAML"
+        ) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(Where(name), f"invalid YAML ({exc})", "valid YAML") from None
     if node is None:
@@ -165,9 +166,11 @@ def _check_depth(text: str, name: str) -> None:
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
-                raise ScenarioError(Where(name, mark.line + 1, mark.column + 1),
-                                    f"nesting deeper than {MAX_DEPTH} levels",
-                                    "a scenario of ordinary depth")
+                raise ScenarioError(
+                    Where(name, mark.line + 1, mark.column + 1),
+                    f"nesting deeper than {MAX_DEPTH} levels",
+                    "a scenario of ordinary depth",
+                )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
         elif isinstance(event, yaml.DocumentStartEvent) and event.explicit and depth == 0:
@@ -241,17 +244,27 @@ class _Reader:
             sub = f"{path}.{key}" if path else key
             if key in out:
                 first = out[key][0].start_mark.line + 1
-                self.fail(key_node, sub, f"a duplicate key '{key}' (first given on line {first})",
-                          "each key once")
+                self.fail(
+                    key_node,
+                    sub,
+                    f"a duplicate key '{key}' (first given on line {first})",
+                    "each key once",
+                )
             if key not in allowed:
                 expected = "one of " + ", ".join(allowed) if allowed else "no keys"
-                self.fail(key_node, sub, f"the unknown key '{key}'", expected,
-                          did_you_mean(key, allowed))
+                self.fail(
+                    key_node, sub, f"the unknown key '{key}'", expected, did_you_mean(key, allowed)
+                )
             out[key] = (key_node, value_node)
         for key in required:
             if key not in out:
-                self.fail(node, path, f"no '{key}'", f"the key '{key}'",
-                          did_you_mean(key, out) if out else "")
+                self.fail(
+                    node,
+                    path,
+                    f"no '{key}'",
+                    f"the key '{key}'",
+                    did_you_mean(key, out) if out else "",
+                )
         return out
 
     def sequence(self, node: Node, path: str, what: str = "a list") -> list[Node]:
@@ -304,9 +317,14 @@ class _Reader:
             if not math.isfinite(value):
                 self.fail(node, path, _show(node), "a finite number")
             if counts_people and _AMBIGUOUS_THOUSANDS.match(node.value):
-                self.fail(node, path, _show(node), expected,
-                          "ambiguous: is the dot a decimal point or a thousands separator? "
-                          f"write {node.value.replace('.', '')} or {float(node.value):g}")
+                self.fail(
+                    node,
+                    path,
+                    _show(node),
+                    expected,
+                    "ambiguous: is the dot a decimal point or a thousands separator? "
+                    f"write {node.value.replace('.', '')} or {float(node.value):g}",
+                )
             return value
         if node.tag == _TAG + "bool":
             self.fail(node, path, _show(node), expected, "a boolean is not a number")
@@ -355,16 +373,21 @@ def _parse_document(path: Path) -> SourceDocument:
     text, name = read_text(path)
     r = _Reader(name)
     root = compose(text, name)
-    keys = r.mapping(root, "", required=("id", "file", "language", "outlet", "date", "summary",
-                                         "figures"), optional=("outlet_note",))
+    keys = r.mapping(
+        root,
+        "",
+        required=("id", "file", "language", "outlet", "date", "summary", "figures"),
+        optional=("outlet_note",),
+    )
     doc_id = r.string(keys["id"][1], "id")
     if doc_id != path.stem:
         r.fail(keys["id"][1], "id", repr(doc_id), f"the file's name '{path.stem}'")
     figures: dict[str, RegisterFigure] = {}
     for i, item in enumerate(r.sequence(keys["figures"][1], "figures")):
         p = f"figures[{i}]"
-        f = r.mapping(item, p, required=("id", "value", "unit", "quote", "gloss"),
-                      optional=("as_written",))
+        f = r.mapping(
+            item, p, required=("id", "value", "unit", "quote", "gloss"), optional=("as_written",)
+        )
         fig_id = r.string(f["id"][1], p + ".id")
         if fig_id in figures:
             r.fail(f["id"][1], p + ".id", f"the duplicate id '{fig_id}'", "a unique figure id")
@@ -402,8 +425,9 @@ def load_scenario(path: Path | str, register: Register | None = None) -> Scenari
     return parse_scenario(text, name, register)
 
 
-def parse_scenario(text: str, name: str = "<scenario>", register: Register | None = None
-                   ) -> Scenario:
+def parse_scenario(
+    text: str, name: str = "<scenario>", register: Register | None = None
+) -> Scenario:
     """Validate scenario YAML text; ``name`` is used in error messages."""
     root = compose(text, name)
     builder = _ScenarioBuilder(_Reader(name), register or default_register())
@@ -425,9 +449,13 @@ class _ScenarioBuilder:
             hint = ""
             if isinstance(node, ScalarNode) and node.tag in (_TAG + "int", _TAG + "float"):
                 hint = f"write {{value: {node.value}, source: ...}} or {{..., assumption: ...}}"
-            r.fail(node, path, _show(node),
-                   "a figure: a mapping with value (or low/high, or dist) and source or "
-                   "assumption", hint)
+            r.fail(
+                node,
+                path,
+                _show(node),
+                "a figure: a mapping with value (or low/high, or dist) and source or assumption",
+                hint,
+            )
         keys = r.mapping(node, path, optional=_FIGURE_KEYS)
         counts_people = term.unit in ("personnel", "personnel_per_post")
         nums = {
@@ -439,22 +467,43 @@ class _ScenarioBuilder:
         if "unit" in keys:
             unit = r.string(keys["unit"][1], path + ".unit")
             if unit != term.unit:
-                r.fail(keys["unit"][1], path + ".unit", repr(unit), f"'{term.unit}'",
-                       "units live in key names; this figure is in " + term.unit)
+                r.fail(
+                    keys["unit"][1],
+                    path + ".unit",
+                    repr(unit),
+                    f"'{term.unit}'",
+                    "units live in key names; this figure is in " + term.unit,
+                )
         source = self.provenance(node, path, keys)
         if isinstance(source, RegisterSource):
             self._check_register_value(node, path, dist, term, source)
         note = r.string(keys["note"][1], path + ".note") if "note" in keys else ""
-        figure = Figure(path=path, unit=term.unit, dist=dist, source=source, domain=term.domain,
-                        note=note, location=r.location(node))
+        figure = Figure(
+            path=path,
+            unit=term.unit,
+            dist=dist,
+            source=source,
+            domain=term.domain,
+            note=note,
+            location=r.location(node),
+        )
         self.figures[path] = figure
         return figure
 
-    def distribution(self, node: Node, path: str, keys: Mapping[str, tuple[Node, Node]],
-                     nums: Mapping[str, float], domain: Domain) -> Distribution:
+    def distribution(
+        self,
+        node: Node,
+        path: str,
+        keys: Mapping[str, tuple[Node, Node]],
+        nums: Mapping[str, float],
+        domain: Domain,
+    ) -> Distribution:
         r = self.r
-        given = [k for k in ("value", "low", "mode", "high", "mean", "sd", "median", "sigma")
-                 if k in keys]
+        given = [
+            k
+            for k in ("value", "low", "mode", "high", "mean", "sd", "median", "sigma")
+            if k in keys
+        ]
         if "dist" in keys:
             kind = r.choice(keys["dist"][1], path + ".dist", _DIST_PARAMS)
             params = _DIST_PARAMS[kind]
@@ -465,12 +514,21 @@ class _ScenarioBuilder:
         elif "low" in keys or "high" in keys:
             kind, params = "interval90", ("low", "high")
         else:
-            r.fail(node, path, "no value", "value: N, or low/high (a 90% interval), or "
-                   "low/mode/high (PERT), or dist: with its parameters")
+            r.fail(
+                node,
+                path,
+                "no value",
+                "value: N, or low/high (a 90% interval), or "
+                "low/mode/high (PERT), or dist: with its parameters",
+            )
         for k in given:
             if k not in params:
-                r.fail(keys[k][0], f"{path}.{k}", f"'{k}' with a {kind} figure",
-                       f"only {', '.join(params)}")
+                r.fail(
+                    keys[k][0],
+                    f"{path}.{k}",
+                    f"'{k}' with a {kind} figure",
+                    f"only {', '.join(params)}",
+                )
         for k in params:
             if k not in keys:
                 r.fail(node, path, f"a {kind} figure without '{k}'", f"{', '.join(params)}")
@@ -512,18 +570,28 @@ class _ScenarioBuilder:
             case _:
                 return Pert(nums["low"], nums["mode"], nums["high"])
 
-    def provenance(self, node: Node, path: str, keys: Mapping[str, tuple[Node, Node]]
-                   ) -> Source:
+    def provenance(self, node: Node, path: str, keys: Mapping[str, tuple[Node, Node]]) -> Source:
         r = self.r
         if "source" in keys and "assumption" in keys:
-            r.fail(keys["assumption"][0], path + ".assumption", "both source and assumption",
-                   "one of them (put a remark in note)")
+            r.fail(
+                keys["assumption"][0],
+                path + ".assumption",
+                "both source and assumption",
+                "one of them (put a remark in note)",
+            )
         if "assumption" in keys:
-            return Assumption(r.string(keys["assumption"][1], path + ".assumption",
-                                       "the reason for the assumption"))
+            return Assumption(
+                r.string(
+                    keys["assumption"][1], path + ".assumption", "the reason for the assumption"
+                )
+            )
         if "source" not in keys:
-            r.fail(node, path, "a figure with neither source nor assumption",
-                   "source: <register id or citation> or assumption: <why>")
+            r.fail(
+                node,
+                path,
+                "a figure with neither source nor assumption",
+                "source: <register id or citation> or assumption: <why>",
+            )
         return self.source(keys["source"][1], path + ".source")
 
     def source(self, node: Node, path: str) -> Source:
@@ -533,44 +601,65 @@ class _ScenarioBuilder:
             fields = {k: r.string(v, f"{path}.{k}") for k, (_, v) in keys.items()}
             doc = fields.get("document")
             if doc is not None and doc not in self.register.documents:
-                r.fail(keys["document"][1], path + ".document", repr(doc),
-                       "a document of the source register",
-                       did_you_mean(doc, self.register.documents))
+                r.fail(
+                    keys["document"][1],
+                    path + ".document",
+                    repr(doc),
+                    "a document of the source register",
+                    did_you_mean(doc, self.register.documents),
+                )
             return Citation(**fields)
-        expected = ("a register id such as 000_fd3776af069ded84#buffer-width, "
-                    "or a citation {title, publisher, date, url, quote}")
+        expected = (
+            "a register id such as 000_fd3776af069ded84#buffer-width, "
+            "or a citation {title, publisher, date, url, quote}"
+        )
         ref = r.string(node, path, expected)
         match = _REF.match(ref)
         if not match:
             r.fail(node, path, repr(ref), expected)
         doc = self.register.documents.get(match["doc"])
         if doc is None:
-            r.fail(node, path, repr(ref), "a document of the source register",
-                   did_you_mean(match["doc"], self.register.documents))
+            r.fail(
+                node,
+                path,
+                repr(ref),
+                "a document of the source register",
+                did_you_mean(match["doc"], self.register.documents),
+            )
         fig = doc.figures.get(match["fig"])
         if fig is None:
             known = ", ".join(doc.figures) or "none"
-            r.fail(node, path, repr(ref), f"a figure of {doc.id} ({known})",
-                   did_you_mean(match["fig"], doc.figures))
+            r.fail(
+                node,
+                path,
+                repr(ref),
+                f"a figure of {doc.id} ({known})",
+                did_you_mean(match["fig"], doc.figures),
+            )
         return RegisterSource(ref=ref, document=doc, figure=fig)
 
-    def _check_register_value(self, node: Node, path: str, dist: Distribution,
-                              term: glossary.Term, source: RegisterSource) -> None:
+    def _check_register_value(
+        self, node: Node, path: str, dist: Distribution, term: glossary.Term, source: RegisterSource
+    ) -> None:
         """A point in the register's own unit must equal the register's figure."""
         same_unit = {"km": "km", "personnel": "personnel"}.get(source.figure.unit) == term.unit
         if same_unit and isinstance(dist, Point) and dist.value != source.figure.value:
-            self.r.fail(node, path, f"{dist.value:g} citing {source.ref}",
-                        f"{source.figure.value:g} as the source states "
-                        f"(\"{source.figure.quote}\"), or a note and an assumption")
+            self.r.fail(
+                node,
+                path,
+                f"{dist.value:g} citing {source.ref}",
+                f"{source.figure.value:g} as the source states "
+                f'("{source.figure.quote}"), or a note and an assumption',
+            )
 
     # -- sections ----------------------------------------------------------------------------
 
     def build(self, root: Node) -> Scenario:
         r = self.r
         keys = r.mapping(
-            root, "",
-            required=("schema_version", "name", "description", "geometry", "tasks",
-                      "sustainment"),
+            root,
+            "",
+            required=("schema_version", "name", "description", "geometry", "tasks", "sustainment"),
             optional=("technology_offset", "force_generation", "expect"),
             what="a scenario mapping (schema_version, name, description, geometry, tasks, ...)",
         )
@@ -583,27 +672,43 @@ class _ScenarioBuilder:
         geometry = self.geometry(keys["geometry"][1])
         tasks = self.tasks(keys["tasks"][1], geometry)
         if "technology_offset" in keys:
-            self.figure(keys["technology_offset"][1], "technology_offset",
-                        glossary.FIGURES["technology_offset"])
+            self.figure(
+                keys["technology_offset"][1],
+                "technology_offset",
+                glossary.FIGURES["technology_offset"],
+            )
         elif any(t.reducible for t in tasks):
             first = next(t for t in tasks if t.reducible)
-            r.fail(root, "technology_offset", f"task '{first.name}' marked reducible with no "
-                   "technology_offset", "a technology_offset figure")
+            r.fail(
+                root,
+                "technology_offset",
+                f"task '{first.name}' marked reducible with no technology_offset",
+                "a technology_offset figure",
+            )
         sustainment = self.sustainment(keys["sustainment"][1])
         force_generation = None
         if "force_generation" in keys:
             force_generation = self.force_generation(keys["force_generation"][1])
-        scenario = Scenario(name=name, description=description, tasks=tasks,
-                            figures=dict(self.figures), geometry=geometry,
-                            sustainment=sustainment, force_generation=force_generation)
+        scenario = Scenario(
+            name=name,
+            description=description,
+            tasks=tasks,
+            figures=dict(self.figures),
+            geometry=geometry,
+            sustainment=sustainment,
+            force_generation=force_generation,
+        )
         if "expect" in keys:
             scenario = replace(scenario, expect=self.expectations(keys["expect"][1], scenario))
         return scenario
 
     def geometry(self, node: Node) -> Geometry:
-        keys = self.r.mapping(node, "geometry",
-                              required=("front_length_km", "buffer_width_km"),
-                              optional=("border_length_km",))
+        keys = self.r.mapping(
+            node,
+            "geometry",
+            required=("front_length_km", "buffer_width_km"),
+            optional=("border_length_km",),
+        )
         for key, (_, value) in keys.items():
             self.figure(value, f"geometry.{key}", glossary.FIGURES[key])
         return Geometry(has_border="border_length_km" in keys)
@@ -617,30 +722,57 @@ class _ScenarioBuilder:
         of_nodes: dict[str, Node] = {}
         for i, item in enumerate(items):
             path = f"tasks[{i}]"
-            keys = r.mapping(item, path, required=("name", "category", "basis"),
-                             optional=("description", "reducible", "rate", "spacing_km", "crew",
-                                       "count", "share", "of"))
+            keys = r.mapping(
+                item,
+                path,
+                required=("name", "category", "basis"),
+                optional=(
+                    "description",
+                    "reducible",
+                    "rate",
+                    "spacing_km",
+                    "crew",
+                    "count",
+                    "share",
+                    "of",
+                ),
+            )
             name = r.string(keys["name"][1], path + ".name")
             if not _NAME.match(name):
-                r.fail(keys["name"][1], path + ".name", repr(name),
-                       "a name of lower-case letters, digits and _ starting with a letter")
+                r.fail(
+                    keys["name"][1],
+                    path + ".name",
+                    repr(name),
+                    "a name of lower-case letters, digits and _ starting with a letter",
+                )
             if name in tasks:
-                r.fail(keys["name"][1], path + ".name", f"the duplicate task name '{name}'",
-                       "a unique name")
+                r.fail(
+                    keys["name"][1],
+                    path + ".name",
+                    f"the duplicate task name '{name}'",
+                    "a unique name",
+                )
             path = f"tasks.{name}"
             category = r.choice(keys["category"][1], path + ".category", CATEGORIES)
             basis = Basis(r.choice(keys["basis"][1], path + ".basis", [b.value for b in Basis]))
             needed = BASIS_FIGURES[basis] + (("of",) if basis is Basis.SHARE_OF else ())
             for key in ("rate", "spacing_km", "crew", "count", "share", "of"):
                 if key in keys and key not in needed:
-                    r.fail(keys[key][0], f"{path}.{key}", f"'{key}' in a {basis} task",
-                           "only " + ", ".join(needed))
+                    r.fail(
+                        keys[key][0],
+                        f"{path}.{key}",
+                        f"'{key}' in a {basis} task",
+                        "only " + ", ".join(needed),
+                    )
                 if key in needed and key not in keys:
-                    r.fail(item, path, f"a {basis} task without '{key}'",
-                           ", ".join(needed))
+                    r.fail(item, path, f"a {basis} task without '{key}'", ", ".join(needed))
             if basis is Basis.PER_KM_BORDER and not geometry.has_border:
-                r.fail(keys["basis"][1], path + ".basis", "per_km_border with no "
-                       "geometry.border_length_km", "a border length in geometry")
+                r.fail(
+                    keys["basis"][1],
+                    path + ".basis",
+                    "per_km_border with no geometry.border_length_km",
+                    "a border length in geometry",
+                )
             for key in BASIS_FIGURES[basis]:
                 term = glossary.RATE_UNITS[basis] if key == "rate" else glossary.FIGURES[key]
                 self.figure(keys[key][1], f"{path}.{key}", term)
@@ -651,27 +783,53 @@ class _ScenarioBuilder:
                 if not names:
                     r.fail(keys["of"][1], path + ".of", "an empty list", "at least one task name")
                 of = tuple(r.string(n, f"{path}.of[{j}]") for j, n in enumerate(names))
-            reducible = r.boolean(keys["reducible"][1], path + ".reducible") \
-                if "reducible" in keys else False
-            description = r.string(keys["description"][1], path + ".description") \
-                if "description" in keys else ""
-            tasks[name] = (Task(name=name, category=category, basis=basis, of=of,
-                                reducible=reducible, description=description), item)
+            reducible = (
+                r.boolean(keys["reducible"][1], path + ".reducible")
+                if "reducible" in keys
+                else False
+            )
+            description = (
+                r.string(keys["description"][1], path + ".description")
+                if "description" in keys
+                else ""
+            )
+            tasks[name] = (
+                Task(
+                    name=name,
+                    category=category,
+                    basis=basis,
+                    of=of,
+                    reducible=reducible,
+                    description=description,
+                ),
+                item,
+            )
         return self._ordered(tasks, of_nodes)
 
-    def _ordered(self, tasks: Mapping[str, tuple[Task, Node]], of_nodes: Mapping[str, Node]
-                 ) -> tuple[Task, ...]:
+    def _ordered(
+        self, tasks: Mapping[str, tuple[Task, Node]], of_nodes: Mapping[str, Node]
+    ) -> tuple[Task, ...]:
         """Tasks with every share_of after the tasks it names; unknown names and cycles fail."""
         r = self.r
         for name, (task, _) in tasks.items():
             for j, other in enumerate(task.of):
                 node = of_nodes[name].value[j]
                 if other not in tasks:
-                    r.fail(node, f"tasks.{name}.of[{j}]", repr(other), "the name of a task",
-                           did_you_mean(other, tasks))
+                    r.fail(
+                        node,
+                        f"tasks.{name}.of[{j}]",
+                        repr(other),
+                        "the name of a task",
+                        did_you_mean(other, tasks),
+                    )
                 if other == name:
-                    r.fail(node, f"tasks.{name}.of[{j}]", repr(other), "another task's name",
-                           "a task cannot be a share of itself")
+                    r.fail(
+                        node,
+                        f"tasks.{name}.of[{j}]",
+                        repr(other),
+                        "another task's name",
+                        "a task cannot be a share of itself",
+                    )
         order: list[Task] = []
         state: dict[str, int] = {}
 
@@ -679,9 +837,13 @@ class _ScenarioBuilder:
             if state.get(name) == 2:
                 return
             if state.get(name) == 1:
-                cycle = " -> ".join((*chain[chain.index(name):], name))
-                r.fail(of_nodes[name], f"tasks.{name}.of", f"a share_of cycle ({cycle})",
-                       "share_of tasks that do not depend on themselves")
+                cycle = " -> ".join((*chain[chain.index(name) :], name))
+                r.fail(
+                    of_nodes[name],
+                    f"tasks.{name}.of",
+                    f"a share_of cycle ({cycle})",
+                    "share_of tasks that do not depend on themselves",
+                )
             state[name] = 1
             for other in tasks[name][0].of:
                 visit(other, (*chain, name))
@@ -694,13 +856,18 @@ class _ScenarioBuilder:
 
     def sustainment(self, node: Node) -> str:
         r = self.r
-        keys = r.mapping(node, "sustainment",
-                         optional=("rotation_multiplier", "tour_months", "dwell_months"))
+        keys = r.mapping(
+            node, "sustainment", optional=("rotation_multiplier", "tour_months", "dwell_months")
+        )
         has_multiplier = "rotation_multiplier" in keys
         has_tour = "tour_months" in keys or "dwell_months" in keys
         if has_multiplier == has_tour:
-            r.fail(node, "sustainment", "both forms" if has_multiplier else "neither form",
-                   "either rotation_multiplier, or tour_months and dwell_months")
+            r.fail(
+                node,
+                "sustainment",
+                "both forms" if has_multiplier else "neither form",
+                "either rotation_multiplier, or tour_months and dwell_months",
+            )
         if has_tour and not ("tour_months" in keys and "dwell_months" in keys):
             r.fail(node, "sustainment", "only one of tour_months and dwell_months", "both")
         for key, (_, value) in keys.items():
@@ -714,42 +881,57 @@ class _ScenarioBuilder:
             r.fail(node, "force_generation", "neither pledges nor pool", "pledges and/or pool")
         basis = "deployed"
         if "pledge_basis" in keys:
-            basis = r.choice(keys["pledge_basis"][1], "force_generation.pledge_basis",
-                             PLEDGE_BASES)
+            basis = r.choice(keys["pledge_basis"][1], "force_generation.pledge_basis", PLEDGE_BASES)
         pledges: list[Pledge] = []
         if "pledges" in keys:
             items = r.sequence(keys["pledges"][1], "force_generation.pledges")
             if not items:
-                r.fail(keys["pledges"][1], "force_generation.pledges", "an empty list",
-                       "at least one pledge (or leave pledges out)")
+                r.fail(
+                    keys["pledges"][1],
+                    "force_generation.pledges",
+                    "an empty list",
+                    "at least one pledge (or leave pledges out)",
+                )
             for i, item in enumerate(items):
                 pledges.append(self.pledge(item, i, {p.contributor for p in pledges}))
         if "pool" in keys:
-            pool = r.mapping(keys["pool"][1], "force_generation.pool",
-                             required=("personnel", "deployable_share", "sustainable_share"))
+            pool = r.mapping(
+                keys["pool"][1],
+                "force_generation.pool",
+                required=("personnel", "deployable_share", "sustainable_share"),
+            )
             for key, (_, value) in pool.items():
                 self.figure(value, f"force_generation.pool.{key}", glossary.FIGURES[key])
-        return ForceGeneration(pledges=tuple(pledges), has_pool="pool" in keys,
-                               pledge_basis=basis)
+        return ForceGeneration(pledges=tuple(pledges), has_pool="pool" in keys, pledge_basis=basis)
 
     def pledge(self, node: Node, i: int, seen: set[str]) -> Pledge:
         r = self.r
         path = f"force_generation.pledges[{i}]"
-        keys = r.mapping(node, path, required=("contributor", "personnel"),
-                         optional=("status", "note"))
+        keys = r.mapping(
+            node, path, required=("contributor", "personnel"), optional=("status", "note")
+        )
         contributor = r.string(keys["contributor"][1], path + ".contributor")
         if contributor in seen:
-            r.fail(keys["contributor"][1], path + ".contributor",
-                   f"the duplicate contributor '{contributor}'", "each contributor once")
+            r.fail(
+                keys["contributor"][1],
+                path + ".contributor",
+                f"the duplicate contributor '{contributor}'",
+                "each contributor once",
+            )
         path = f"force_generation.pledges.{contributor}"
         status = "pledged"
         if "status" in keys:
             status = r.choice(keys["status"][1], path + ".status", PLEDGE_STATUSES)
-        figure = self.figure(keys["personnel"][1], path + ".personnel",
-                             glossary.FIGURES["personnel"])
+        figure = self.figure(
+            keys["personnel"][1], path + ".personnel", glossary.FIGURES["personnel"]
+        )
         if status == "refused" and figure.dist != Point(0.0):
-            r.fail(keys["personnel"][1], path + ".personnel", figure.dist.describe(),
-                   "value: 0 for a contributor that refused")
+            r.fail(
+                keys["personnel"][1],
+                path + ".personnel",
+                figure.dist.describe(),
+                "value: 0 for a contributor that refused",
+            )
         note = r.string(keys["note"][1], path + ".note") if "note" in keys else ""
         return Pledge(contributor=contributor, status=status, note=note)
 
@@ -759,34 +941,67 @@ class _ScenarioBuilder:
         metrics = _metric_names(scenario)
         for i, item in enumerate(r.sequence(node, "expect", "a list of claims")):
             path = f"expect[{i}]"
-            keys = r.mapping(item, path, required=("metric",),
-                             optional=("statistic", "approx", "tolerance", "at_most", "at_least",
-                                       "source", "assumption", "note"))
+            keys = r.mapping(
+                item,
+                path,
+                required=("metric",),
+                optional=(
+                    "statistic",
+                    "approx",
+                    "tolerance",
+                    "at_most",
+                    "at_least",
+                    "source",
+                    "assumption",
+                    "note",
+                ),
+            )
             metric = r.choice(keys["metric"][1], path + ".metric", metrics)
             statistic = "p50"
             if "statistic" in keys:
                 statistic = r.choice(keys["statistic"][1], path + ".statistic", STATISTICS)
-            nums = {k: r.number(v, f"{path}.{k}") for k, (_, v) in keys.items()
-                    if k in ("approx", "tolerance", "at_most", "at_least")}
+            nums = {
+                k: r.number(v, f"{path}.{k}")
+                for k, (_, v) in keys.items()
+                if k in ("approx", "tolerance", "at_most", "at_least")
+            }
             if not {"approx", "at_most", "at_least"} & nums.keys():
-                r.fail(item, path, "a claim with no bound", "approx (with tolerance), at_most "
-                       "or at_least")
+                r.fail(
+                    item,
+                    path,
+                    "a claim with no bound",
+                    "approx (with tolerance), at_most or at_least",
+                )
             if ("approx" in nums) != ("tolerance" in nums):
-                r.fail(item, path, "approx without tolerance" if "approx" in nums
-                       else "tolerance without approx", "approx and tolerance together")
+                r.fail(
+                    item,
+                    path,
+                    "approx without tolerance" if "approx" in nums else "tolerance without approx",
+                    "approx and tolerance together",
+                )
             if "tolerance" in nums and not 0 < nums["tolerance"] < 1:
-                r.fail(keys["tolerance"][1], path + ".tolerance", f"{nums['tolerance']:g}",
-                       "a relative tolerance in (0, 1), e.g. 0.15 for 15%")
+                r.fail(
+                    keys["tolerance"][1],
+                    path + ".tolerance",
+                    f"{nums['tolerance']:g}",
+                    "a relative tolerance in (0, 1), e.g. 0.15 for 15%",
+                )
             note = r.string(keys["note"][1], path + ".note") if "note" in keys else ""
-            out.append(Expectation(metric=metric, statistic=statistic,
-                                   source=self.provenance(item, path, keys), note=note,
-                                   location=r.location(item), **nums))
+            out.append(
+                Expectation(
+                    metric=metric,
+                    statistic=statistic,
+                    source=self.provenance(item, path, keys),
+                    note=note,
+                    location=r.location(item),
+                    **nums,
+                )
+            )
         return tuple(out)
 
 
 def _metric_names(scenario: Scenario) -> list[str]:
-    names = ["deployed", "committed", "rotation_multiplier", "deployed_per_km",
-             "deployed_per_km2"]
+    names = ["deployed", "committed", "rotation_multiplier", "deployed_per_km", "deployed_per_km2"]
     fg = scenario.force_generation
     if fg is not None and fg.pledges:
         names += ["pledged", "pledge_coverage", "p_pledges_suffice"]
@@ -805,8 +1020,13 @@ def _num(x: float) -> int | float:
     return int(x) if float(x).is_integer() and abs(x) < 1e15 else float(x)
 
 
-_DIST_NAMES = {Uniform: "uniform", Triangular: "triangular", Pert: "pert", Normal: "normal",
-               LogNormal: "lognormal"}
+_DIST_NAMES = {
+    Uniform: "uniform",
+    Triangular: "triangular",
+    Pert: "pert",
+    Normal: "normal",
+    LogNormal: "lognormal",
+}
 
 
 def _dist_dict(dist: Distribution) -> dict[str, object]:
@@ -837,10 +1057,15 @@ def figure_dict(figure: Figure) -> dict[str, object]:
 
 def scenario_dict(scenario: Scenario) -> dict[str, object]:
     """A scenario as plain data in the scenario format (inverse of :func:`parse_scenario`)."""
-    fig: Callable[[str], dict[str, object]] = lambda path: figure_dict(scenario.figures[path])
-    geometry = {k: fig(f"geometry.{k}")
-                for k in ("front_length_km", "buffer_width_km", "border_length_km")
-                if f"geometry.{k}" in scenario.figures}
+
+    def fig(path: str) -> dict[str, object]:
+        return figure_dict(scenario.figures[path])
+
+    geometry = {
+        k: fig(f"geometry.{k}")
+        for k in ("front_length_km", "buffer_width_km", "border_length_km")
+        if f"geometry.{k}" in scenario.figures
+    }
     out: dict[str, object] = {
         "schema_version": SCHEMA_VERSION,
         "name": scenario.name,
@@ -850,20 +1075,28 @@ def scenario_dict(scenario: Scenario) -> dict[str, object]:
     }
     if "technology_offset" in scenario.figures:
         out["technology_offset"] = fig("technology_offset")
-    out["sustainment"] = {k.split(".")[1]: fig(k) for k in scenario.figures
-                          if k.startswith("sustainment.")}
+    out["sustainment"] = {
+        k.split(".")[1]: fig(k) for k in scenario.figures if k.startswith("sustainment.")
+    }
     fg = scenario.force_generation
     if fg is not None:
         block: dict[str, object] = {"pledge_basis": fg.pledge_basis}
         if fg.pledges:
             block["pledges"] = [
-                {"contributor": p.contributor, "status": p.status,
-                 "personnel": fig(p.figure_path), **({"note": p.note} if p.note else {})}
+                {
+                    "contributor": p.contributor,
+                    "status": p.status,
+                    "personnel": fig(p.figure_path),
+                    **({"note": p.note} if p.note else {}),
+                }
                 for p in fg.pledges
             ]
         if fg.has_pool:
-            block["pool"] = {k.rsplit(".", 1)[1]: fig(k) for k in scenario.figures
-                             if k.startswith("force_generation.pool.")}
+            block["pool"] = {
+                k.rsplit(".", 1)[1]: fig(k)
+                for k in scenario.figures
+                if k.startswith("force_generation.pool.")
+            }
         out["force_generation"] = block
     if scenario.expect:
         out["expect"] = [_expect_dict(e) for e in scenario.expect]
@@ -871,8 +1104,11 @@ def scenario_dict(scenario: Scenario) -> dict[str, object]:
 
 
 def _task_dict(scenario: Scenario, task: Task) -> dict[str, object]:
-    out: dict[str, object] = {"name": task.name, "category": task.category,
-                              "basis": task.basis.value}
+    out: dict[str, object] = {
+        "name": task.name,
+        "category": task.category,
+        "basis": task.basis.value,
+    }
     if task.description:
         out["description"] = task.description
     if task.reducible:
@@ -898,5 +1134,4 @@ def _expect_dict(e: Expectation) -> dict[str, object]:
 
 def dump_scenario(scenario: Scenario) -> str:
     """The scenario as YAML text that :func:`parse_scenario` reads back to an equal scenario."""
-    return yaml.safe_dump(scenario_dict(scenario), sort_keys=False, allow_unicode=True,
-                          width=100)
+    return yaml.safe_dump(scenario_dict(scenario), sort_keys=False, allow_unicode=True, width=100)

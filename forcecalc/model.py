@@ -177,9 +177,7 @@ class Outcome:
     pool_coverage: FloatArray | None = None
 
 
-def task_personnel(
-    scenario: Scenario, values: Mapping[str, ArrayLike]
-) -> dict[str, FloatArray]:
+def task_personnel(scenario: Scenario, values: Mapping[str, ArrayLike]) -> dict[str, FloatArray]:
     """Deployed personnel of every task, in the scenario's task order. [personnel]
 
     ``values`` maps each figure path to a scalar or an array over samples.

@@ -31,16 +31,20 @@ def write_atomic(path: Path | str, text: str, protect: Iterable[Path | str] = ()
     path = Path(path)
     for other in protect:
         if path.exists() and Path(other).exists() and path.resolve() == Path(other).resolve():
-            raise UsageError(f"--output {path}: got the run's own input file; expected another "
-                             "path (forcecalc never writes over its input)")
+            raise UsageError(
+                f"--output {path}: got the run's own input file; expected another "
+                "path (forcecalc never writes over its input)"
+            )
     if path.is_dir():
         raise UsageError(f"--output {path}: got a directory; expected a file path")
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise UsageError(f"--output {path}: got a folder that cannot be written "
-                         f"({exc.strerror}); expected a writable location") from None
+        raise UsageError(
+            f"--output {path}: got a folder that cannot be written "
+            f"({exc.strerror}); expected a writable location"
+        ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)

@@ -79,8 +79,10 @@ def text_table(table: Table) -> str:
     numeric = [table.columns[i] in table.units for i in range(len(widths))]
 
     def line(cells: Sequence[str]) -> str:
-        parts = [c.rjust(w) if num else c.ljust(w) for c, w, num in zip(cells, widths, numeric,
-                                                                       strict=True)]
+        parts = [
+            c.rjust(w) if num else c.ljust(w)
+            for c, w, num in zip(cells, widths, numeric, strict=True)
+        ]
         return "  ".join(parts).rstrip()
 
     out = [table.title, "", "  " + line(table.columns)]
@@ -98,8 +100,12 @@ def markdown_table(table: Table) -> str:
     """A GitHub-flavoured Markdown table, sections as bold rows."""
     rows = iter(_text_rows(table))
     align = ["---:" if c in table.units else ":---" for c in table.columns]
-    out = [f"## {table.title}", "", "| " + " | ".join(table.columns) + " |",
-           "| " + " | ".join(align) + " |"]
+    out = [
+        f"## {table.title}",
+        "",
+        "| " + " | ".join(table.columns) + " |",
+        "| " + " | ".join(align) + " |",
+    ]
     for name, section_rows in table.sections:
         if name:
             out.append(f"| **{name}** |" + " |" * (len(table.columns) - 1))
@@ -201,13 +207,19 @@ def run_table(result: RunResult) -> Table:
     s = result.summary
     tasks = [_band_row(k, "personnel", b) for k, b in s.tasks.items()]
     categories = [_band_row(k, "personnel", b) for k, b in s.categories.items()]
-    totals = [_band_row(_LABELS[k], glossary.unit_of(k), s.metrics[k])
-              for k in ("deployed", "rotation_multiplier", "committed")]
-    densities = [_band_row(_LABELS[k], glossary.unit_of(k), s.metrics[k])
-                 for k in ("deployed_per_km", "deployed_per_km2")]
-    supply = [_band_row(_LABELS[k], glossary.unit_of(k), s.metrics[k])
-              for k in ("pledged", "pledge_coverage", "pool_sustainable", "pool_coverage")
-              if k in s.metrics]
+    totals = [
+        _band_row(_LABELS[k], glossary.unit_of(k), s.metrics[k])
+        for k in ("deployed", "rotation_multiplier", "committed")
+    ]
+    densities = [
+        _band_row(_LABELS[k], glossary.unit_of(k), s.metrics[k])
+        for k in ("deployed_per_km", "deployed_per_km2")
+    ]
+    supply = [
+        _band_row(_LABELS[k], glossary.unit_of(k), s.metrics[k])
+        for k in ("pledged", "pledge_coverage", "pool_sustainable", "pool_coverage")
+        if k in s.metrics
+    ]
     supply += [[_LABELS[k], "probability", v, v, v, v] for k, v in s.probabilities.items()]
     sections: list[tuple[str, Sequence[Sequence[Cell]]]] = [
         ("Deployed by task", tasks),
@@ -217,8 +229,13 @@ def run_table(result: RunResult) -> Table:
     ]
     if supply:
         sections.append(("Force generation", supply))
-    return Table(title=result.scenario.name, columns=_BAND_COLUMNS, sections=sections,
-                 footer=provenance_lines(result.provenance), units=_BAND_UNITS)
+    return Table(
+        title=result.scenario.name,
+        columns=_BAND_COLUMNS,
+        sections=sections,
+        footer=provenance_lines(result.provenance),
+        units=_BAND_UNITS,
+    )
 
 
 def run_dict(result: RunResult) -> dict[str, object]:
@@ -249,17 +266,34 @@ def render_run(result: RunResult, fmt: str) -> str:
 
 def claim_dict(c: ClaimResult) -> dict[str, object]:
     e = c.expectation
-    return {"claim": e.describe(), "metric": e.metric, "statistic": e.statistic,
-            "value": c.value, "met": c.met, "source": source_label(e.source)}
+    return {
+        "claim": e.describe(),
+        "metric": e.metric,
+        "statistic": e.statistic,
+        "value": c.value,
+        "met": c.met,
+        "source": source_label(e.source),
+    }
 
 
 def claims_table(result: RunResult) -> Table:
     """The ``expect`` claims of a scenario, met or not."""
-    rows = [["met" if c.met else "NOT MET", c.expectation.describe(), c.value,
-             source_label(c.expectation.source)] for c in result.claims()]
-    return Table(title=f"{result.scenario.name} ({result.scenario.source_file})",
-                 columns=("result", "claim", "value", "source"), sections=[("", rows)],
-                 footer=provenance_lines(result.provenance), units={"value": ""})
+    rows = [
+        [
+            "met" if c.met else "NOT MET",
+            c.expectation.describe(),
+            c.value,
+            source_label(c.expectation.source),
+        ]
+        for c in result.claims()
+    ]
+    return Table(
+        title=f"{result.scenario.name} ({result.scenario.source_file})",
+        columns=("result", "claim", "value", "source"),
+        sections=[("", rows)],
+        footer=provenance_lines(result.provenance),
+        units={"value": ""},
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -285,26 +319,32 @@ def sources_rows(scenario: Scenario) -> list[dict[str, str]]:
     for fig in scenario.figures.values():
         quote, gloss = _quote_gloss(fig.source)
         kind = {RegisterSource: "register", Citation: "citation", Assumption: "assumption"}
-        rows.append({
-            "figure": fig.path,
-            "value": fig.dist.describe(),
-            "unit": fig.unit,
-            "kind": kind[type(fig.source)],
-            "source": source_label(fig.source),
-            "quote": quote,
-            "gloss": gloss,
-            "note": fig.note,
-        })
+        rows.append(
+            {
+                "figure": fig.path,
+                "value": fig.dist.describe(),
+                "unit": fig.unit,
+                "kind": kind[type(fig.source)],
+                "source": source_label(fig.source),
+                "quote": quote,
+                "gloss": gloss,
+                "note": fig.note,
+            }
+        )
     return rows
 
 
 def sources_table(scenario: Scenario) -> Table:
     rows = sources_rows(scenario)
     columns = ("figure", "value", "unit", "source", "quote", "gloss")
-    return Table(title=f"Sources of {scenario.name}", columns=columns,
-                 sections=[("", [[r[c] for c in columns] for r in rows])],
-                 footer=(f"scenario {scenario.source_file} (sha256 "
-                         f"{(scenario.source_sha256 or '')[:16]}…)",))
+    return Table(
+        title=f"Sources of {scenario.name}",
+        columns=columns,
+        sections=[("", [[r[c] for c in columns] for r in rows])],
+        footer=(
+            f"scenario {scenario.source_file} (sha256 {(scenario.source_sha256 or '')[:16]}…)",
+        ),
+    )
 
 
 def render_sources(scenario: Scenario, fmt: str) -> str:

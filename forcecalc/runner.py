@@ -56,11 +56,15 @@ def override(scenario: Scenario, assignments: Mapping[str, float]) -> Scenario:
         if figure is None:
             close = difflib.get_close_matches(path, list(scenario.figures), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise UsageError(f"--set {path}: got an unknown figure path; expected one of the "
-                             f"scenario's figures, listed by 'forcecalc sources'{hint}")
+            raise UsageError(
+                f"--set {path}: got an unknown figure path; expected one of the "
+                f"scenario's figures, listed by 'forcecalc sources'{hint}"
+            )
         if not math.isfinite(value) or not figure.domain.contains(value):
-            raise UsageError(f"--set {path}: got {value:g}; expected a value in "
-                             f"{figure.domain.describe()} [{figure.unit}]")
+            raise UsageError(
+                f"--set {path}: got {value:g}; expected a value in "
+                f"{figure.domain.describe()} [{figure.unit}]"
+            )
     return scenario.with_distributions({p: Point(v) for p, v in assignments.items()})
 
 

@@ -1,0 +1,165 @@
+"""Hypothesis strategies: valid scenarios and figure values, built with ``@st.composite``."""
+
+from __future__ import annotations
+
+import math
+
+from hypothesis import strategies as st
+
+from forcecalc import glossary
+from forcecalc.distributions import Interval90, LogNormal, Normal, Pert, Point, Triangular, Uniform
+from forcecalc.scenario import (
+    BASIS_FIGURES,
+    CATEGORIES,
+    Basis,
+    Domain,
+    Figure,
+    ForceGeneration,
+    Geometry,
+    Pledge,
+    Scenario,
+    Task,
+)
+from forcecalc.sources import Assumption
+
+ASSUMED = Assumption("generated for a property test")
+
+
+def _bounds(domain: Domain, cap: float) -> tuple[float, float]:
+    lower = domain.lower + (1e-3 if domain.lower_open else 0.0)
+    upper = min(domain.upper, cap) - (1e-3 if domain.upper_open else 0.0)
+    return lower, upper
+
+
+def in_domain(domain: Domain, cap: float = 5_000.0) -> st.SearchStrategy[float]:
+    """Finite floats inside ``domain`` (and below ``cap``), rounded to keep YAML exact."""
+    lower, upper = _bounds(domain, cap)
+    return st.floats(lower, upper, allow_nan=False, allow_infinity=False).map(
+        lambda x: min(max(round(x, 6), lower), upper)
+    )
+
+
+@st.composite
+def distributions(draw: st.DrawFn, domain: Domain, cap: float = 5_000.0):
+    """A point or uncertain specification whose parameters lie in ``domain``."""
+    kind = draw(
+        st.sampled_from(
+            ["point", "interval", "pert", "uniform", "triangular", "normal", "lognormal"]
+        )
+    )
+    x = in_domain(domain, cap)
+    if kind == "point":
+        return Point(draw(x))
+    if kind in ("normal", "lognormal"):
+        centre = draw(x)
+        if kind == "lognormal":
+            centre = max(centre, 1e-3)
+            return LogNormal(centre, draw(st.floats(0.01, 1.0).map(lambda s: round(s, 4))))
+        return Normal(centre, draw(st.floats(0.01, 100.0).map(lambda s: round(s, 4))))
+    a, b = draw(x), draw(x)
+    low, high = min(a, b), max(a, b)
+    if high - low < 1e-3:
+        return Point(low)
+    if kind == "interval":
+        return Interval90(low, high)
+    if kind == "uniform":
+        return Uniform(low, high)
+    mode = draw(st.floats(low, high).map(lambda m: min(max(round(m, 6), low), high)))
+    return Pert(low, mode, high) if kind == "pert" else Triangular(low, mode, high)
+
+
+def _figure(draw: st.DrawFn, path: str, term: glossary.Term, cap: float = 5_000.0) -> Figure:
+    return Figure(
+        path=path,
+        unit=term.unit,
+        dist=draw(distributions(term.domain, cap)),
+        source=ASSUMED,
+        domain=term.domain,
+    )
+
+
+@st.composite
+def scenarios(draw: st.DrawFn, max_tasks: int = 6) -> Scenario:
+    """A valid scenario: direct tasks of every basis, then share_of tasks over earlier ones."""
+    figures: dict[str, Figure] = {}
+
+    def add(path: str, term: glossary.Term, cap: float = 5_000.0) -> None:
+        figures[path] = _figure(draw, path, term, cap)
+
+    has_border = draw(st.booleans())
+    add("geometry.front_length_km", glossary.FIGURES["front_length_km"])
+    add("geometry.buffer_width_km", glossary.FIGURES["buffer_width_km"], 100.0)
+    if has_border:
+        add("geometry.border_length_km", glossary.FIGURES["border_length_km"])
+    direct = [
+        b for b in Basis if b is not Basis.SHARE_OF and (has_border or b is not Basis.PER_KM_BORDER)
+    ]
+    n = draw(st.integers(1, max_tasks))
+    tasks: list[Task] = []
+    for i in range(n):
+        share = i > 0 and draw(st.booleans())
+        basis = Basis.SHARE_OF if share else draw(st.sampled_from(direct))
+        of = ()
+        if share:
+            of = tuple(
+                draw(
+                    st.lists(
+                        st.sampled_from([t.name for t in tasks]),
+                        min_size=1,
+                        max_size=3,
+                        unique=True,
+                    )
+                )
+            )
+        task = Task(
+            name=f"task_{i}",
+            category=draw(st.sampled_from(CATEGORIES)),
+            basis=basis,
+            of=of,
+            reducible=draw(st.booleans()),
+        )
+        for key in BASIS_FIGURES[basis]:
+            term = glossary.RATE_UNITS[basis] if key == "rate" else glossary.FIGURES[key]
+            add(task.figure_path(key), term, 200.0)
+        tasks.append(task)
+    if any(t.reducible for t in tasks):
+        add("technology_offset", glossary.FIGURES["technology_offset"])
+    if draw(st.booleans()):
+        sustainment = "rotation_multiplier"
+        add("sustainment.rotation_multiplier", glossary.FIGURES["rotation_multiplier"], 10.0)
+    else:
+        sustainment = "tour_and_dwell"
+        add("sustainment.tour_months", glossary.FIGURES["tour_months"], 24.0)
+        add("sustainment.dwell_months", glossary.FIGURES["dwell_months"], 48.0)
+    force_generation = None
+    if draw(st.booleans()):
+        pledges = tuple(Pledge(contributor=f"Nation {i}") for i in range(draw(st.integers(1, 3))))
+        for p in pledges:
+            add(p.figure_path, glossary.FIGURES["personnel"], 50_000.0)
+        has_pool = draw(st.booleans())
+        if has_pool:
+            for key in ("personnel", "deployable_share", "sustainable_share"):
+                add(f"force_generation.pool.{key}", glossary.FIGURES[key], 2e6)
+        basis = draw(st.sampled_from(["deployed", "committed"]))
+        force_generation = ForceGeneration(pledges=pledges, has_pool=has_pool, pledge_basis=basis)
+    return Scenario(
+        name="generated",
+        description="a generated scenario",
+        tasks=tuple(tasks),
+        figures=figures,
+        geometry=Geometry(has_border=has_border),
+        sustainment=sustainment,
+        force_generation=force_generation,
+    )
+
+
+@st.composite
+def point_values(draw: st.DrawFn, scenario: Scenario) -> dict[str, float]:
+    """A value inside its domain for every figure of ``scenario``."""
+    out = {}
+    for path, figure in scenario.figures.items():
+        cap = 100.0 if "share" in path or "offset" in path else 5_000.0
+        if math.isinf(figure.domain.upper) and path.endswith("rotation_multiplier"):
+            cap = 10.0
+        out[path] = draw(in_domain(figure.domain, cap))
+    return out

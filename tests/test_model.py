@@ -1,0 +1,109 @@
+"""The model: worked examples, and properties that hold for every valid scenario."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from forcecalc import model
+from forcecalc.model import evaluate
+from forcecalc.scenario import Basis
+
+from .strategies import point_values, scenarios
+
+
+def test_per_km_scalar_and_array() -> None:
+    assert model.per_km(8.2, 1218) == pytest.approx(9987.6)
+    np.testing.assert_allclose(model.per_km(np.array([1.0, 2.0]), 100.0), [100.0, 200.0])
+
+
+def test_buffer_of_seed_000() -> None:
+    """5 km along a 1,218 km front is 6,090 km²; 5,000 police is 0.82 per km²."""
+    area = model.buffer_area_km2(1218, 5)
+    assert area == 6090
+    assert model.per_km2(5000 / area, area) == pytest.approx(5000)
+
+
+def test_posts_round_up() -> None:
+    assert model.posts_along(80, 1.5) == 54  # UNDOF: ~55 positions on ~80 km
+    np.testing.assert_array_equal(model.per_post([10.0, 10.5], 2.0, 5), [25.0, 30.0])
+
+
+@pytest.mark.parametrize(
+    ("tour", "dwell", "expected"),
+    [(6, 12, 3.0), (6, 24, 5.0), (12, 24, 3.0), (4, 6, 2.5)],
+)
+def test_rotation_multiplier_rules(tour: float, dwell: float, expected: float) -> None:
+    """Rule of thirds = 3, UK harmony 6/24 = 5, US Army 1:2 = 3, Reuters' 40k→100k = 2.5."""
+    assert model.rotation_multiplier(tour, dwell) == pytest.approx(expected)
+
+
+def test_technology_factor() -> None:
+    assert model.technology_factor(0.25, reducible=True) == pytest.approx(0.75)
+    np.testing.assert_array_equal(model.technology_factor(np.array([0.1, 0.9]), False), [1, 1])
+
+
+def test_pool_sustainable_eda() -> None:
+    """1.47M active, 10% deployable, a third of that sustainable: ~49,000."""
+    assert model.pool_sustainable(1_470_000, 0.10, 1 / 3) == pytest.approx(49_000)
+
+
+def test_coverage_of_zero_requirement_is_inf() -> None:
+    assert np.isinf(model.coverage(10.0, 0.0))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_committed_is_deployed_times_multiplier(data: st.DataObject) -> None:
+    scenario = data.draw(scenarios())
+    out = evaluate(scenario, data.draw(point_values(scenario)))
+    np.testing.assert_allclose(out.committed, out.deployed * out.rotation_multiplier, rtol=1e-12)
+    np.testing.assert_allclose(out.deployed, sum(out.by_task.values()), rtol=1e-12)
+    np.testing.assert_allclose(out.deployed, sum(out.by_category.values()), rtol=1e-12)
+
+
+def _growing_paths(scenario) -> list[str]:
+    """Figures whose growth should never lower the requirement."""
+    paths = ["geometry.front_length_km", "geometry.buffer_width_km", "geometry.border_length_km"]
+    for task in scenario.tasks:
+        if task.basis is not Basis.PER_POST:
+            paths += [task.figure_path(k) for k in ("rate", "count", "share")]
+        else:
+            paths.append(task.figure_path("crew"))
+    return [p for p in paths if p in scenario.figures]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_requirement_never_decreases_when_an_input_grows(data: st.DataObject) -> None:
+    scenario = data.draw(scenarios())
+    values = data.draw(point_values(scenario))
+    path = data.draw(st.sampled_from(_growing_paths(scenario)))
+    factor = data.draw(st.floats(1.0, 3.0))
+    grown = dict(values)
+    grown[path] = values[path] * factor
+    upper = scenario.figures[path].domain.upper
+    if grown[path] >= upper:
+        grown[path] = values[path] + (upper - values[path]) / 2
+    before, after = evaluate(scenario, values), evaluate(scenario, grown)
+    assert after.deployed >= before.deployed * (1 - 1e-12)
+    assert after.committed >= before.committed * (1 - 1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_array_equals_loop_over_scalars(data: st.DataObject) -> None:
+    scenario = data.draw(scenarios())
+    rows = [data.draw(point_values(scenario)) for _ in range(data.draw(st.integers(1, 5)))]
+    arrays = {p: np.array([r[p] for r in rows]) for p in scenario.figures}
+    vectorised = evaluate(scenario, arrays)
+    for i, row in enumerate(rows):
+        alone = evaluate(scenario, row)
+        assert vectorised.deployed[i] == pytest.approx(float(alone.deployed), rel=1e-12)
+        assert vectorised.committed[i] == pytest.approx(float(alone.committed), rel=1e-12)
+        for name in alone.by_task:
+            assert vectorised.by_task[name][i] == pytest.approx(
+                float(alone.by_task[name]), rel=1e-12
+            )
