@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 an ``expect`` claim not met (``check``); 2 invalid inpu
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import tempfile
 import traceback
@@ -192,6 +193,19 @@ COMMANDS: dict[str, Command] = {
 }
 
 
+#: Modules that add subcommands: each has a ``COMMANDS`` mapping like the one above. They are
+#: imported when the parser is built, so they may import this module's helpers.
+EXTENSIONS: tuple[str, ...] = ()
+
+
+def all_commands() -> dict[str, Command]:
+    """The built-in subcommands and those of every extension module."""
+    commands = dict(COMMANDS)
+    for module in EXTENSIONS:
+        commands.update(importlib.import_module(module).COMMANDS)
+    return commands
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="forcecalc",
@@ -200,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"forcecalc {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name, (help_text, add_arguments, handler) in COMMANDS.items():
+    for name, (help_text, add_arguments, handler) in all_commands().items():
         p = sub.add_parser(name, help=help_text, description=help_text)
         add_arguments(p)
         p.set_defaults(handler=handler)
