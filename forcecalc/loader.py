@@ -1132,6 +1132,22 @@ def _expect_dict(e: Expectation) -> dict[str, object]:
     return out
 
 
+class _Dumper(yaml.SafeDumper):
+    """Safe dumper that never writes a float the loader would call ambiguous."""
+
+
+def _represent_float(dumper: yaml.SafeDumper, value: float) -> yaml.ScalarNode:
+    node = dumper.represent_float(value)
+    if _AMBIGUOUS_THOUSANDS.match(node.value):
+        node.value += "0"  # 1.375 -> 1.3750: the same number, no longer read as 1,375
+    return node
+
+
+_Dumper.add_representer(float, _represent_float)
+
+
 def dump_scenario(scenario: Scenario) -> str:
     """The scenario as YAML text that :func:`parse_scenario` reads back to an equal scenario."""
-    return yaml.safe_dump(scenario_dict(scenario), sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(
+        scenario_dict(scenario), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
+    )

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 
 from forcecalc import dump_scenario, load_scenario, parse_scenario, run
+from forcecalc.distributions import Point
 from forcecalc.resources import default_scenario, scenarios_dir
 from forcecalc.sources import Assumption, Citation, RegisterSource
 
@@ -79,3 +80,12 @@ def test_same_seed_gives_identical_results() -> None:
     scenario = load_scenario(default_scenario())
     a, b = run(scenario, 2048, seed=9), run(scenario, 2048, seed=9)
     assert a.summary == b.summary
+
+
+@pytest.mark.parametrize("value", [0.875, 1.375, 12.5, 999.999])
+def test_fractional_personnel_round_trips(value: float) -> None:
+    """Found by the round-trip property: 1.375 people must not come back as 1,375."""
+    scenario = load_scenario(default_scenario())
+    path = next(p for p in scenario.figures if p.endswith(".personnel"))
+    changed = scenario.with_distributions({path: Point(value)})
+    assert parse_scenario(dump_scenario(changed)) == changed
