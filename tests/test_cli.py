@@ -1,0 +1,646 @@
+"""The ``forcecalc`` command, run in-process through :func:`forcecalc.cli.main`.
+
+Exit codes: 0 success, 1 an expect claim not met, 2 bad input or usage, 70 a bug. Every error
+is one line on stderr and never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+import yaml
+
+import forcecalc
+from forcecalc import cli
+from forcecalc.loader import load_scenario
+from forcecalc.resources import default_scenario
+from forcecalc.sampling import DEFAULT_SEED
+from forcecalc.sources import RegisterSource
+
+REPO = Path(__file__).resolve().parents[1]
+SHIPPED = sorted((REPO / "scenarios").glob("*.yaml"))
+SEED_001 = REPO / "scenarios" / "seed-001-basic-ceasefire.yaml"
+FAST = ("--samples", "256")
+FRONT = "geometry.front_length_km"
+
+
+def call(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    """Run ``forcecalc argv`` in-process: (exit code, stdout, stderr)."""
+    try:
+        code = cli.main([str(a) for a in argv])
+    except SystemExit as exc:  # argparse's own errors, --help, --version
+        code = exc.code if isinstance(exc.code, int) else 2
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def assert_one_line_error(err: str) -> str:
+    """stderr is exactly one line, without a traceback; return it."""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> dict:
+    code, out, err = call(capsys, "run", "--format", "json", *FAST, *argv)
+    assert (code, err) == (0, "")
+    return json.loads(out)
+
+
+def write_variant(folder: Path, name: str, edit) -> Path:
+    """A copy of seed 001, its data changed by ``edit(data)``, written to ``folder/name``."""
+    data = yaml.safe_load(SEED_001.read_text(encoding="utf-8"))
+    edit(data)
+    path = folder / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def scenario_copy(tmp_path: Path) -> Path:
+    path = tmp_path / "scenario.yaml"
+    path.write_bytes(SEED_001.read_bytes())
+    return path
+
+
+@pytest.fixture
+def crash_logs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Crash logs go to a folder of their own instead of the system temp folder."""
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+# --------------------------------------------------------------------------------------------
+# run
+
+
+def test_run_default_scenario_table(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = call(capsys, "run", *FAST)
+    assert (code, err) == (0, "")
+    assert re.search(r"^  deployed\s+personnel\s", out, re.M)
+    assert re.search(r"^  committed \(with rotation\)\s+personnel\s", out, re.M)
+    footer = out.rstrip("\n").splitlines()[-1]
+    assert f"forcecalc {forcecalc.__version__}" in footer
+    assert f"scenario {default_scenario()}" in footer
+    assert f"seed {DEFAULT_SEED}" in footer
+    assert "sampler lhs" in footer
+    assert "256 samples" in footer
+
+
+def test_run_json(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(capsys)
+    deployed = data["metrics"]["deployed"]
+    assert set(deployed) >= {"mean", "p5", "p50", "p95"}
+    assert deployed["p5"] <= deployed["p50"] <= deployed["p95"]
+    committed = data["metrics"]["committed"]
+    assert committed["p50"] >= deployed["p50"]
+    scenario = load_scenario(default_scenario())
+    assert set(data["tasks"]) == {t.name for t in scenario.tasks}
+    assert set(data["categories"]) == {t.category for t in scenario.tasks}
+    prov = data["provenance"]
+    assert prov["version"] == forcecalc.__version__
+    assert prov["scenario_file"] == str(default_scenario())
+    assert prov["scenario_sha256"] == hashlib.sha256(default_scenario().read_bytes()).hexdigest()
+    assert prov["seed"] == DEFAULT_SEED
+    assert prov["samples"] == 256
+    assert prov["sampler"] == "lhs"
+    assert prov["overrides"] == {}
+
+
+def test_run_csv(capsys: pytest.CaptureFixture[str], scenario_copy: Path) -> None:
+    code, out, err = call(capsys, "run", scenario_copy, "--format", "csv", *FAST)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    comments = [line for line in lines if line.startswith("#")]
+    assert comments and lines[: len(comments)] == comments
+    assert f"seed {DEFAULT_SEED}" in comments[0]
+    rows = list(csv.reader(io.StringIO("\n".join(lines[len(comments) :]))))
+    assert rows[0][0] == "section"
+    assert rows[0] == ["section", "name", "unit", "p5", "p50", "p95", "mean"]
+    deployed = next(r for r in rows if r[1] == "deployed")
+    assert deployed[0] == "Totals"
+    assert float(deployed[3]) <= float(deployed[4]) <= float(deployed[5])
+
+
+def test_run_markdown(capsys: pytest.CaptureFixture[str], scenario_copy: Path) -> None:
+    code, out, err = call(capsys, "run", scenario_copy, "--format", "markdown", *FAST)
+    assert (code, err) == (0, "")
+    assert out.startswith("## ")
+    assert "| name | unit | p5 | p50 | p95 | mean |" in out
+    assert "| **Totals** |" in out
+    assert re.search(r"^\| deployed \| personnel \|", out, re.M)
+    assert f"seed {DEFAULT_SEED}" in out
+
+
+def test_same_seed_same_bytes_other_seed_other_numbers(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    argv = ("run", "--format", "json", *FAST, "--seed", "7")
+    first, second = call(capsys, *argv), call(capsys, *argv)
+    assert first[0] == 0
+    assert first == second
+    other = call(capsys, "run", "--format", "json", *FAST, "--seed", "8")
+    a, b = json.loads(first[1]), json.loads(other[1])
+    assert a["metrics"]["deployed"] != b["metrics"]["deployed"]
+    assert (a["provenance"]["seed"], b["provenance"]["seed"]) == (7, 8)
+
+
+@pytest.mark.parametrize("sampler", ["lhs", "sobol", "mc"])
+def test_samplers(capsys: pytest.CaptureFixture[str], sampler: str) -> None:
+    data = run_json(capsys, "--sampler", sampler)
+    assert data["provenance"]["sampler"] == sampler
+
+
+def test_sobol_needs_a_power_of_two(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = call(capsys, "run", "--sampler", "sobol", "--samples", "300")
+    assert (code, out) == (2, "")
+    line = assert_one_line_error(err)
+    assert line.startswith("forcecalc: error: --samples: got 300; expected a power of two")
+    assert "256 or 512" in line
+
+
+def test_set_overrides_a_figure(capsys: pytest.CaptureFixture[str]) -> None:
+    base = run_json(capsys)
+    wider = run_json(capsys, "--set", f"{FRONT}=3650")
+    assert wider["metrics"]["deployed"]["p50"] > base["metrics"]["deployed"]["p50"]
+    assert wider["metrics"]["deployed"]["p5"] > base["metrics"]["deployed"]["p95"]
+    assert wider["provenance"]["overrides"] == {FRONT: 3650.0}
+    code, out, _ = call(capsys, "run", *FAST, "--set", f"{FRONT}=3650")
+    assert code == 0
+    assert f"overrides: {FRONT}=3650" in out
+
+
+@pytest.mark.parametrize(
+    ("assignment", "expected"),
+    [
+        (
+            "geometry.front_lenght_km=3650",
+            "got an unknown figure path; expected one of the scenario's figures",
+        ),
+        (f"{FRONT}=abc", "expected KEY.PATH=NUMBER"),
+        (f"{FRONT}=3,650", "expected KEY.PATH=NUMBER"),
+        (f"{FRONT}", "expected KEY.PATH=NUMBER"),
+        ("=3650", "expected KEY.PATH=NUMBER"),
+        (f"{FRONT}=-5", "got -5; expected a value in (0, inf) [km]"),
+        (f"{FRONT}=0", "got 0; expected a value in (0, inf) [km]"),
+        (f"{FRONT}=nan", "got nan; expected a value in (0, inf) [km]"),
+        (f"{FRONT}=inf", "got inf; expected a value in (0, inf) [km]"),
+        ("sustainment.rotation_multiplier=0.5", "got 0.5; expected a value in [1, inf)"),
+        ("tasks.logistics.share=1", "got 1; expected a value in [0, 1)"),
+    ],
+)
+def test_set_errors(capsys: pytest.CaptureFixture[str], assignment: str, expected: str) -> None:
+    code, out, err = call(capsys, "run", *FAST, "--set", assignment)
+    assert (code, out) == (2, "")
+    line = assert_one_line_error(err)
+    assert line.startswith("forcecalc: error: --set ")
+    assert expected in line
+
+
+def test_set_unknown_path_did_you_mean(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = call(capsys, "run", *FAST, "--set", "geometry.front_lenght_km=3650")
+    assert code == 2
+    assert assert_one_line_error(err).endswith(f"(did you mean '{FRONT}'?)")
+
+
+# --------------------------------------------------------------------------------------------
+# --output
+
+
+def stray_files(folder: Path, keep: set[str]) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name not in keep)
+
+
+def test_output_writes_the_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    out_file = tmp_path / "result.json"
+    code, out, err = call(capsys, "run", "--format", "json", *FAST, "--output", out_file)
+    assert (code, out, err) == (0, "", "")
+    code, printed, _ = call(capsys, "run", "--format", "json", *FAST)
+    assert code == 0
+    assert out_file.read_text(encoding="utf-8") == printed
+    assert stray_files(tmp_path, {"result.json"}) == []
+
+
+def test_output_replaces_an_existing_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    out_file = tmp_path / "result.txt"
+    out_file.write_text("old\n", encoding="utf-8")
+    code, _, _ = call(capsys, "sources", "-o", out_file)
+    assert code == 0
+    assert out_file.read_text(encoding="utf-8").startswith("Sources of ")
+    assert stray_files(tmp_path, {"result.txt"}) == []
+
+
+def test_output_refuses_the_input_scenario(
+    capsys: pytest.CaptureFixture[str], scenario_copy: Path
+) -> None:
+    before = scenario_copy.read_bytes()
+    for command in (("run", *FAST), ("sources",)):
+        code, out, err = call(capsys, *command, scenario_copy, "--output", scenario_copy)
+        assert (code, out) == (2, "")
+        line = assert_one_line_error(err)
+        assert "got the run's own input file" in line
+        assert scenario_copy.read_bytes() == before
+    assert stray_files(scenario_copy.parent, {scenario_copy.name}) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: check resets args.scenario before emit, so 'check S -o S' overwrites S",
+)
+def test_check_output_refuses_the_input_scenario(
+    capsys: pytest.CaptureFixture[str], scenario_copy: Path
+) -> None:
+    before = scenario_copy.read_bytes()
+    code, _, err = call(capsys, "check", scenario_copy, *FAST, "--output", scenario_copy)
+    assert scenario_copy.read_bytes() == before
+    assert code == 2
+    assert_one_line_error(err)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: with no SCENARIO argument, run -o <bundled default scenario> overwrites it "
+    "(only a named scenario is protected)",
+)
+def test_output_refuses_the_default_scenario(
+    capsys: pytest.CaptureFixture[str], scenario_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "default_scenario", lambda: scenario_copy)
+    before = scenario_copy.read_bytes()
+    code, _, _ = call(capsys, "run", *FAST, "--output", scenario_copy)
+    assert scenario_copy.read_bytes() == before
+    assert code == 2
+
+
+def test_failed_rendering_leaves_existing_output_intact(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    crash_logs: Path,
+) -> None:
+    out_file = tmp_path / "result.txt"
+    out_file.write_text("previous result\n", encoding="utf-8")
+
+    def broken(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("renderer exploded")
+
+    monkeypatch.setattr(cli, "render_run", broken)
+    code, out, err = call(capsys, "run", *FAST, "--output", out_file)
+    assert (code, out) == (70, "")
+    assert "renderer exploded" in assert_one_line_error(err)
+    assert out_file.read_text(encoding="utf-8") == "previous result\n"
+    assert stray_files(tmp_path, {"result.txt", "logs"}) == []
+
+
+def test_failed_rename_leaves_existing_output_intact(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    crash_logs: Path,
+) -> None:
+    out_file = tmp_path / "result.txt"
+    out_file.write_text("previous result\n", encoding="utf-8")
+
+    def no_rename(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("forcecalc.output.os.replace", no_rename)
+    code, out, err = call(capsys, "run", *FAST, "--output", out_file)
+    assert code != 0
+    assert out == ""
+    assert_one_line_error(err)
+    assert out_file.read_text(encoding="utf-8") == "previous result\n"
+    assert stray_files(tmp_path, {"result.txt", "logs"}) == []
+
+
+@pytest.mark.parametrize("target", ["folder", "missing/result.txt"])
+def test_output_to_an_unusable_path(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, target: str
+) -> None:
+    (tmp_path / "folder").mkdir()
+    code, out, err = call(capsys, "run", *FAST, "--output", tmp_path / target)
+    assert (code, out) == (2, "")
+    assert assert_one_line_error(err).startswith(f"forcecalc: error: --output {tmp_path}")
+    assert stray_files(tmp_path, {"folder"}) == []
+
+
+# --------------------------------------------------------------------------------------------
+# validate
+
+
+def test_validate_good_files(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = call(capsys, "validate", *SHIPPED)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert len(lines) == len(SHIPPED)
+    for line, path in zip(lines, SHIPPED, strict=True):
+        assert line.startswith(f"ok: {path}: ")
+        assert re.search(r"\(\d+ tasks, \d+ figures, \d+ uncertain, \d+ claims\)$", line)
+
+
+def test_validate_bad_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = write_variant(tmp_path, "bad.yaml", lambda d: d.update(schema_version=2))
+    code, out, err = call(capsys, "validate", bad)
+    assert (code, out) == (2, "")
+    line = assert_one_line_error(err)
+    assert line == f"forcecalc: error: {bad}:1:17: at schema_version: got 2; expected 1"
+
+
+def test_validate_reports_every_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema_version: 1\nname: x\nname: y\n", encoding="utf-8")
+    code, out, err = call(capsys, "validate", bad, SEED_001, tmp_path / "missing.yaml")
+    assert code == 2
+    assert out.startswith(f"ok: {SEED_001}: ")
+    lines = err.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith(f"forcecalc: error: {bad}:3:1: at name: got a duplicate key")
+    assert lines[1] == (
+        f"forcecalc: error: {tmp_path / 'missing.yaml'}: got no such file; "
+        "expected a path to a scenario file"
+    )
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: a control character such as \\x07 in a scenario gives PyYAML's two-line "
+    "reader error, with no line number",
+)
+def test_validate_control_character_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    bad = tmp_path / "bell.yaml"
+    bad.write_text("schema_version: 1\nname: a\x07b\n", encoding="utf-8")
+    code, _, err = call(capsys, "validate", bad)
+    assert code == 2
+    assert assert_one_line_error(err).startswith(f"forcecalc: error: {bad}:2:")
+
+
+# --------------------------------------------------------------------------------------------
+# check
+
+
+def test_check_shipped_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = call(capsys, "check", *SHIPPED)
+    assert (code, err) == (0, ""), out
+    assert "NOT MET" not in out
+    for path in SHIPPED:
+        assert f"({path})" in out
+
+
+def test_check_unmet_claim(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    def impossible(data: dict) -> None:
+        data["expect"] = [
+            {
+                "metric": "deployed",
+                "statistic": "p50",
+                "at_most": 1000,
+                "source": "001_c9dd63bdddab6577#basic-mission",
+            }
+        ]
+
+    path = write_variant(tmp_path, "impossible.yaml", impossible)
+    code, out, err = call(capsys, "check", path, *FAST)
+    assert (code, err) == (1, "")
+    assert re.search(r"^  NOT MET\s+deployed p50 ≤ 1,000\s", out, re.M)
+
+
+def test_check_one_unmet_of_several_fails(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = write_variant(tmp_path, "impossible.yaml", lambda d: d["expect"][0].update(approx=1000))
+    code, out, _ = call(capsys, "check", SEED_001, path, *FAST)
+    assert code == 1
+    assert out.count("NOT MET") == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "markdown"])
+def test_check_formats(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    code, out, err = call(capsys, "check", SEED_001, *FAST, "--format", fmt)
+    assert (code, err) == (0, "")
+    if fmt == "csv":
+        assert out.startswith("# ")
+        assert "section,result,claim,value,source" in out
+    else:
+        assert "| result | claim | value | source |" in out
+
+
+def test_check_scenario_without_claims(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = write_variant(tmp_path, "no-claims.yaml", lambda d: d.pop("expect"))
+    code, out, _ = call(capsys, "check", path, *FAST)
+    assert code == 0
+    assert f"(no expect claims in {path})" in out
+
+
+def test_check_bad_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, out, err = call(capsys, "check", tmp_path / "missing.yaml", *FAST)
+    assert (code, out) == (2, "")
+    assert "got no such file" in assert_one_line_error(err)
+
+
+# --------------------------------------------------------------------------------------------
+# sources
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "markdown", "csv"])
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
+def test_sources_lists_every_figure(
+    capsys: pytest.CaptureFixture[str], path: Path, fmt: str
+) -> None:
+    scenario = load_scenario(path)
+    code, out, err = call(capsys, "sources", path, "--format", fmt)
+    assert (code, err) == (0, "")
+    if fmt == "json":
+        rows = json.loads(out)["figures"]
+        assert [r["figure"] for r in rows] == list(scenario.figures)
+        for row in rows:
+            fig = scenario.figures[row["figure"]]
+            assert row["unit"] == fig.unit
+            if isinstance(fig.source, RegisterSource):
+                assert row["kind"] == "register"
+                assert row["source"] == fig.source.ref
+                assert row["quote"] == fig.source.figure.quote
+                assert row["gloss"] == fig.source.figure.gloss
+        return
+    for figure_path, fig in scenario.figures.items():
+        assert figure_path in out
+        if isinstance(fig.source, RegisterSource):
+            assert fig.source.ref in out
+            quote = fig.source.figure.quote
+            assert (quote.replace("|", "\\|") if fmt == "markdown" else quote) in out
+
+
+def test_sources_shows_register_quotes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    def cite_register(data: dict) -> None:
+        data["geometry"]["buffer_width_km"] = {
+            "value": 5,
+            "source": "000_fd3776af069ded84#buffer-width",
+        }
+
+    path = write_variant(tmp_path, "cited.yaml", cite_register)
+    for fmt in ("table", "json", "markdown"):
+        code, out, _ = call(capsys, "sources", path, "--format", fmt)
+        assert code == 0
+        assert "000_fd3776af069ded84#buffer-width" in out
+        assert "tampon-zone široke pet kilometara" in out
+        assert "a buffer zone five kilometres wide" in out
+
+
+def test_sources_default_scenario(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = call(capsys, "sources")
+    assert (code, err) == (0, "")
+    assert out.startswith("Sources of ")
+    for figure_path in load_scenario(default_scenario()).figures:
+        assert figure_path in out
+
+
+# --------------------------------------------------------------------------------------------
+# Unexpected errors and error hygiene
+
+
+def test_internal_error_is_one_line_with_a_log(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, crash_logs: Path
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "run", broken)
+    code, out, err = call(capsys, "run", *FAST)
+    assert (code, out) == (70, "")
+    line = assert_one_line_error(err)
+    assert line.startswith("forcecalc: internal error (a bug in forcecalc, not in your input): ")
+    assert "RuntimeError: boom" in line
+    match = re.search(r"traceback written to (\S+)$", line)
+    assert match, line
+    log = Path(match[1])
+    assert log.parent == crash_logs
+    text = log.read_text(encoding="utf-8")
+    assert f"forcecalc {forcecalc.__version__}" in text
+    assert "Traceback (most recent call last)" in text
+    assert "RuntimeError: boom" in text
+    assert "in broken" in text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: report_bug prints str(exc) as is, so an exception message with a newline "
+    "gives a multi-line internal-error report",
+)
+def test_internal_error_with_multiline_message_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, crash_logs: Path
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("first line\nsecond line")
+
+    monkeypatch.setattr(cli, "run", broken)
+    code, _, err = call(capsys, "run", *FAST)
+    assert code == 70
+    assert_one_line_error(err)
+
+
+def test_keyboard_interrupt(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "run", interrupted)
+    code, out, err = call(capsys, "run", *FAST)
+    assert (code, out) == (130, "")
+    assert assert_one_line_error(err) == "forcecalc: interrupted"
+
+
+ERROR_CASES = {
+    "missing scenario": (("run", "{tmp}/missing.yaml", *FAST), 2),
+    "bad scenario": (("run", "{tmp}/bad.yaml", *FAST), 2),
+    "sobol count": (("run", "--sampler", "sobol", "--samples", "100"), 2),
+    "zero samples": (("run", "--samples", "0"), 2),
+    "unknown --set path": (("run", *FAST, "--set", "nope=1"), 2),
+    "non-number --set": (("run", *FAST, "--set", f"{FRONT}=far"), 2),
+    "out-of-domain --set": (("run", *FAST, "--set", f"{FRONT}=-1"), 2),
+    "output is a folder": (("run", *FAST, "--output", "{tmp}"), 2),
+    "output folder missing": (("sources", "--output", "{tmp}/no/such/file.txt"), 2),
+    "validate bad": (("validate", "{tmp}/bad.yaml"), 2),
+    "validate missing": (("validate", "{tmp}/missing.yaml"), 2),
+    "check bad": (("check", "{tmp}/bad.yaml", *FAST), 2),
+    "sources bad": (("sources", "{tmp}/bad.yaml"), 2),
+    "sources of a folder": (("sources", "{tmp}"), 2),
+    "check unmet": (("check", "{tmp}/unmet.yaml", *FAST), 1),
+}
+
+
+@pytest.mark.parametrize(("argv", "expected"), ERROR_CASES.values(), ids=ERROR_CASES.keys())
+def test_every_error_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: tuple[str, ...], expected: int
+) -> None:
+    (tmp_path / "bad.yaml").write_text("schema_version: 1\nname: [x\n", encoding="utf-8")
+    write_variant(tmp_path, "unmet.yaml", lambda d: d["expect"][0].update(approx=1))
+    code, out, err = call(capsys, *(a.format(tmp=tmp_path) for a in argv))
+    assert code == expected
+    if expected == 1:
+        assert err == ""
+        assert "NOT MET" in out
+        return
+    line = assert_one_line_error(err)
+    assert line.startswith("forcecalc: error: ")
+    if "bad.yaml" in " ".join(argv):
+        assert re.search(r"bad\.yaml:\d+:\d+: ", line), line
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [("run", "--bogus"), (), ("frobnicate",), ("run", "--format", "xml"), ("validate",)],
+    ids=["unknown option", "no command", "unknown command", "bad choice", "missing file"],
+)
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: tuple[str, ...]) -> None:
+    code, out, err = call(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert "Traceback" not in err
+    assert re.match(r"forcecalc( \w+)?: error: ", err.splitlines()[-1]), err
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: argparse usage errors print the usage line and the error: two lines on stderr",
+)
+def test_usage_error_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = call(capsys, "run", "--bogus")
+    assert code == 2
+    assert_one_line_error(err)
+
+
+@pytest.mark.parametrize("command", [None, *cli.all_commands()])
+def test_help(capsys: pytest.CaptureFixture[str], command: str | None) -> None:
+    code, out, err = call(capsys, *([command] if command else []), "--help")
+    assert (code, err) == (0, "")
+    assert out.startswith("usage: forcecalc")
+
+
+def test_version_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = call(capsys, "--version")
+    assert (code, out) == (0, f"forcecalc {forcecalc.__version__}\n")
+
+
+def test_version_subprocess() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "forcecalc", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == f"forcecalc {forcecalc.__version__}\n"
+    assert proc.stderr == ""
