@@ -220,7 +220,7 @@ def run_table(result: RunResult) -> Table:
         for k in ("pledged", "pledge_coverage", "pool_sustainable", "pool_coverage")
         if k in s.metrics
     ]
-    supply += [[_LABELS[k], "probability", v, v, v, v] for k, v in s.probabilities.items()]
+    supply += [[_LABELS[k], "probability", None, v, None, None] for k, v in s.probabilities.items()]
     sections: list[tuple[str, Sequence[Sequence[Cell]]]] = [
         ("Deployed by task", tasks),
         ("Deployed by category", categories),
