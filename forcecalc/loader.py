@@ -69,6 +69,9 @@ _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _REF = re.compile(r"^(?P<doc>[^#\s]+)#(?P<fig>[^#\s]+)$")
+_DECIMAL = re.compile(
+    r"^[-+]?(\d[\d_]*)?\.?\d*([eE][-+]?\d+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$"
+)
 _AMBIGUOUS_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
@@ -145,16 +148,24 @@ def compose(text: str, name: str) -> Node:
     try:
         _check_depth(text, name)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        got = f"the control character U+{code:04X}"
+        raise ScenarioError(Where(name, line, column), got, "printable YAML text") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
+        if "\t" in problem or "'\\t'" in problem:
+            problem += "; indent with spaces, not tabs"
         raise ScenarioError(
             Where(name, line, column), f"a YAML syntax error ({problem})", "valid YAML"
         ) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(Where(name), f"invalid YAML ({exc})", "valid YAML") from None
-    if node is None:
+    if node is None or (isinstance(node, ScalarNode) and node.tag == _TAG + "null"):
         raise ScenarioError(Where(name, 1, 1), "an empty document", "a scenario mapping")
     return node
 
@@ -175,6 +186,16 @@ def _check_depth(text: str, name: str) -> None:
             depth -= 1
         elif isinstance(event, yaml.DocumentStartEvent) and event.explicit and depth == 0:
             pass
+
+
+def _foreign_tag(node: Node) -> str:
+    """The tag of a node, as written, if it is not one plain YAML gives; else ``""``."""
+    allowed = {
+        ScalarNode: _SCALAR_TAGS,
+        MappingNode: {_TAG + "map"},
+        SequenceNode: {_TAG + "seq"},
+    }[type(node)]
+    return "" if node.tag in allowed else node.tag.replace(_TAG, "!!")
 
 
 def did_you_mean(word: str, options: Iterable[str]) -> str:
@@ -210,17 +231,14 @@ class _Reader:
         return Location(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def fail(self, node: Node, path: str, got: str, expected: str, hint: str = "") -> NoReturn:
+        tag = _foreign_tag(node)
+        if tag:  # a refused tag explains the node better than its shape does
+            got, expected, hint = f"the YAML tag {tag}", "plain values (tags are not allowed)", ""
         raise ScenarioError(self.where(node, path), got, expected, hint)
 
     def _check_tag(self, node: Node, path: str) -> None:
-        allowed = {
-            ScalarNode: _SCALAR_TAGS,
-            MappingNode: {_TAG + "map"},
-            SequenceNode: {_TAG + "seq"},
-        }[type(node)]
-        if node.tag not in allowed:
-            tag = node.tag.replace(_TAG, "!!")
-            self.fail(node, path, f"the YAML tag {tag}", "plain values (tags are not allowed)")
+        if _foreign_tag(node):
+            self.fail(node, path, "", "")
 
     def mapping(
         self,
@@ -310,6 +328,9 @@ class _Reader:
         """A finite number; strings, booleans, NaN and infinity are refused with a hint."""
         expected = "a number"
         node = self.scalar(node, path, expected)
+        octal = node.tag == _TAG + "int" and re.match(r"^[-+]?0\d", node.value)
+        if node.tag in (_TAG + "int", _TAG + "float") and (octal or not _DECIMAL.match(node.value)):
+            self.fail(node, path, _show(node), "a decimal number", _radix_hint(node.value))
         if node.tag == _TAG + "int":
             return float(_CONSTRUCTOR.construct_yaml_int(node))
         if node.tag == _TAG + "float":
@@ -335,12 +356,26 @@ class _Reader:
             except ValueError:
                 value = None
             if value is not None and re.fullmatch(r"[+-]?\d+(\.\d*)?[eE][+-]?\d+", text):
+                if not math.isfinite(value):
+                    self.fail(node, path, _show(node), "a finite number")
                 return value
             self.fail(node, path, _show(node), expected, _number_hint(text))
         self.fail(node, path, _show(node), expected)
 
 
+def _radix_hint(text: str) -> str:
+    if re.fullmatch(r"[+-]?0\d+(\.\d*)?", text):
+        return f"drop the leading zero: YAML reads {text} as an octal number"
+    if ":" in text:
+        return "YAML reads a:b as a base-60 number; write the decimal value"
+    return "write the number in decimal"
+
+
 def _number_hint(text: str) -> str:
+    if re.fullmatch(r"[+-]?0\d+", text):
+        return f"drop the leading zero: write {int(text)}"
+    if re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", text):
+        return "write the number without thousands separators, e.g. " + text.replace(".", "")
     if re.fullmatch(r"[\d.,\s]+", text) and re.search(r"\d[,\s]\d", text):
         return "write the number without thousands separators, e.g. " + re.sub(r"[,\s]", "", text)
     match = re.match(r"^\s*([\d.]+)\s*([a-zA-Z%²]+.*)$", text)
@@ -440,6 +475,7 @@ class _ScenarioBuilder:
         self.r = reader
         self.register = register
         self.figures: dict[str, Figure] = {}
+        self.reducible_at: Node | None = None
 
     # -- figures and sources ------------------------------------------------------------------
 
@@ -680,8 +716,8 @@ class _ScenarioBuilder:
         elif any(t.reducible for t in tasks):
             first = next(t for t in tasks if t.reducible)
             r.fail(
-                root,
-                "technology_offset",
+                self.reducible_at or root,
+                f"tasks.{first.name}.reducible",
                 f"task '{first.name}' marked reducible with no technology_offset",
                 "a technology_offset figure",
             )
@@ -783,11 +819,21 @@ class _ScenarioBuilder:
                 if not names:
                     r.fail(keys["of"][1], path + ".of", "an empty list", "at least one task name")
                 of = tuple(r.string(n, f"{path}.of[{j}]") for j, n in enumerate(names))
+                for j, other in enumerate(of):
+                    if other in of[:j]:
+                        r.fail(
+                            names[j],
+                            f"{path}.of[{j}]",
+                            f"'{other}' named twice",
+                            "each task once (a repeat would count it twice)",
+                        )
             reducible = (
                 r.boolean(keys["reducible"][1], path + ".reducible")
                 if "reducible" in keys
                 else False
             )
+            if reducible and self.reducible_at is None:
+                self.reducible_at = keys["reducible"][1]
             description = (
                 r.string(keys["description"][1], path + ".description")
                 if "description" in keys
