@@ -12,6 +12,8 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
 
 from forcecalc import __version__
 from forcecalc.errors import ForcecalcError, UsageError
@@ -99,11 +101,18 @@ def run_from_args(args: argparse.Namespace) -> RunResult:
     )
 
 
+def input_paths(args: argparse.Namespace) -> list[Path]:
+    """Every file a command reads: its scenario (or the bundled default) and its FILE list."""
+    paths = [Path(p) for p in getattr(args, "files", None) or ()]
+    if hasattr(args, "scenario"):
+        paths.append(Path(args.scenario) if args.scenario else default_scenario())
+    return paths
+
+
 def emit(text: str, args: argparse.Namespace) -> None:
-    """Print ``text`` or write it to ``--output``, never over the input scenario."""
+    """Print ``text`` or write it to ``--output``, never over one of the command's inputs."""
     if getattr(args, "output", None):
-        inputs = [p for p in (getattr(args, "scenario", None),) if p]
-        write_atomic(args.output, text, protect=inputs)
+        write_atomic(args.output, text, protect=input_paths(args))
     else:
         sys.stdout.write(text)
 
@@ -134,14 +143,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     status = EXIT_OK
     chunks = []
     for path in args.files:
-        args.scenario = path
-        result = run_from_args(args)
+        result = run_from_args(argparse.Namespace(**{**vars(args), "scenario": path}))
         chunks.append(render_table(claims_table(result), args.format))
         if not result.scenario.expect:
             chunks.append(f"(no expect claims in {path})\n")
         if not all(c.met for c in result.claims()):
             status = EXIT_UNMET
-    args.scenario = None
     emit("\n".join(chunks), args)
     return status
 
@@ -206,8 +213,17 @@ def all_commands() -> dict[str, Command]:
     return commands
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are one line, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(
+            EXIT_INPUT, f"forcecalc: error: {self.prog}: {message} (see '{self.prog} --help')\n"
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="forcecalc",
         description="Peacekeeping force sizing: how many people, deployed and with rotation, "
         "and can the contributors supply them.",
@@ -231,9 +247,10 @@ def report_bug(exc: BaseException) -> int:
         where = f"traceback written to {log}"
     except OSError:
         where = "the traceback could not be written to a log file"
+    message = " ".join(str(exc).split())
     print(
         f"forcecalc: internal error (a bug in forcecalc, not in your input): "
-        f"{type(exc).__name__}: {exc}; {where}",
+        f"{type(exc).__name__}: {message}; {where}",
         file=sys.stderr,
     )
     return EXIT_BUG
@@ -242,7 +259,10 @@ def report_bug(exc: BaseException) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``forcecalc`` command; returns the exit code."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, usage errors
+        return exc.code if isinstance(exc.code, int) else EXIT_INPUT
     try:
         return args.handler(args)
     except ForcecalcError as exc:

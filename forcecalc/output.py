@@ -51,6 +51,13 @@ def write_atomic(path: Path | str, text: str, protect: Iterable[Path | str] = ()
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise UsageError(
+            f"--output {path}: got a write failure ({exc.strerror}); expected a "
+            "writable file (any previous file is left intact)"
+        ) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

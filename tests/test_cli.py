@@ -257,10 +257,6 @@ def test_output_refuses_the_input_scenario(
     assert stray_files(scenario_copy.parent, {scenario_copy.name}) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: check resets args.scenario before emit, so 'check S -o S' overwrites S",
-)
 def test_check_output_refuses_the_input_scenario(
     capsys: pytest.CaptureFixture[str], scenario_copy: Path
 ) -> None:
@@ -271,11 +267,6 @@ def test_check_output_refuses_the_input_scenario(
     assert_one_line_error(err)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with no SCENARIO argument, run -o <bundled default scenario> overwrites it "
-    "(only a named scenario is protected)",
-)
 def test_output_refuses_the_default_scenario(
     capsys: pytest.CaptureFixture[str], scenario_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -320,9 +311,8 @@ def test_failed_rename_leaves_existing_output_intact(
 
     monkeypatch.setattr("forcecalc.output.os.replace", no_rename)
     code, out, err = call(capsys, "run", *FAST, "--output", out_file)
-    assert code != 0
-    assert out == ""
-    assert_one_line_error(err)
+    assert (code, out) == (2, "")  # an environment problem, not a bug
+    assert "No space left on device" in assert_one_line_error(err)
     assert out_file.read_text(encoding="utf-8") == "previous result\n"
     assert stray_files(tmp_path, {"result.txt", "logs"}) == []
 
@@ -375,11 +365,6 @@ def test_validate_reports_every_file(capsys: pytest.CaptureFixture[str], tmp_pat
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a control character such as \\x07 in a scenario gives PyYAML's two-line "
-    "reader error, with no line number",
-)
 def test_validate_control_character_is_one_line(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -535,11 +520,6 @@ def test_internal_error_is_one_line_with_a_log(
     assert "in broken" in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: report_bug prints str(exc) as is, so an exception message with a newline "
-    "gives a multi-line internal-error report",
-)
 def test_internal_error_with_multiline_message_is_one_line(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, crash_logs: Path
 ) -> None:
@@ -611,10 +591,6 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str], argv: tuple[str
     assert re.match(r"forcecalc( \w+)?: error: ", err.splitlines()[-1]), err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: argparse usage errors print the usage line and the error: two lines on stderr",
-)
 def test_usage_error_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = call(capsys, "run", "--bogus")
     assert code == 2
