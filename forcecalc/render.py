@@ -313,34 +313,50 @@ def _quote_gloss(source: RegisterSource | Citation | Assumption) -> tuple[str, s
     return "", ""
 
 
+_SOURCE_KINDS = {RegisterSource: "register", Citation: "citation", Assumption: "assumption"}
+
+
+def _source_row(
+    name: str, value: str, unit: str, source: RegisterSource | Citation | Assumption, note: str
+) -> dict[str, str]:
+    quote, gloss = _quote_gloss(source)
+    return {
+        "figure": name,
+        "value": value,
+        "unit": unit,
+        "kind": _SOURCE_KINDS[type(source)],
+        "source": source_label(source),
+        "quote": quote,
+        "gloss": gloss,
+        "note": note,
+    }
+
+
 def sources_rows(scenario: Scenario) -> list[dict[str, str]]:
     """Every figure with its value, unit, source, quote and gloss."""
-    rows = []
-    for fig in scenario.figures.values():
-        quote, gloss = _quote_gloss(fig.source)
-        kind = {RegisterSource: "register", Citation: "citation", Assumption: "assumption"}
-        rows.append(
-            {
-                "figure": fig.path,
-                "value": fig.dist.describe(),
-                "unit": fig.unit,
-                "kind": kind[type(fig.source)],
-                "source": source_label(fig.source),
-                "quote": quote,
-                "gloss": gloss,
-                "note": fig.note,
-            }
-        )
-    return rows
+    return [
+        _source_row(f.path, f.dist.describe(), f.unit, f.source, f.note)
+        for f in scenario.figures.values()
+    ]
+
+
+def claim_source_rows(scenario: Scenario) -> list[dict[str, str]]:
+    """Every ``expect`` claim with its source, quote and gloss."""
+    return [
+        _source_row(f"expect[{i}]: {c.metric}", c.describe(), "", c.source, c.note)
+        for i, c in enumerate(scenario.expect)
+    ]
 
 
 def sources_table(scenario: Scenario) -> Table:
-    rows = sources_rows(scenario)
     columns = ("figure", "value", "unit", "source", "quote", "gloss")
     return Table(
         title=f"Sources of {scenario.name}",
         columns=columns,
-        sections=[("", [[r[c] for c in columns] for r in rows])],
+        sections=[
+            ("Figures", [[r[c] for c in columns] for r in sources_rows(scenario)]),
+            ("Claims", [[r[c] for c in columns] for r in claim_source_rows(scenario)]),
+        ],
         footer=(
             f"scenario {scenario.source_file} (sha256 {(scenario.source_sha256 or '')[:16]}…)",
         ),
@@ -349,5 +365,11 @@ def sources_table(scenario: Scenario) -> Table:
 
 def render_sources(scenario: Scenario, fmt: str) -> str:
     if fmt == "json":
-        return to_json({"scenario": scenario.name, "figures": sources_rows(scenario)})
+        return to_json(
+            {
+                "scenario": scenario.name,
+                "figures": sources_rows(scenario),
+                "claims": claim_source_rows(scenario),
+            }
+        )
     return render_table(sources_table(scenario), fmt)
