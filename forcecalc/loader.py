@@ -22,6 +22,7 @@ from typing import NoReturn
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from forcecalc import format as fmt
 from forcecalc import glossary
 from forcecalc.distributions import (
     Distribution,
@@ -37,7 +38,6 @@ from forcecalc.errors import ScenarioError, Where
 from forcecalc.resources import register_dir
 from forcecalc.scenario import (
     BASIS_FIGURES,
-    CATEGORIES,
     Basis,
     Domain,
     Expectation,
@@ -59,7 +59,7 @@ from forcecalc.sources import (
     SourceDocument,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = fmt.SCHEMA_VERSION
 #: Largest scenario or register file read. [bytes]
 MAX_BYTES = 1_000_000
 #: Deepest nesting of mappings and lists accepted.
@@ -67,42 +67,21 @@ MAX_DEPTH = 32
 
 _TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_REF = re.compile(r"^(?P<doc>[^#\s]+)#(?P<fig>[^#\s]+)$")
+_NAME = re.compile(fmt.NAME_PATTERN)
+_REF = re.compile(fmt.REF_PATTERN)
 _DECIMAL = re.compile(
     r"^[-+]?(\d[\d_]*)?\.?\d*([eE][-+]?\d+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$"
 )
 _AMBIGUOUS_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
-STATISTICS = ("mean", "p5", "p50", "p95")
-PLEDGE_STATUSES = ("pledged", "conditional", "undecided", "refused")
-PLEDGE_BASES = ("deployed", "committed")
-
-#: Keys a figure mapping may have, by form.
-_DIST_PARAMS: dict[str, tuple[str, ...]] = {
-    "uniform": ("low", "high"),
-    "triangular": ("low", "mode", "high"),
-    "pert": ("low", "mode", "high"),
-    "normal": ("mean", "sd"),
-    "lognormal": ("median", "sigma"),
-}
-_FIGURE_KEYS = (
-    "value",
-    "low",
-    "mode",
-    "high",
-    "dist",
-    "mean",
-    "sd",
-    "median",
-    "sigma",
-    "source",
-    "assumption",
-    "unit",
-    "note",
-)
-_CITATION_KEYS = ("title", "publisher", "author", "date", "url", "quote", "document")
+# The keys and options of the format come from its one declaration, forcecalc.format.
+STATISTICS = fmt.STATISTICS
+PLEDGE_STATUSES = fmt.PLEDGE_STATUSES
+PLEDGE_BASES = fmt.PLEDGE_BASES
+_DIST_PARAMS = fmt.DIST_PARAMS
+_FIGURE_KEYS = fmt.FIGURE.names
+_CITATION_KEYS = fmt.CITATION.names
 
 
 # --------------------------------------------------------------------------------------------
@@ -285,6 +264,12 @@ class _Reader:
                 )
         return out
 
+    def section(
+        self, node: Node, path: str, spec: fmt.Spec, what: str = "a mapping"
+    ) -> dict[str, tuple[Node, Node]]:
+        """:meth:`mapping` with the required and optional keys of a format declaration."""
+        return self.mapping(node, path, spec.required, spec.optional, what)
+
     def sequence(self, node: Node, path: str, what: str = "a list") -> list[Node]:
         if not isinstance(node, SequenceNode):
             self.fail(node, path, _show(node), what)
@@ -408,21 +393,14 @@ def _parse_document(path: Path) -> SourceDocument:
     text, name = read_text(path)
     r = _Reader(name)
     root = compose(text, name)
-    keys = r.mapping(
-        root,
-        "",
-        required=("id", "file", "language", "outlet", "date", "summary", "figures"),
-        optional=("outlet_note",),
-    )
+    keys = r.section(root, "", fmt.REGISTER_DOCUMENT)
     doc_id = r.string(keys["id"][1], "id")
     if doc_id != path.stem:
         r.fail(keys["id"][1], "id", repr(doc_id), f"the file's name '{path.stem}'")
     figures: dict[str, RegisterFigure] = {}
     for i, item in enumerate(r.sequence(keys["figures"][1], "figures")):
         p = f"figures[{i}]"
-        f = r.mapping(
-            item, p, required=("id", "value", "unit", "quote", "gloss"), optional=("as_written",)
-        )
+        f = r.section(item, p, fmt.REGISTER_FIGURE)
         fig_id = r.string(f["id"][1], p + ".id")
         if fig_id in figures:
             r.fail(f["id"][1], p + ".id", f"the duplicate id '{fig_id}'", "a unique figure id")
@@ -492,12 +470,12 @@ class _ScenarioBuilder:
                 "a figure: a mapping with value (or low/high, or dist) and source or assumption",
                 hint,
             )
-        keys = r.mapping(node, path, optional=_FIGURE_KEYS)
+        keys = r.section(node, path, fmt.FIGURE)
         counts_people = term.unit in ("personnel", "personnel_per_post")
         nums = {
             k: r.number(v, f"{path}.{k}", counts_people)
             for k, (_, v) in keys.items()
-            if k in ("value", "low", "mode", "high", "mean", "sd", "median", "sigma")
+            if k in fmt.FIGURE_NUMBERS
         }
         dist = self.distribution(node, path, keys, nums, term.domain)
         if "unit" in keys:
@@ -535,11 +513,7 @@ class _ScenarioBuilder:
         domain: Domain,
     ) -> Distribution:
         r = self.r
-        given = [
-            k
-            for k in ("value", "low", "mode", "high", "mean", "sd", "median", "sigma")
-            if k in keys
-        ]
+        given = [k for k in fmt.FIGURE_NUMBERS if k in keys]
         if "dist" in keys:
             kind = r.choice(keys["dist"][1], path + ".dist", _DIST_PARAMS)
             params = _DIST_PARAMS[kind]
@@ -633,7 +607,7 @@ class _ScenarioBuilder:
     def source(self, node: Node, path: str) -> Source:
         r = self.r
         if isinstance(node, MappingNode):
-            keys = r.mapping(node, path, required=("title",), optional=_CITATION_KEYS[1:])
+            keys = r.section(node, path, fmt.CITATION)
             fields = {k: r.string(v, f"{path}.{k}") for k, (_, v) in keys.items()}
             doc = fields.get("document")
             if doc is not None and doc not in self.register.documents:
@@ -692,11 +666,10 @@ class _ScenarioBuilder:
 
     def build(self, root: Node) -> Scenario:
         r = self.r
-        keys = r.mapping(
+        keys = r.section(
             root,
             "",
-            required=("schema_version", "name", "description", "geometry", "tasks", "sustainment"),
-            optional=("technology_offset", "force_generation", "expect"),
+            fmt.SCENARIO,
             what="a scenario mapping (schema_version, name, description, geometry, tasks, ...)",
         )
         version_node = keys["schema_version"][1]
@@ -739,12 +712,7 @@ class _ScenarioBuilder:
         return scenario
 
     def geometry(self, node: Node) -> Geometry:
-        keys = self.r.mapping(
-            node,
-            "geometry",
-            required=("front_length_km", "buffer_width_km"),
-            optional=("border_length_km",),
-        )
+        keys = self.r.section(node, "geometry", fmt.GEOMETRY)
         for key, (_, value) in keys.items():
             self.figure(value, f"geometry.{key}", glossary.FIGURES[key])
         return Geometry(has_border="border_length_km" in keys)
@@ -758,21 +726,7 @@ class _ScenarioBuilder:
         of_nodes: dict[str, Node] = {}
         for i, item in enumerate(items):
             path = f"tasks[{i}]"
-            keys = r.mapping(
-                item,
-                path,
-                required=("name", "category", "basis"),
-                optional=(
-                    "description",
-                    "reducible",
-                    "rate",
-                    "spacing_km",
-                    "crew",
-                    "count",
-                    "share",
-                    "of",
-                ),
-            )
+            keys = r.section(item, path, fmt.TASK)
             name = r.string(keys["name"][1], path + ".name")
             if not _NAME.match(name):
                 r.fail(
@@ -789,10 +743,14 @@ class _ScenarioBuilder:
                     "a unique name",
                 )
             path = f"tasks.{name}"
-            category = r.choice(keys["category"][1], path + ".category", CATEGORIES)
-            basis = Basis(r.choice(keys["basis"][1], path + ".basis", [b.value for b in Basis]))
-            needed = BASIS_FIGURES[basis] + (("of",) if basis is Basis.SHARE_OF else ())
-            for key in ("rate", "spacing_km", "crew", "count", "share", "of"):
+            category = r.choice(
+                keys["category"][1], path + ".category", fmt.options(fmt.TASK, "category")
+            )
+            basis = Basis(
+                r.choice(keys["basis"][1], path + ".basis", fmt.options(fmt.TASK, "basis"))
+            )
+            needed = fmt.basis_keys(basis)
+            for key in fmt.TASK_BASIS_KEYS:
                 if key in keys and key not in needed:
                     r.fail(
                         keys[key][0],
@@ -902,9 +860,7 @@ class _ScenarioBuilder:
 
     def sustainment(self, node: Node) -> str:
         r = self.r
-        keys = r.mapping(
-            node, "sustainment", optional=("rotation_multiplier", "tour_months", "dwell_months")
-        )
+        keys = r.section(node, "sustainment", fmt.SUSTAINMENT)
         has_multiplier = "rotation_multiplier" in keys
         has_tour = "tour_months" in keys or "dwell_months" in keys
         if has_multiplier == has_tour:
@@ -922,7 +878,7 @@ class _ScenarioBuilder:
 
     def force_generation(self, node: Node) -> ForceGeneration:
         r = self.r
-        keys = r.mapping(node, "force_generation", optional=("pledge_basis", "pledges", "pool"))
+        keys = r.section(node, "force_generation", fmt.FORCE_GENERATION)
         if "pledges" not in keys and "pool" not in keys:
             r.fail(node, "force_generation", "neither pledges nor pool", "pledges and/or pool")
         basis = "deployed"
@@ -941,11 +897,7 @@ class _ScenarioBuilder:
             for i, item in enumerate(items):
                 pledges.append(self.pledge(item, i, {p.contributor for p in pledges}))
         if "pool" in keys:
-            pool = r.mapping(
-                keys["pool"][1],
-                "force_generation.pool",
-                required=("personnel", "deployable_share", "sustainable_share"),
-            )
+            pool = r.section(keys["pool"][1], "force_generation.pool", fmt.POOL)
             for key, (_, value) in pool.items():
                 self.figure(value, f"force_generation.pool.{key}", glossary.FIGURES[key])
         return ForceGeneration(pledges=tuple(pledges), has_pool="pool" in keys, pledge_basis=basis)
@@ -953,9 +905,7 @@ class _ScenarioBuilder:
     def pledge(self, node: Node, i: int, seen: set[str]) -> Pledge:
         r = self.r
         path = f"force_generation.pledges[{i}]"
-        keys = r.mapping(
-            node, path, required=("contributor", "personnel"), optional=("status", "note")
-        )
+        keys = r.section(node, path, fmt.PLEDGE)
         contributor = r.string(keys["contributor"][1], path + ".contributor")
         if contributor in seen:
             r.fail(
@@ -987,21 +937,7 @@ class _ScenarioBuilder:
         metrics = _metric_names(scenario)
         for i, item in enumerate(r.sequence(node, "expect", "a list of claims")):
             path = f"expect[{i}]"
-            keys = r.mapping(
-                item,
-                path,
-                required=("metric",),
-                optional=(
-                    "statistic",
-                    "approx",
-                    "tolerance",
-                    "at_most",
-                    "at_least",
-                    "source",
-                    "assumption",
-                    "note",
-                ),
-            )
+            keys = r.section(item, path, fmt.CLAIM)
             metric = r.choice(keys["metric"][1], path + ".metric", metrics)
             statistic = "p50"
             if "statistic" in keys:
@@ -1009,9 +945,9 @@ class _ScenarioBuilder:
             nums = {
                 k: r.number(v, f"{path}.{k}")
                 for k, (_, v) in keys.items()
-                if k in ("approx", "tolerance", "at_most", "at_least")
+                if k in fmt.CLAIM_NUMBERS
             }
-            if not {"approx", "at_most", "at_least"} & nums.keys():
+            if not set(fmt.CLAIM_BOUNDS) & nums.keys():
                 r.fail(
                     item,
                     path,
@@ -1025,7 +961,8 @@ class _ScenarioBuilder:
                     "approx without tolerance" if "approx" in nums else "tolerance without approx",
                     "approx and tolerance together",
                 )
-            if "tolerance" in nums and not 0 < nums["tolerance"] < 1:
+            tolerance = fmt.CLAIM["tolerance"].kind
+            if "tolerance" in nums and not tolerance.domain.contains(nums["tolerance"]):
                 r.fail(
                     keys["tolerance"][1],
                     path + ".tolerance",
@@ -1047,12 +984,12 @@ class _ScenarioBuilder:
 
 
 def _metric_names(scenario: Scenario) -> list[str]:
-    names = ["deployed", "committed", "rotation_multiplier", "deployed_per_km", "deployed_per_km2"]
+    names = list(fmt.METRICS)
     fg = scenario.force_generation
     if fg is not None and fg.pledges:
-        names += ["pledged", "pledge_coverage", "p_pledges_suffice"]
+        names += fmt.PLEDGE_METRICS
     if fg is not None and fg.has_pool:
-        names += ["pool_sustainable", "pool_coverage", "p_pool_suffices"]
+        names += fmt.POOL_METRICS
     names += [f"tasks.{t.name}" for t in scenario.tasks]
     names += [f"categories.{c}" for c in dict.fromkeys(t.category for t in scenario.tasks)]
     return names
