@@ -1,0 +1,115 @@
+"""Editing figures: sources kept, edits stated in notes, the result loads back equal."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from forcecalc import dump_scenario, load_scenario, parse_scenario, run
+from forcecalc.distributions import Interval90, Point
+from forcecalc.edit import edit_figure, edit_note, edit_scenario, edited_source
+from forcecalc.errors import ScenarioError
+from forcecalc.resources import scenarios_dir
+from forcecalc.scenario import Pledge, Scenario
+from forcecalc.sources import Assumption, Citation, RegisterSource
+
+from .strategies import in_domain
+
+SHIPPED = sorted(scenarios_dir().glob("*.yaml"))
+SEED_000 = scenarios_dir() / "seed-000-buffer-zone.yaml"
+SEED_001 = scenarios_dir() / "seed-001-basic-ceasefire.yaml"
+
+
+def test_an_unchanged_distribution_leaves_the_figure_as_it_is() -> None:
+    figure = load_scenario(SEED_001).figures["geometry.front_length_km"]
+    assert edit_figure(figure, figure.dist) is figure
+
+
+def test_an_edited_citation_keeps_its_source_and_notes_the_old_value() -> None:
+    figure = load_scenario(SEED_001).figures["geometry.front_length_km"]
+    edited = edit_figure(figure, Interval90(1200, 1400))
+    assert isinstance(edited.source, Citation)
+    assert edited.source == figure.source
+    assert edited.note.startswith("[edited in the planner app; scenario value: 1040 to 1250")
+    assert edited.note.endswith(figure.note)
+
+
+def test_an_edited_assumption_keeps_its_reason() -> None:
+    figure = load_scenario(SEED_001).figures["geometry.buffer_width_km"]
+    edited = edit_figure(figure, Interval90(10, 20))
+    assert edited.source == figure.source
+    assert isinstance(edited.source, Assumption)
+
+
+def test_a_register_point_that_now_disagrees_becomes_an_assumption_quoting_the_register() -> None:
+    figure = load_scenario(SEED_000).figures["geometry.buffer_width_km"]
+    assert isinstance(figure.source, RegisterSource)
+    edited = edit_figure(figure, Point(10))
+    assert isinstance(edited.source, Assumption)
+    assert figure.source.ref in edited.source.reason
+    assert figure.source.figure.quote in edited.source.reason
+    assert "scenario value: 5]" in edited.note
+
+
+def test_a_register_point_edited_back_to_the_register_value_keeps_its_source() -> None:
+    figure = load_scenario(SEED_000).figures["geometry.buffer_width_km"]
+    assert edited_source(figure.source, Point(5)) is figure.source
+
+
+def test_repeated_edits_keep_one_mark() -> None:
+    figure = load_scenario(SEED_001).figures["geometry.front_length_km"]
+    once = edit_figure(figure, Interval90(1200, 1400))
+    twice = edit_figure(once, Interval90(1300, 1500))
+    assert twice.note.count("[edited in") == 1
+    assert twice.note == edit_note(once)
+    assert twice.note.endswith(figure.note)
+
+
+def test_editing_an_unknown_path_raises_key_error() -> None:
+    with pytest.raises(KeyError):
+        edit_scenario(load_scenario(SEED_001), {"geometry.nowhere_km": Point(1)})
+
+
+def test_an_edited_register_figure_loads_back_and_runs_like_an_override() -> None:
+    scenario = load_scenario(SEED_000)
+    edited = edit_scenario(scenario, {"geometry.buffer_width_km": Point(10)})
+    again = parse_scenario(dump_scenario(edited), "edited.yaml")
+    assert again == edited
+    by_edit = run(again, samples=512, seed=7).summary
+    by_override = run(scenario, 512, 7, overrides={"geometry.buffer_width_km": 10}).summary
+    assert by_edit == by_override
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.data())
+def test_any_in_domain_point_edit_round_trips(data: st.DataObject) -> None:
+    scenario = load_scenario(data.draw(st.sampled_from(SHIPPED), label="scenario"))
+    refused = {p.figure_path for p in _pledges(scenario) if p.status == "refused"}
+    editable = sorted(set(scenario.figures) - refused)
+    paths = data.draw(st.sets(st.sampled_from(editable), min_size=1, max_size=4))
+    changes = {}
+    for path in paths:
+        figure = scenario.figures[path]
+        cap = 0.9 if figure.domain.upper <= 1 else 5_000.0
+        changes[path] = Point(data.draw(in_domain(figure.domain, cap), label=path))
+    edited = edit_scenario(scenario, changes)
+    assert parse_scenario(dump_scenario(edited)) == edited
+    for path, figure in edited.figures.items():
+        if path not in changes or changes[path] == scenario.figures[path].dist:
+            assert figure == scenario.figures[path]
+        else:
+            assert figure.note.startswith("[edited in the planner app;")
+
+
+def _pledges(scenario: Scenario) -> tuple[Pledge, ...]:
+    fg = scenario.force_generation
+    return fg.pledges if fg is not None else ()
+
+
+def test_a_refused_pledge_edited_above_zero_is_refused_by_the_loader_naming_it() -> None:
+    scenario = load_scenario(SEED_001)
+    path = "force_generation.pledges.Poland.personnel"
+    edited = edit_scenario(scenario, {path: Point(1000)})
+    with pytest.raises(ScenarioError, match=rf"at {path}: got 1000; expected value: 0"):
+        parse_scenario(dump_scenario(edited), "edited.yaml")
