@@ -1,0 +1,401 @@
+"""The planner app: pick or upload a scenario, edit its figures, see bands, drivers and sources.
+
+Run it from a checkout with ``streamlit run app.py``. This module only lays out widgets and
+charts: every number comes from :mod:`forcecalc.planner` and the library functions the CLI uses,
+through one pure runner cached on the scenario's YAML text and the run settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from forcecalc import planner
+from forcecalc.errors import ForcecalcError
+from forcecalc.render import provenance_lines, render_run, sources_rows
+from forcecalc.resources import DEFAULT_SCENARIO
+from forcecalc.runner import RunResult
+from forcecalc.sampling import DEFAULT_SAMPLES, DEFAULT_SEED, Sampler
+from forcecalc.scenario import Figure, Scenario
+
+#: Sample counts offered: powers of two, so every sampler (Sobol too) accepts them.
+SAMPLE_CHOICES = tuple(2**k for k in range(10, 19))
+
+SHIPPED, UPLOAD, PASTE = "Shipped scenario", "Upload a file", "Paste YAML"
+CURRENT = "this scenario, as edited"
+TABS = (
+    "Assumptions",
+    "Breakdown",
+    "Distribution",
+    "Drivers",
+    "Sweep",
+    "Compare",
+    "Sources",
+    "Download",
+)
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """The run controls: number of samples, seed and sampler."""
+
+    samples: int
+    seed: int
+    sampler: str
+
+
+# --------------------------------------------------------------------------------------------
+# Cached calls into the library
+
+
+@st.cache_data(max_entries=128, show_spinner="Computing…")
+def cached_run(text: str, name: str, samples: int, seed: int, sampler: str) -> RunResult:
+    """:func:`forcecalc.planner.run_text`, cached on the scenario text and the run settings."""
+    return planner.run_text(text, name, samples, seed, sampler)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_parse(text: str, name: str) -> Scenario:
+    """The scenario of a text already checked by the loader."""
+    return planner.ScenarioText(text, name).parse()
+
+
+@st.cache_data(show_spinner=False)
+def cached_shipped(file_name: str) -> planner.ScenarioText:
+    """A shipped scenario's text."""
+    return planner.read_shipped(file_name)
+
+
+def run_of(scenario_text: planner.ScenarioText, settings: RunSettings) -> RunResult:
+    """The cached run of a scenario text at the app's settings."""
+    return cached_run(
+        scenario_text.text, scenario_text.name, settings.samples, settings.seed, settings.sampler
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Sidebar: scenario in, run settings
+
+
+def figure_key(base: planner.ScenarioText, generation: int, path: str, param: str) -> str:
+    """Widget key of one parameter of one figure.
+
+    It changes with the scenario (so a new scenario starts from its own values) and with
+    "reset to scenario" (``generation``), which brings every figure back to the file's value.
+    """
+    digest = hashlib.sha256(base.text.encode("utf-8")).hexdigest()[:12]
+    return f"figure|{digest}|{generation}|{path}|{param}"
+
+
+def _reset() -> None:
+    st.session_state["generation"] = st.session_state.get("generation", 0) + 1
+
+
+def _user_scenario(data: bytes, name: str, fallback: planner.ScenarioText) -> planner.ScenarioText:
+    """A user's scenario if the loader accepts it; else its one-line error and the fallback."""
+    try:
+        return planner.read_upload(data, name)
+    except ForcecalcError as exc:
+        st.error(str(exc))
+        st.caption(f"Showing {fallback.name} until the file is fixed.")
+        return fallback
+
+
+def scenario_input() -> planner.ScenarioText:
+    """The sidebar's scenario picker, upload and paste box; returns the scenario chosen."""
+    st.header("Scenario")
+    origin = st.radio("Scenario from", (SHIPPED, UPLOAD, PASTE), key="origin")
+    files = list(planner.shipped_scenarios())
+    default = files.index(DEFAULT_SCENARIO) if DEFAULT_SCENARIO in files else 0
+    pick = st.selectbox("Shipped scenario", files, index=default, key="shipped")
+    shipped = cached_shipped(pick)
+    if origin == UPLOAD:
+        upload = st.file_uploader("Scenario file (YAML)", type=["yaml", "yml"], key="upload")
+        if upload is not None:
+            return _user_scenario(upload.getvalue(), upload.name, shipped)
+    elif origin == PASTE:
+        text = st.text_area("Scenario YAML", key="paste", height=240)
+        if text.strip():
+            return _user_scenario(text.encode("utf-8"), "pasted.yaml", shipped)
+    return shipped
+
+
+def run_settings() -> RunSettings:
+    """The sidebar's samples, seed and sampler controls and the reset button."""
+    st.header("Run")
+    samples = st.select_slider(
+        "Samples",
+        SAMPLE_CHOICES,
+        value=DEFAULT_SAMPLES,
+        format_func=lambda n: f"{n:,}",
+        key="samples",
+    )
+    seed = st.number_input("Seed", min_value=0, value=DEFAULT_SEED, step=1, key="seed")
+    sampler = st.selectbox("Sampler", [s.value for s in Sampler], key="sampler")
+    st.button("Reset to scenario", on_click=_reset, key="reset", help="Undo every edit")
+    return RunSettings(int(samples), int(seed), str(sampler))
+
+
+# --------------------------------------------------------------------------------------------
+# Assumptions: every figure editable, with its source beside it
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$~|#])")
+
+
+def plain(text: str) -> str:
+    """Text shown literally in Markdown (no emphasis, links or maths from its characters)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def show_source(figure: Figure) -> None:
+    """The figure's source, original-language quote and English gloss, and its note."""
+    note = planner.source_note(figure)
+    st.caption(plain(note.label))
+    if note.quote:
+        gloss = f" — {plain(note.gloss)}" if note.gloss else ""
+        st.caption(f"“{plain(note.quote)}”{gloss}")
+    if figure.note:
+        st.caption(f"Note: {plain(figure.note)}")
+
+
+def figure_inputs(figure: Figure, base: planner.ScenarioText, generation: int) -> dict[str, float]:
+    """Number inputs for every parameter of a figure; returns the values entered."""
+    inputs, source = st.columns([3, 2])
+    entered: dict[str, float] = {}
+    with inputs:
+        st.markdown(f"`{figure.path}` · {figure.unit} · {planner.dist_kind(figure.dist)}")
+        params = planner.dist_params(figure.dist)
+        for column, (name, value) in zip(st.columns(len(params)), params.items(), strict=True):
+            spec = planner.input_spec(figure, value)
+            entered[name] = column.number_input(
+                name,
+                value=spec.value,
+                step=spec.step,
+                format=spec.format,
+                key=figure_key(base, generation, figure.path, name),
+            )
+    with source:
+        show_source(figure)
+    return entered
+
+
+def edit_figures(scenario: Scenario, base: planner.ScenarioText) -> dict[str, Mapping[str, float]]:
+    """Every figure of the scenario in expanders by group; returns the values entered."""
+    generation = st.session_state.get("generation", 0)
+    values: dict[str, Mapping[str, float]] = {}
+    for group, figures in planner.grouped_figures(scenario).items():
+        title = f"{group.capitalize()} ({len(figures)} figures)"
+        with st.expander(title, expanded=group in ("geometry", "tasks")):
+            for figure in figures:
+                values[figure.path] = figure_inputs(figure, base, generation)
+    return values
+
+
+def edited_scenario(
+    base: planner.ScenarioText, scenario: Scenario, values: Mapping[str, Mapping[str, float]]
+) -> tuple[planner.ScenarioText, int, str | None]:
+    """The scenario with the entered values, the number of edited figures and any error."""
+    changes = planner.changed_figures(scenario, values)
+    try:
+        return planner.apply_edits(base, changes), len(changes), None
+    except ForcecalcError as exc:
+        return base, len(changes), str(exc)
+
+
+# --------------------------------------------------------------------------------------------
+# Results
+
+
+def show_headlines(result: RunResult, reference: RunResult | None) -> None:
+    """The headline metrics with their P5–P95 bands and change from the scenario as loaded."""
+    items = planner.headlines(result, reference)
+    for column, item in zip(st.columns(len(items)), items, strict=True):
+        with column:
+            st.metric(
+                item.label,
+                item.value_text,
+                delta=item.delta_text,
+                delta_color="normal" if item.unit == "probability" else "inverse",
+                help=item.meaning,
+            )
+            st.caption(item.band_text)
+    st.caption(plain(" · ".join(provenance_lines(result.provenance))))
+
+
+def band_chart(
+    rows: Sequence[Mapping[str, object]], name: str, title: str, color: str | None = None
+) -> alt.LayerChart:
+    """Horizontal P5–P95 bars with a tick at P50, one per row (task, category or scenario).
+
+    ``color`` names a column that splits each row into coloured bars (deployed, committed).
+    """
+    data = pd.DataFrame(rows)
+    base = alt.Chart(data, title=title).encode(y=alt.Y(f"{name}:N", sort=None, title=None))
+    if color:
+        base = base.encode(color=alt.Color(f"{color}:N", title=None), yOffset=f"{color}:N")
+    bars = base.mark_bar(opacity=0.35).encode(
+        x=alt.X("p5:Q", title="personnel deployed (P5–P95, tick at P50)"), x2="p95:Q"
+    )
+    ticks = base.mark_tick(thickness=3, size=18).encode(
+        x="p50:Q", tooltip=[name, alt.Tooltip("p5:Q", format=",.0f"), "p50:Q", "p95:Q"]
+    )
+    return bars + ticks
+
+
+def show_breakdown(result: RunResult) -> None:
+    """Deployed personnel by task and by category, as bands, and the sources' claims."""
+    tasks = planner.task_rows(result)
+    categories = planner.band_rows(result.summary.categories, "category")
+    st.altair_chart(band_chart(tasks, "task", "By task"))
+    st.dataframe(pd.DataFrame(tasks).round(1), hide_index=True)
+    st.altair_chart(band_chart(categories, "category", "By category"))
+    st.dataframe(pd.DataFrame(categories).round(1), hide_index=True)
+    claims = planner.claim_rows(result)
+    if claims:
+        st.subheader("What the sources claim, at these settings")
+        st.dataframe(pd.DataFrame(claims), hide_index=True)
+
+
+def show_distribution(result: RunResult) -> None:
+    """Histogram of the requirement with P5, P50 and P95 marked."""
+    metric = st.radio(
+        "Requirement", planner.metric_choices(result), horizontal=True, key="dist_metric"
+    )
+    hist = pd.DataFrame(planner.histogram_rows(planner.samples_of(result, metric)))
+    marks = pd.DataFrame(planner.band_marks(result.summary.metrics[metric]))
+    bars = (
+        alt.Chart(hist)
+        .mark_bar(opacity=0.7)
+        .encode(
+            x=alt.X("start:Q", title=f"{metric} [personnel]"),
+            x2="end:Q",
+            y=alt.Y("share:Q", title="share of samples", axis=alt.Axis(format="%")),
+        )
+    )
+    rules = (
+        alt.Chart(marks)
+        .mark_rule(strokeWidth=2, strokeDash=[4, 3])
+        .encode(x="value:Q", color=alt.Color("statistic:N", title="band"), tooltip=["value:Q"])
+    )
+    st.altair_chart(bars + rules)
+    st.caption(
+        f"{result.samples.n:,} samples; dashed lines at P5, P50 and P95. A single bar means "
+        "no figure the requirement depends on is uncertain."
+    )
+
+
+def show_compare(current: planner.ScenarioText, settings: RunSettings) -> None:
+    """Two or more scenarios side by side at the same settings."""
+    files = list(planner.shipped_scenarios())
+    chosen = st.multiselect(
+        "Scenarios to compare",
+        [CURRENT, *files],
+        default=[CURRENT, *(f for f in files if f != current.name)],
+        key="compare",
+    )
+    results: dict[str, RunResult] = {}
+    for label in chosen:
+        text = current if label == CURRENT else cached_shipped(label)
+        results[label] = run_of(text, settings)
+    if not results:
+        st.info("Choose at least one scenario.")
+        return
+    rows = planner.compare_long_rows(results)
+    st.altair_chart(
+        band_chart(rows, "scenario", "Deployed and committed, P5–P95 with P50", color="metric")
+    )
+    st.dataframe(
+        pd.DataFrame(planner.compare_rows(results)).round(2),
+        hide_index=True,
+    )
+
+
+def show_sources(scenario: Scenario) -> None:
+    """Every figure with its value, unit, source id, quote and gloss."""
+    rows = sources_rows(scenario)
+    columns = ["figure", "value", "unit", "source", "quote", "gloss", "kind", "note"]
+    st.dataframe(pd.DataFrame(rows)[columns], hide_index=True, height=520)
+
+
+def show_downloads(current: planner.ScenarioText, result: RunResult, n_edited: int) -> None:
+    """Download the edited scenario as YAML and the results as CSV and JSON."""
+    stem = current.name.removesuffix(".yaml").removesuffix(".yml")
+    what = f"{n_edited} edited figures, each marked in its note" if n_edited else "no edits"
+    st.download_button(
+        f"Scenario YAML ({what})",
+        current.text,
+        file_name=current.name if current.name.endswith((".yaml", ".yml")) else f"{stem}.yaml",
+        mime="application/x-yaml",
+        key="download_yaml",
+    )
+    st.download_button(
+        "Results CSV",
+        render_run(result, "csv"),
+        file_name=f"{stem}-results.csv",
+        mime="text/csv",
+        key="download_csv",
+    )
+    st.download_button(
+        "Results JSON (with provenance)",
+        render_run(result, "json"),
+        file_name=f"{stem}-results.json",
+        mime="application/json",
+        key="download_json",
+    )
+    p = result.provenance
+    st.caption(
+        f"`forcecalc run {current.name} --samples {p.samples} --seed {p.seed} "
+        f"--sampler {p.sampler}` gives the same numbers."
+    )
+    with st.expander("Scenario YAML"):
+        st.code(current.text, language="yaml")
+
+
+# --------------------------------------------------------------------------------------------
+# The page
+
+
+def main() -> None:
+    """The whole page, top to bottom."""
+    st.set_page_config(page_title="forcecalc planner", layout="wide")
+    with st.sidebar:
+        base = scenario_input()
+        settings = run_settings()
+    scenario = cached_parse(base.text, base.name)
+    st.title(scenario.name)
+    with st.expander("About this scenario"):
+        st.write(plain(scenario.description))
+        st.caption(f"File: {plain(base.name)}")
+    head = st.container()
+    tabs = dict(zip(TABS, st.tabs(list(TABS)), strict=True))
+    with tabs["Assumptions"]:
+        values = edit_figures(scenario, base)
+    current, n_edited, error = edited_scenario(base, scenario, values)
+    result = run_of(current, settings)
+    reference = run_of(base, settings) if current is not base else None
+    with head:
+        if error:
+            st.error(f"{error} — showing the scenario as loaded until this is fixed.")
+        elif n_edited:
+            st.info(f"{n_edited} figure(s) edited; changes shown against the scenario as loaded.")
+        show_headlines(result, reference)
+    with tabs["Breakdown"]:
+        show_breakdown(result)
+    with tabs["Distribution"]:
+        show_distribution(result)
+    with tabs["Drivers"]:
+        st.info("The tornado chart is added with the sensitivity analysis.")
+    with tabs["Sweep"]:
+        st.info("The sweep chart is added with the sensitivity analysis.")
+    with tabs["Compare"]:
+        show_compare(current, settings)
+    with tabs["Sources"]:
+        show_sources(result.scenario)
+    with tabs["Download"]:
+        show_downloads(current, result, n_edited)

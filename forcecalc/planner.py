@@ -1,0 +1,404 @@
+"""What the planner app shows, computed without Streamlit.
+
+The app (:mod:`forcecalc.app`) only lays out widgets and charts. Everything it shows comes from
+here, and everything here goes through the same public functions as the CLI
+(:func:`~forcecalc.loader.parse_scenario`, :func:`~forcecalc.runner.run`,
+:func:`~forcecalc.render.render_run`), so these functions are tested like the rest of the
+library. A scenario travels as its YAML text and a name: the text is what is run, what is
+cached on, and what is offered for download, so a downloaded scenario run with ``forcecalc run``
+at the same seed gives the app's numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from forcecalc import glossary
+from forcecalc.distributions import (
+    Distribution,
+    Interval90,
+    LogNormal,
+    Normal,
+    Pert,
+    Point,
+    Triangular,
+    Uniform,
+)
+from forcecalc.edit import edit_scenario
+from forcecalc.errors import ScenarioError, Where
+from forcecalc.loader import MAX_BYTES, decode, dump_scenario, parse_scenario, read_text
+from forcecalc.render import fmt_number
+from forcecalc.resources import scenarios_dir
+from forcecalc.runner import RunResult, run
+from forcecalc.sampling import Sampler
+from forcecalc.scenario import Figure, Scenario
+from forcecalc.sources import Assumption, Citation, RegisterSource
+from forcecalc.summary import Band
+
+# --------------------------------------------------------------------------------------------
+# Scenarios as text
+
+
+@dataclass(frozen=True)
+class ScenarioText:
+    """A scenario's YAML text and the name it is known by (file name, used in messages)."""
+
+    text: str
+    name: str
+
+    def parse(self) -> Scenario:
+        """The scenario, validated by the loader.
+
+        Raises
+        ------
+        ScenarioError
+            With the loader's one-line message.
+        """
+        return parse_scenario(self.text, self.name)
+
+
+def shipped_scenarios() -> dict[str, Path]:
+    """The shipped scenario files by file name, sorted."""
+    return {p.name: p for p in sorted(scenarios_dir().glob("*.yaml"))}
+
+
+def read_shipped(file_name: str) -> ScenarioText:
+    """The text of a shipped scenario, by file name."""
+    text, _ = read_text(shipped_scenarios()[file_name])
+    return ScenarioText(text, file_name)
+
+
+def read_upload(data: bytes, name: str) -> ScenarioText:
+    """A scenario uploaded or pasted by a user, validated by the same loader as a file.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content.
+    name : str
+        The file's name, used in messages.
+
+    Raises
+    ------
+    ScenarioError
+        If the data is too large, not UTF-8, or not a valid scenario.
+    """
+    if len(data) > MAX_BYTES:
+        raise ScenarioError(Where(name), f"a file over {MAX_BYTES:,} bytes", "a smaller file")
+    scenario_text = ScenarioText(decode(data, name), name)
+    scenario_text.parse()
+    return scenario_text
+
+
+def edited_name(name: str) -> str:
+    """File name of an edited scenario: ``x.yaml`` → ``x-edited.yaml``."""
+    stem = name.removesuffix(".yaml").removesuffix(".yml").removesuffix("-edited")
+    return f"{stem}-edited.yaml"
+
+
+def apply_edits(base: ScenarioText, changes: Mapping[str, Distribution]) -> ScenarioText:
+    """The base scenario with figures edited, as YAML text checked by the loader.
+
+    With no changes the base text comes back unchanged (so its checksum is the file's).
+
+    Raises
+    ------
+    ScenarioError
+        If an edited value breaks a rule of the scenario format (a value outside its domain,
+        high not above low ...): the loader's one-line message, naming the figure's key path.
+    """
+    if not changes:
+        return base
+    edited = edit_scenario(base.parse(), changes)
+    out = ScenarioText(dump_scenario(edited), edited_name(base.name))
+    out.parse()
+    return out
+
+
+def run_text(
+    text: str, name: str, samples: int, seed: int, sampler: str = Sampler.LHS
+) -> RunResult:
+    """Parse scenario text and run it: the pure function the app caches on its arguments."""
+    return run(parse_scenario(text, name), samples=samples, seed=seed, sampler=sampler)
+
+
+# --------------------------------------------------------------------------------------------
+# Figures as editable inputs
+
+#: Groups of figures, in the order the app shows them.
+GROUPS = ("geometry", "tasks", "sustainment", "force generation")
+
+_GROUP_OF = {
+    "geometry": "geometry",
+    "tasks": "tasks",
+    "technology_offset": "tasks",
+    "sustainment": "sustainment",
+    "force_generation": "force generation",
+}
+
+_KIND = {
+    Point: "point",
+    Interval90: "90% interval",
+    Pert: "PERT (low, mode, high)",
+    Triangular: "triangular",
+    Uniform: "uniform",
+    Normal: "normal",
+    LogNormal: "lognormal",
+}
+
+
+def figure_group(path: str) -> str:
+    """The group a figure is edited in, from the first part of its path."""
+    return _GROUP_OF[path.split(".", 1)[0]]
+
+
+def grouped_figures(scenario: Scenario) -> dict[str, list[Figure]]:
+    """The scenario's figures by group, in document order; empty groups left out."""
+    out: dict[str, list[Figure]] = {g: [] for g in GROUPS}
+    for figure in scenario.figures.values():
+        out[figure_group(figure.path)].append(figure)
+    return {g: figs for g, figs in out.items() if figs}
+
+
+def dist_kind(dist: Distribution) -> str:
+    """A short name of the distribution's family, for labels."""
+    return _KIND.get(type(dist), type(dist).__name__)
+
+
+def dist_params(dist: Distribution) -> dict[str, float]:
+    """The parameters of a distribution by name, in their order (``low``, ``mode``, ``high``)."""
+    return {f.name: float(getattr(dist, f.name)) for f in fields(dist)}  # type: ignore[arg-type]
+
+
+def with_params(dist: Distribution, params: Mapping[str, float]) -> Distribution:
+    """The same family of distribution with new parameters (unchecked: the loader checks)."""
+    return replace(dist, **params)  # type: ignore[type-var]
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """How to show one parameter as a number input: its value, step and display format."""
+
+    value: float | int
+    step: float | int
+    format: str
+
+
+def input_spec(figure: Figure, value: float) -> InputSpec:
+    """A number input for a parameter of ``figure``: whole numbers for head counts."""
+    if figure.unit in ("personnel", "personnel_per_post") and float(value).is_integer():
+        step = max(1, 10 ** (len(str(int(abs(value)))) - 2)) if value else 1
+        return InputSpec(int(value), int(step), "%d")
+    step = 10.0 ** (math.floor(math.log10(abs(value))) - 1) if value else 0.01
+    return InputSpec(float(value), step, "%g")
+
+
+def changed_figures(
+    scenario: Scenario, values: Mapping[str, Mapping[str, float]]
+) -> dict[str, Distribution]:
+    """The figures whose entered parameters differ from the scenario's, as new distributions.
+
+    ``values`` maps a figure path to its parameters as entered; missing figures are unchanged.
+    """
+    changes: dict[str, Distribution] = {}
+    for path, params in values.items():
+        dist = scenario.figures[path].dist
+        entered = {k: float(v) for k, v in params.items()}
+        if entered != dist_params(dist):
+            changes[path] = with_params(dist, entered)
+    return changes
+
+
+@dataclass(frozen=True)
+class SourceNote:
+    """What the app shows beside a figure: where it comes from, the quote and its gloss."""
+
+    label: str
+    quote: str = ""
+    gloss: str = ""
+
+
+def source_note(figure: Figure) -> SourceNote:
+    """The source of a figure, its original-language quote and English gloss, for display."""
+    match figure.source:
+        case RegisterSource(ref=ref, figure=stated):
+            return SourceNote(f"source {ref}", stated.quote, stated.gloss)
+        case Citation(quote=quote):
+            return SourceNote(f"source: {figure.source.label()}", quote or "")
+        case Assumption(reason=reason):
+            return SourceNote(f"assumption: {reason}")
+    return SourceNote(str(figure.source))
+
+
+# --------------------------------------------------------------------------------------------
+# Results as numbers and rows
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline number: its P50 (or probability), band and change from a reference run."""
+
+    key: str
+    label: str
+    unit: str
+    value: float
+    p5: float | None = None
+    p95: float | None = None
+    delta: float | None = None
+
+    @property
+    def meaning(self) -> str:
+        """What the number is, from the glossary."""
+        return glossary.OUTPUTS[self.key].meaning
+
+    @property
+    def value_text(self) -> str:
+        return fmt_number(self.value, self.unit) if math.isfinite(self.value) else "–"
+
+    @property
+    def band_text(self) -> str:
+        if not math.isfinite(self.value):
+            return "no pledges in this scenario"
+        if self.p5 is None or self.p95 is None:
+            return ""
+        return f"P5–P95: {fmt_number(self.p5, self.unit)} – {fmt_number(self.p95, self.unit)}"
+
+    @property
+    def delta_text(self) -> str | None:
+        if self.delta is None or self.delta == 0:
+            return None
+        if self.unit == "probability":
+            return f"{self.delta * 100:+.1f} points vs scenario"
+        sign = "+" if self.delta > 0 else "−"
+        return f"{sign}{fmt_number(abs(self.delta), self.unit)} vs scenario"
+
+
+_HEADLINES = (
+    ("deployed", "Deployed (P50)", "personnel"),
+    ("committed", "Committed (P50)", "personnel"),
+    ("deployed_per_km", "Troops per km (P50)", "troops_per_km"),
+    ("deployed_per_km2", "Troops per km² (P50)", "troops_per_km2"),
+)
+_PROBABILITIES = (
+    ("p_pledges_suffice", "P(pledges suffice)"),
+    ("p_pool_suffices", "P(pool suffices)"),
+)
+
+
+def _band_headline(key: str, label: str, unit: str, b: Band, ref: Band | None) -> Headline:
+    delta = b.p50 - ref.p50 if ref is not None else None
+    return Headline(key, label, unit, b.p50, b.p5, b.p95, delta)
+
+
+def headlines(result: RunResult, reference: RunResult | None = None) -> list[Headline]:
+    """The headline numbers of a run, with changes from ``reference`` (the unedited scenario).
+
+    The probability that pledges suffice is shown as "not stated" (NaN) for a scenario with no
+    pledges, so the headline row keeps its shape.
+    """
+    s = result.summary
+    r = reference.summary if reference is not None else None
+    out = [
+        _band_headline(k, label, unit, s.metrics[k], r.metrics[k] if r else None)
+        for k, label, unit in _HEADLINES
+    ]
+    for key, label in _PROBABILITIES:
+        if key == "p_pool_suffices" and key not in s.probabilities:
+            continue
+        value = s.probabilities.get(key, math.nan)
+        ref = r.probabilities.get(key) if r else None
+        delta = value - ref if ref is not None and math.isfinite(value) else None
+        out.append(Headline(key, label, "probability", value, delta=delta))
+    return out
+
+
+def band_rows(bands: Mapping[str, Band], kind: str) -> list[dict[str, object]]:
+    """Rows of a breakdown table: ``kind`` (task or category), name and its band."""
+    return [
+        {kind: name, "p5": b.p5, "p50": b.p50, "p95": b.p95, "mean": b.mean}
+        for name, b in bands.items()
+    ]
+
+
+def task_rows(result: RunResult) -> list[dict[str, object]]:
+    """Deployed personnel by task, with each task's category and basis."""
+    rows = band_rows(result.summary.tasks, "task")
+    for row, task in zip(rows, result.scenario.tasks, strict=True):
+        row["category"] = task.category
+        row["basis"] = task.basis.value
+    return rows
+
+
+def claim_rows(result: RunResult) -> list[dict[str, object]]:
+    """The scenario's ``expect`` claims, met or not, at the app's settings."""
+    return [
+        {
+            "claim": c.expectation.describe(),
+            "value": c.value,
+            "met": c.met,
+            "source": c.expectation.source.label(),
+        }
+        for c in result.claims()
+    ]
+
+
+def samples_of(result: RunResult, metric: str) -> np.ndarray:
+    """The sampled values of a metric (``deployed``, ``committed`` ...) over all samples."""
+    values: ArrayLike = getattr(result.outcome, metric)
+    return np.broadcast_to(np.asarray(values, dtype=float), (result.samples.n,))
+
+
+def histogram_rows(values: ArrayLike, bins: int = 50) -> list[dict[str, float]]:
+    """A histogram as rows ``start``, ``end``, ``share`` (fraction of samples in the bin)."""
+    arr = np.asarray(values, dtype=float).ravel()
+    counts, edges = np.histogram(arr, bins=bins)
+    shares = counts / max(arr.size, 1)
+    return [
+        {"start": float(a), "end": float(b), "share": float(s)}
+        for a, b, s in zip(edges[:-1], edges[1:], shares, strict=True)
+    ]
+
+
+def band_marks(b: Band) -> list[dict[str, object]]:
+    """P5, P50 and P95 as rows for vertical rules on a distribution chart."""
+    return [{"statistic": k.upper(), "value": b.stat(k)} for k in ("p5", "p50", "p95")]
+
+
+def compare_rows(results: Mapping[str, RunResult]) -> list[dict[str, object]]:
+    """One row per scenario: the headline bands side by side, for the comparison view."""
+    rows = []
+    for label, result in results.items():
+        s = result.summary
+        row: dict[str, object] = {"scenario": label, "name": result.scenario.name}
+        for metric in ("deployed", "committed"):
+            b = s.metrics[metric]
+            row.update({f"{metric} p5": b.p5, f"{metric} p50": b.p50, f"{metric} p95": b.p95})
+        row["troops per km p50"] = s.metrics["deployed_per_km"].p50
+        row["troops per km² p50"] = s.metrics["deployed_per_km2"].p50
+        row["P(pledges suffice)"] = s.probabilities.get("p_pledges_suffice")
+        rows.append(row)
+    return rows
+
+
+def compare_long_rows(results: Mapping[str, RunResult]) -> list[dict[str, object]]:
+    """Deployed and committed P5 / P50 / P95 per scenario in long form, for a band chart."""
+    return [
+        {"scenario": label, "metric": metric, **_band_dict(result.summary.metrics[metric])}
+        for label, result in results.items()
+        for metric in ("deployed", "committed")
+    ]
+
+
+def _band_dict(b: Band) -> dict[str, float]:
+    return {"p5": b.p5, "p50": b.p50, "p95": b.p95}
+
+
+def metric_choices(result: RunResult) -> Sequence[str]:
+    """Metrics whose distribution the app can chart, in display order."""
+    return [m for m in ("deployed", "committed") if m in result.summary.metrics]

@@ -1,0 +1,219 @@
+"""What the planner app shows, tested without Streamlit."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from forcecalc import load_scenario, parse_scenario, run
+from forcecalc.distributions import Interval90, Pert, Point
+from forcecalc.errors import ScenarioError
+from forcecalc.loader import MAX_BYTES
+from forcecalc.planner import (
+    GROUPS,
+    ScenarioText,
+    apply_edits,
+    band_marks,
+    changed_figures,
+    compare_rows,
+    dist_params,
+    edited_name,
+    grouped_figures,
+    headlines,
+    histogram_rows,
+    input_spec,
+    read_shipped,
+    read_upload,
+    run_text,
+    samples_of,
+    shipped_scenarios,
+    source_note,
+    task_rows,
+    with_params,
+)
+from forcecalc.resources import DEFAULT_SCENARIO
+
+SEED_000 = "seed-000-buffer-zone.yaml"
+SEED_001 = "seed-001-basic-ceasefire.yaml"
+
+
+def test_every_shipped_scenario_is_offered_and_reads_as_it_loads() -> None:
+    files = shipped_scenarios()
+    assert DEFAULT_SCENARIO in files
+    for name, path in files.items():
+        assert read_shipped(name).parse() == load_scenario(path)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"name: [unclosed", r"^up\.yaml:1:\d+: got a YAML syntax error"),
+        (b"\xff\xfe", r"^up\.yaml:1:1: got byte 0xff that is not UTF-8"),
+        (b"", r"^up\.yaml:1:1: got an empty document"),
+        (b"schema_version: 1\n", r"^up\.yaml:1:1: .*expected"),
+        (b"x" * (MAX_BYTES + 1), r"^up\.yaml: got a file over 1,000,000 bytes"),
+    ],
+)
+def test_a_bad_upload_raises_the_loaders_one_line_message(data: bytes, message: str) -> None:
+    with pytest.raises(ScenarioError, match=message) as info:
+        read_upload(data, "up.yaml")
+    assert "\n" not in str(info.value)
+
+
+def test_an_upload_gets_the_same_message_as_the_file_would() -> None:
+    text = read_shipped(SEED_001).text.replace("low: 1040", "low: -5")
+    with pytest.raises(ScenarioError) as from_file:
+        parse_scenario(text, "up.yaml")
+    with pytest.raises(ScenarioError) as from_upload:
+        read_upload(text.encode(), "up.yaml")
+    assert str(from_upload.value) == str(from_file.value)
+
+
+def test_a_good_upload_keeps_its_text_and_name() -> None:
+    text = read_shipped(SEED_000).text
+    assert read_upload(text.encode("utf-8-sig"), "mine.yaml") == ScenarioText(text, "mine.yaml")
+
+
+def test_no_edits_give_back_the_file_itself() -> None:
+    base = read_shipped(SEED_001)
+    assert apply_edits(base, {}) is base
+
+
+def test_edits_give_a_named_text_that_runs_like_an_override() -> None:
+    base = read_shipped(SEED_000)
+    edited = apply_edits(base, {"geometry.buffer_width_km": Point(8)})
+    assert edited.name == "seed-000-buffer-zone-edited.yaml"
+    assert "[edited in the planner app; scenario value: 5]" in edited.text
+    mine = run_text(edited.text, edited.name, 1024, 3).summary
+    library = run(base.parse(), 1024, 3, overrides={"geometry.buffer_width_km": 8}).summary
+    assert mine == library
+
+
+def test_an_invalid_edit_raises_the_loaders_message_naming_the_figure() -> None:
+    base = read_shipped(SEED_001)
+    changes = {"geometry.front_length_km": Interval90(1300, 1200)}
+    with pytest.raises(ScenarioError, match=r"at geometry\.front_length_km\.high: .*high above"):
+        apply_edits(base, changes)
+
+
+def test_edited_names() -> None:
+    assert edited_name("a.yaml") == "a-edited.yaml"
+    assert edited_name("a-edited.yaml") == "a-edited.yaml"
+    assert edited_name("pasted.yml") == "pasted-edited.yaml"
+
+
+def test_run_text_is_the_librarys_run() -> None:
+    base = read_shipped(SEED_001)
+    assert run_text(base.text, base.name, 2048, 11).summary == run(base.parse(), 2048, 11).summary
+
+
+def test_every_figure_is_in_exactly_one_group_in_document_order() -> None:
+    for name in shipped_scenarios():
+        scenario = read_shipped(name).parse()
+        groups = grouped_figures(scenario)
+        assert set(groups) <= set(GROUPS)
+        flat = [f.path for figs in groups.values() for f in figs]
+        assert sorted(flat) == sorted(scenario.figures)
+        assert [f.path for f in groups["geometry"]] == [
+            p for p in scenario.figures if p.startswith("geometry.")
+        ]
+
+
+def test_params_round_trip_and_only_changed_figures_are_edits() -> None:
+    dist = Pert(1, 2, 4)
+    assert with_params(dist, dist_params(dist)) == dist
+    assert with_params(dist, {**dist_params(dist), "mode": 3}) == Pert(1, 3, 4)
+    scenario = read_shipped(SEED_001).parse()
+    entered = {p: dist_params(f.dist) for p, f in scenario.figures.items()}
+    assert changed_figures(scenario, entered) == {}
+    entered["geometry.front_length_km"] = {"low": 1040, "high": 1300}
+    assert changed_figures(scenario, entered) == {
+        "geometry.front_length_km": Interval90(1040, 1300)
+    }
+
+
+def test_input_specs_count_people_in_whole_numbers() -> None:
+    scenario = read_shipped(SEED_001).parse()
+    pledge = scenario.figures["force_generation.pledges.France.personnel"]
+    spec = input_spec(pledge, 5000.0)
+    assert spec == type(spec)(5000, 100, "%d")
+    share = scenario.figures["tasks.logistics.share"]
+    assert input_spec(share, 0.204) == type(spec)(0.204, 0.01, "%g")
+    assert input_spec(share, 0.0).step == 0.01
+
+
+def test_source_notes_show_register_quote_and_gloss() -> None:
+    scenario = read_shipped(SEED_000).parse()
+    note = source_note(scenario.figures["geometry.buffer_width_km"])
+    assert note.label == "source 000_fd3776af069ded84#buffer-width"
+    assert note.quote and note.gloss
+    cited = source_note(scenario.figures["sustainment.tour_months"])
+    assert cited.quote.startswith("Soldiers deployed")
+    assumed = read_shipped(SEED_001).parse().figures["geometry.buffer_width_km"]
+    assert source_note(assumed).label.startswith("assumption: ")
+
+
+def test_headlines_are_the_summarys_bands_with_changes_from_the_reference() -> None:
+    base = read_shipped(SEED_001)
+    reference = run_text(base.text, base.name, 1024, 5)
+    edited = apply_edits(base, {"geometry.front_length_km": Interval90(1300, 1500)})
+    result = run_text(edited.text, edited.name, 1024, 5)
+    items = {h.key: h for h in headlines(result, reference)}
+    deployed = result.summary.metrics["deployed"]
+    assert (items["deployed"].value, items["deployed"].p5, items["deployed"].p95) == (
+        deployed.p50,
+        deployed.p5,
+        deployed.p95,
+    )
+    assert items["deployed"].delta == deployed.p50 - reference.summary.metrics["deployed"].p50
+    assert items["deployed"].delta_text.startswith("+")
+    assert items["deployed"].band_text.startswith("P5–P95: ")
+    assert items["p_pledges_suffice"].value == result.summary.probabilities["p_pledges_suffice"]
+    assert "p_pool_suffices" not in items
+    assert all(h.delta is None for h in headlines(reference))
+
+
+def test_a_scenario_without_pledges_shows_no_probability() -> None:
+    base = read_shipped(SEED_000)
+    items = {h.key: h for h in headlines(run_text(base.text, base.name, 256, 1))}
+    assert math.isnan(items["p_pledges_suffice"].value)
+    assert items["p_pledges_suffice"].value_text == "–"
+
+
+def test_breakdown_rows_follow_the_tasks() -> None:
+    base = read_shipped(SEED_001)
+    result = run_text(base.text, base.name, 512, 1)
+    rows = task_rows(result)
+    assert [r["task"] for r in rows] == [t.name for t in result.scenario.tasks]
+    assert rows[0]["p50"] == result.summary.tasks[rows[0]["task"]].p50
+
+
+def test_histogram_shares_sum_to_one_and_marks_are_the_band() -> None:
+    base = read_shipped(SEED_001)
+    result = run_text(base.text, base.name, 2048, 1)
+    values = samples_of(result, "deployed")
+    assert values.shape == (2048,)
+    rows = histogram_rows(values, bins=30)
+    assert len(rows) == 30
+    assert math.isclose(sum(r["share"] for r in rows), 1.0)
+    assert rows[0]["start"] == values.min() and rows[-1]["end"] == values.max()
+    marks = band_marks(result.summary.metrics["deployed"])
+    assert [m["value"] for m in marks] == list(np.percentile(values, [5, 50, 95]))
+
+
+def test_a_point_only_requirement_is_one_bar() -> None:
+    rows = histogram_rows(np.full(100, 7.0))
+    assert sum(r["share"] for r in rows) == 1.0
+
+
+def test_compare_rows_are_one_per_scenario() -> None:
+    results = {}
+    for name in (SEED_000, SEED_001):
+        base = read_shipped(name)
+        results[name] = run_text(base.text, base.name, 256, 1)
+    rows = compare_rows(results)
+    assert [r["scenario"] for r in rows] == [SEED_000, SEED_001]
+    assert rows[1]["deployed p50"] == results[SEED_001].summary.metrics["deployed"].p50
+    assert rows[0]["P(pledges suffice)"] is None
