@@ -1,0 +1,513 @@
+"""Subcommands ``sensitivity``, ``sweep``, ``goal`` and ``run-large``: parse, call, render.
+
+Listed in :data:`forcecalc.cli.EXTENSIONS`; output formats, ``--output`` and the provenance
+block are those of ``forcecalc run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+
+from forcecalc import explore, sensitivity
+from forcecalc.cli import (
+    EXIT_OK,
+    Command,
+    add_output_options,
+    add_run_options,
+    emit,
+    parse_assignment,
+    scenario_argument,
+)
+from forcecalc.errors import UsageError
+from forcecalc.loader import load_scenario
+from forcecalc.render import (
+    Cell,
+    Table,
+    provenance_dict,
+    provenance_lines,
+    render_run,
+    render_table,
+    to_json,
+)
+from forcecalc.resources import default_scenario
+from forcecalc.runner import Provenance
+from forcecalc.scenario import Scenario
+
+METHODS = ("tornado", "sobol", "rank", "threshold")
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing
+
+
+def parse_vary(text: str) -> explore.SweepAxis:
+    """``"geometry.front_length_km=600:3700:32"`` → a :class:`~forcecalc.explore.SweepAxis`."""
+    path, sep, spec = text.partition("=")
+    parts = spec.split(":")
+    try:
+        if not sep or not path.strip() or len(parts) != 3:
+            raise ValueError
+        start, stop, steps = float(parts[0]), float(parts[1]), int(parts[2])
+    except ValueError:
+        raise UsageError(
+            f"--vary {text}: got {text!r}; expected KEY.PATH=START:STOP:STEPS, e.g. "
+            "geometry.front_length_km=600:3700:32"
+        ) from None
+    return explore.axis(path.strip(), start, stop, steps)
+
+
+def parse_range(text: str | None) -> tuple[float, float] | None:
+    """``"600:4000"`` → ``(600.0, 4000.0)``; None stays None."""
+    if text is None:
+        return None
+    lo, sep, hi = text.partition(":")
+    try:
+        if not sep:
+            raise ValueError
+        return float(lo), float(hi)
+    except ValueError:
+        raise UsageError(f"--range: got {text!r}; expected LOW:HIGH, e.g. 600:4000") from None
+
+
+def _load(args: argparse.Namespace) -> tuple[Scenario, dict[str, float]]:
+    scenario = load_scenario(args.scenario or default_scenario())
+    return scenario, dict(parse_assignment(a) for a in args.overrides)
+
+
+def _footer(p: Provenance, *notes: str) -> list[str]:
+    return [*provenance_lines(p), *notes]
+
+
+def _json(result: object, p: Provenance, **extra: object) -> str:
+    data = asdict(result)  # type: ignore[call-overload]
+    data.update(extra)
+    data["provenance"] = provenance_dict(p)
+    return to_json(data)
+
+
+# --------------------------------------------------------------------------------------------
+# forcecalc sensitivity
+
+
+def tornado_table(r: sensitivity.TornadoResult) -> Table:
+    lo, hi = f"P{r.low_quantile * 100:g}", f"P{r.high_quantile * 100:g}"
+    sections = [
+        (
+            f"{t.output} [{t.unit}], baseline {t.baseline:,.0f} with every input at its median",
+            [
+                [
+                    b.path,
+                    b.unit,
+                    b.input_low,
+                    b.input_high,
+                    b.output_low,
+                    b.output_high,
+                    b.swing,
+                    "yes" if b.monotonic else "NO",
+                ]
+                for b in t.bars
+            ],
+        )
+        for t in r.tornadoes
+    ]
+    return Table(
+        title=f"Tornado: {r.name}",
+        columns=(
+            "figure",
+            "unit",
+            f"input {lo}",
+            f"input {hi}",
+            f"output at {lo}",
+            f"output at {hi}",
+            "swing",
+            "monotonic",
+        ),
+        sections=sections,
+        footer=_footer(
+            r.provenance,
+            f"each input at its {lo} and {hi}, every other input at its median; sorted by "
+            f"swing; {r.probes} quantiles probed from {lo} to {hi}, NO = the output rises and "
+            "falls between them (Saltelli et al. 2008, ch. 1.2)",
+        ),
+        units={
+            f"input {lo}": "row",
+            f"input {hi}": "row",
+            f"output at {lo}": "personnel",
+            f"output at {hi}": "personnel",
+            "swing": "personnel",
+        },
+    )
+
+
+def sobol_table(r: sensitivity.SobolAnalysis) -> Table:
+    level = f"{r.confidence:.0%}"
+    sections = [
+        (
+            f"{o.output} [{o.unit}]",
+            [
+                [
+                    i.path,
+                    i.unit,
+                    i.first_order,
+                    i.first_low,
+                    i.first_high,
+                    i.total_order,
+                    i.total_low,
+                    i.total_high,
+                ]
+                for i in o.indices
+            ],
+        )
+        for o in r.outputs
+    ]
+    columns = ("figure", "unit", "first", "first low", "first high", "total", "total low")
+    columns += ("total high",)
+    return Table(
+        title=f"Sobol indices: {r.name}",
+        columns=columns,
+        sections=sections,
+        footer=_footer(
+            r.provenance,
+            f"{r.repeats} independent repeats of n = {r.n:,} base samples "
+            f"({r.evaluations:,} model evaluations); index = mean over repeats, low/high = "
+            f"its {level} Student t interval",
+            "scipy.stats.sobol_indices: Saltelli et al. (2010) first order, Jansen (1999) "
+            "total order; Sobol' (2001)",
+        ),
+        units={c: "ratio" for c in columns[2:]},
+    )
+
+
+def rank_table(r: sensitivity.RankAnalysis) -> Table:
+    sections = [
+        (
+            f"{o.output} [{o.unit}]",
+            [[e.path, e.unit, e.rho, e.rho_low, e.rho_high, e.importance] for e in o.entries],
+        )
+        for o in r.outputs
+    ]
+    columns = ("figure", "unit", "spearman rho", "low", "high", "importance")
+    return Table(
+        title=f"Rank-correlation importance: {r.name}",
+        columns=columns,
+        sections=sections,
+        footer=_footer(
+            r.provenance,
+            "importance = |Spearman rho| of the input with the output (Analytica's importance); "
+            "low/high: 95% interval from Fisher's z, s.e. 1.03/sqrt(n-3) (Fieller et al. 1957)",
+        ),
+        units={c: "ratio" for c in columns[2:]},
+    )
+
+
+def threshold_label(r: sensitivity.ThresholdAnalysis) -> str:
+    """``P(committed > pledged) = 91.5%`` and the like."""
+    match r.supply:
+        case "ceiling":
+            against = f"{r.ceiling:,.0f}"
+        case "median":
+            against = f"its median {r.ceiling:,.0f}"
+        case "pool":
+            against = "the pool's sustainable personnel"
+        case _:
+            against = "the pledged total"
+    return f"P({r.requirement} > {against}) = {r.probability:.1%}"
+
+
+def threshold_table(r: sensitivity.ThresholdAnalysis) -> Table:
+    notes = []
+    if r.probability in (0.0, 1.0):
+        state = "every" if r.probability == 1.0 else "no"
+        notes.append(f"{state} sample exceeds: no input moves that within its range")
+    bins = [f"bin {b + 1}" for b in range(r.bins)]
+    rows: list[list[Cell]] = [
+        [d.path, d.unit, *d.by_bin, d.delta, d.spread, d.ks] for d in r.drivers
+    ]
+    columns = ("figure", "unit", *bins, "delta", "spread", "KS")
+    return Table(
+        title=f"Threshold: {r.name}: {threshold_label(r)}",
+        columns=columns,
+        sections=[
+            (f"P(exceed) by quantile bin of each input (bin 1 = lowest {1 / r.bins:.0%})", rows)
+        ],
+        footer=_footer(
+            r.provenance,
+            "Monte Carlo filtering (Hornberger & Spear 1981; Saltelli et al. 2008, ch. 5): "
+            "delta = P(exceed | top bin) - P(exceed | bottom bin); spread = max - min over bins; "
+            "KS = Kolmogorov-Smirnov distance between the input's values in exceeding and "
+            "other samples",
+            *notes,
+        ),
+        units={**{b: "probability" for b in bins}, "delta": "ratio", "spread": "ratio"}
+        | {"KS": "ratio"},
+    )
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    scenario, overrides = _load(args)
+    match args.method:
+        case "tornado":
+            r = sensitivity.tornado(scenario, args.low, args.high, args.probes, overrides=overrides)
+            table, p = tornado_table(r), r.provenance
+        case "sobol":
+            bar = explore.Progress("sobol")
+            try:
+                r = sensitivity.sobol(
+                    scenario,
+                    n=args.samples,
+                    seed=args.seed,
+                    repeats=args.repeats,
+                    confidence=args.confidence,
+                    overrides=overrides,
+                    on_progress=bar,
+                )
+            finally:
+                bar.close()
+            table, p = sobol_table(r), r.provenance
+        case "rank":
+            r = sensitivity.rank_correlation(
+                scenario, args.samples, args.seed, args.sampler, overrides=overrides
+            )
+            table, p = rank_table(r), r.provenance
+        case _:
+            supply = args.ceiling if args.ceiling is not None else args.against
+            r = sensitivity.threshold(
+                scenario,
+                supply=supply,
+                requirement=args.requirement,
+                n=args.samples,
+                seed=args.seed,
+                sampler=args.sampler,
+                bins=args.bins,
+                overrides=overrides,
+            )
+            table, p = threshold_table(r), r.provenance
+    text = _json(r, p, method=args.method) if args.format == "json" else None
+    emit(text or render_table(table, args.format), args)
+    return EXIT_OK
+
+
+def _sensitivity_args(p: argparse.ArgumentParser) -> None:
+    scenario_argument(p)
+    p.add_argument("--method", choices=METHODS, default="tornado", help="default: tornado")
+    add_run_options(p)
+    add_output_options(p)
+    g = p.add_argument_group("tornado")
+    g.add_argument("--low", type=float, default=0.05, help="low quantile (default 0.05)")
+    g.add_argument("--high", type=float, default=0.95, help="high quantile (default 0.95)")
+    g.add_argument("--probes", type=int, default=9, help="quantiles probed (default 9)")
+    g = p.add_argument_group("sobol")
+    g.add_argument("--repeats", type=int, default=10, help="independent repeats (default 10)")
+    g.add_argument("--confidence", type=float, default=0.95, help="interval level (default 0.95)")
+    g = p.add_argument_group("threshold")
+    supply = g.add_mutually_exclusive_group()
+    supply.add_argument("--ceiling", type=float, metavar="N", help="a personnel ceiling")
+    supply.add_argument(
+        "--against",
+        choices=sensitivity.SUPPLIES,
+        help="compare with the pledges, the pool or the requirement's median (default: "
+        "pledged if the scenario has pledges, else pool, else median)",
+    )
+    g.add_argument(
+        "--requirement",
+        choices=explore.REQUIREMENTS,
+        help="default: the pledges' basis, deployed for a pool, committed otherwise",
+    )
+    g.add_argument("--bins", type=int, default=5, help="quantile bins per input (default 5)")
+
+
+# --------------------------------------------------------------------------------------------
+# forcecalc sweep
+
+
+def sweep_table(r: explore.Sweep) -> Table:
+    stats = ("p5", "p50", "p95")
+    band_columns = [f"{o} {s}" for o in r.outputs for s in stats]
+    prob_keys = list(r.points[0].probabilities) if r.points else []
+    labels = {"p_pledges_suffice": "P(pledges suffice)", "p_pool_suffices": "P(pool suffices)"}
+    axes = [f"{a.path} [{u}]" for a, u in zip(r.axes, r.units, strict=True)]
+    rows: list[list[Cell]] = [
+        [
+            *pt.coordinates,
+            *(pt.bands[o].stat(s) for o in r.outputs for s in stats),
+            *(pt.probabilities[k] for k in prob_keys),
+        ]
+        for pt in r.points
+    ]
+    units = {a: u for a, u in zip(axes, r.units, strict=True)}
+    units |= {c: "personnel" for c in band_columns}
+    units |= {labels.get(k, k): "probability" for k in prob_keys}
+    return Table(
+        title=f"Sweep: {r.name}",
+        columns=(*axes, *band_columns, *(labels.get(k, k) for k in prob_keys)),
+        sections=[("", rows)],
+        footer=_footer(
+            r.provenance,
+            "every grid point uses the same samples of the other figures (common random "
+            "numbers): a point equals 'forcecalc run --set' at its values with the same seed",
+        ),
+        units=units,
+    )
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    scenario, overrides = _load(args)
+    axes = [parse_vary(v) for v in args.vary]
+    r = explore.sweep(scenario, axes, args.samples, args.seed, args.sampler, overrides)
+    if args.format == "json":
+        emit(_json(r, r.provenance, shape=list(r.shape)), args)
+    else:
+        emit(render_table(sweep_table(r), args.format), args)
+    return EXIT_OK
+
+
+def _sweep_args(p: argparse.ArgumentParser) -> None:
+    scenario_argument(p)
+    p.add_argument(
+        "--vary",
+        action="append",
+        required=True,
+        metavar="KEY.PATH=START:STOP:STEPS",
+        help="a figure and its grid (once or twice)",
+    )
+    add_run_options(p)
+    add_output_options(p)
+
+
+# --------------------------------------------------------------------------------------------
+# forcecalc goal
+
+
+def goal_table(r: explore.GoalSeek) -> Table:
+    lo, hi = r.search_range
+    rows: list[list[Cell]] = [
+        ["status", r.status, ""],
+        ["figure", r.path, ""],
+        ["answer", r.bound or "none", ""],
+        ["value", r.value, r.unit],
+        ["pool", r.pool_personnel, "personnel"],
+        ["requirement", r.requirement, ""],
+        ["confidence asked", r.confidence, "probability"],
+        ["share of samples covered", r.probability, "probability"],
+        [f"{r.requirement} at that confidence", r.requirement_at_confidence, "personnel"],
+        ["search range", f"{lo:,.6g} to {hi:,.6g}", r.unit],
+        ["model evaluations", r.evaluations, ""],
+    ]
+    return Table(
+        title=f"Goal seek: {r.name}",
+        columns=("quantity", "value", "unit"),
+        sections=[("", rows)],
+        footer=_footer(
+            r.provenance,
+            r.describe(),
+            "scipy.optimize.brentq on the requirement's quantile with common random numbers",
+        ),
+        units={"value": "row"},
+    )
+
+
+def cmd_goal(args: argparse.Namespace) -> int:
+    scenario, overrides = _load(args)
+    r = explore.goal_seek(
+        scenario,
+        args.solve,
+        args.pool,
+        args.confidence,
+        args.requirement,
+        parse_range(args.range),
+        args.samples,
+        args.seed,
+        args.sampler,
+        overrides,
+    )
+    if args.format == "json":
+        emit(_json(r, r.provenance, answer=r.describe()), args)
+    else:
+        emit(render_table(goal_table(r), args.format), args)
+    return EXIT_OK
+
+
+def _goal_args(p: argparse.ArgumentParser) -> None:
+    scenario_argument(p)
+    p.add_argument("--pool", type=float, required=True, metavar="N", help="personnel available")
+    p.add_argument("--solve", required=True, metavar="KEY.PATH", help="the figure to solve for")
+    p.add_argument(
+        "--confidence",
+        type=float,
+        default=0.8,
+        help="share of samples the pool must cover (default 0.8)",
+    )
+    p.add_argument(
+        "--requirement",
+        choices=explore.REQUIREMENTS,
+        default="committed",
+        help="compare the pool with the committed (default) or the deployed requirement",
+    )
+    p.add_argument(
+        "--range", metavar="LOW:HIGH", help="values to search (default: the figure's domain)"
+    )
+    add_run_options(p)
+    add_output_options(p)
+
+
+# --------------------------------------------------------------------------------------------
+# forcecalc run-large
+
+
+def cmd_run_large(args: argparse.Namespace) -> int:
+    scenario, overrides = _load(args)
+    bar = explore.Progress("run-large")
+    try:
+        result = explore.run_chunked(
+            scenario,
+            args.samples,
+            args.seed,
+            args.sampler,
+            overrides,
+            chunk_samples=args.chunk,
+            on_progress=bar,
+        )
+    finally:
+        bar.close()
+    emit(render_run(result, args.format), args)
+    return EXIT_OK
+
+
+def _run_large_args(p: argparse.ArgumentParser) -> None:
+    scenario_argument(p)
+    add_run_options(p)
+    p.set_defaults(samples=10_000_000, sampler="mc")
+    p.add_argument(
+        "--chunk",
+        type=int,
+        default=explore.DEFAULT_CHUNK,
+        metavar="N",
+        help=f"samples evaluated at once (default {explore.DEFAULT_CHUNK:,}); the result "
+        "does not depend on it",
+    )
+    add_output_options(p)
+
+
+COMMANDS: dict[str, Command] = {
+    "sensitivity": (
+        "which inputs drive the requirement: tornado, Sobol indices, rank correlation, threshold",
+        _sensitivity_args,
+        cmd_sensitivity,
+    ),
+    "sweep": (
+        "P5/P50/P95 over a grid of one or two figures (common random numbers)",
+        _sweep_args,
+        cmd_sweep,
+    ),
+    "goal": (
+        "the largest (or smallest) value of a figure a pool of personnel covers",
+        _goal_args,
+        cmd_goal,
+    ),
+    "run-large": (
+        "run with many samples (default 10 million, mc) in chunks of bounded memory",
+        _run_large_args,
+        cmd_run_large,
+    ),
+}

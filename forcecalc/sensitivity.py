@@ -1,0 +1,903 @@
+"""Which assumptions drive the requirement: tornado, Sobol indices, rank correlations, thresholds.
+
+Sampling, the model and the analysis stay separate calls, as in SALib: each method draws (or
+places) its points, evaluates the model once, vectorized over all of them, and analyses the
+outputs. Every method returns a frozen dataclass that carries its :class:`Provenance`.
+
+The methods work on a :class:`Problem`: the figures, a vectorized model and the outputs to
+analyse. :func:`problem_of` builds the problem of a scenario (outputs ``deployed`` and
+``committed`` by default); tests build problems with a known analytic answer.
+
+References
+----------
+.. [1] Saltelli, A., Ratto, M., Andres, T., Campolongo, F., Cariboni, J., Gatelli, D., Saisana,
+   M. & Tarantola, S. (2008). *Global Sensitivity Analysis: The Primer*. Wiley. Ch. 1.2
+   (one-at-a-time and tornado), ch. 4 (variance-based), ch. 5 (Monte Carlo filtering).
+.. [2] Sobol', I. M. (2001). Global sensitivity indices for nonlinear mathematical models and
+   their Monte Carlo estimates. *Mathematics and Computers in Simulation* 55(1-3), 271-280.
+.. [3] Saltelli, A., Annoni, P., Azzini, I., Campolongo, F., Ratto, M. & Tarantola, S. (2010).
+   Variance based sensitivity analysis of model output. Design and estimator for the total
+   sensitivity index. *Computer Physics Communications* 181(2), 259-270.
+.. [4] Jansen, M. J. W. (1999). Analysis of variance designs for model output. *Computer
+   Physics Communications* 117(1-2), 35-43.
+.. [5] Spearman, C. (1904). The proof and measurement of association between two things.
+   *American Journal of Psychology* 15(1), 72-101. Analytica ranks inputs by the absolute
+   rank-order correlation ("importance analysis", Lumina Decision Systems, Analytica User
+   Guide).
+.. [6] Fieller, E. C., Hartley, H. O. & Pearson, E. S. (1957). Tests for rank correlation
+   coefficients. I. *Biometrika* 44(3-4), 470-481 (standard error 1.03 / sqrt(n - 3) of
+   Fisher's z of Spearman's rho).
+.. [7] Hornberger, G. M. & Spear, R. C. (1981). An approach to the preliminary analysis of
+   environmental systems. *Journal of Environmental Management* 12(1), 7-18 (regional
+   sensitivity analysis: split the samples by whether an output exceeds a threshold).
+.. [8] Pianosi, F., Beven, K., Freer, J., Hall, J. W., Rougier, J., Stephenson, D. B. &
+   Wagener, T. (2016). Sensitivity analysis of environmental models: a systematic review with
+   practical workflow. *Environmental Modelling & Software* 79, 214-232 (Monte Carlo filtering
+   with the Kolmogorov-Smirnov distance).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import stats
+
+from forcecalc import glossary
+from forcecalc.distributions import Point
+from forcecalc.errors import UsageError
+from forcecalc.model import evaluate
+from forcecalc.runner import Provenance, override
+from forcecalc.sampling import (
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    Sampler,
+    check_sample_count,
+    figure_values,
+    unit_design,
+)
+from forcecalc.scenario import Figure, Scenario
+from forcecalc.summary import METRIC_NAMES
+
+FloatArray = NDArray[np.float64]
+
+#: Outputs analysed unless others are named.
+DEFAULT_OUTPUTS = ("deployed", "committed")
+#: Uniform points are kept this far inside (0, 1), as the sampler does.
+_EPS = 1e-12
+
+Model = Callable[[Mapping[str, ArrayLike]], Mapping[str, ArrayLike]]
+
+
+# --------------------------------------------------------------------------------------------
+# The problem: figures, model, outputs
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What every method analyses: the figures, a vectorized model and its outputs.
+
+    Attributes
+    ----------
+    figures : tuple of Figure
+        Every figure, in document order; each owns one column of a sampling design (as in
+        :func:`forcecalc.sampling.sample`), points keep their value.
+    model : callable
+        ``model(values) -> {output: array}``; ``values`` maps every figure path to a scalar or
+        an array, all arrays of one broadcastable shape.
+    outputs : tuple of str
+        The outputs analysed, keys of the model's result.
+    units : mapping of str to str
+        Unit of each output.
+    name : str
+        Title used in reports.
+    scenario : Scenario or None
+        The scenario the problem comes from, for provenance.
+    """
+
+    figures: tuple[Figure, ...]
+    model: Model
+    outputs: tuple[str, ...]
+    units: Mapping[str, str]
+    name: str = ""
+    scenario: Scenario | None = None
+
+    @property
+    def inputs(self) -> tuple[Figure, ...]:
+        """The uncertain figures, in document order."""
+        return tuple(f for f in self.figures if f.is_uncertain)
+
+    @property
+    def fixed(self) -> dict[str, float]:
+        """The value of every point figure."""
+        return {f.path: f.dist.value for f in self.figures if isinstance(f.dist, Point)}
+
+
+def check_outputs(scenario: Scenario, outputs: Sequence[str], option: str = "--output") -> None:
+    """Raise :class:`UsageError` unless every name is a metric this scenario produces."""
+    fg = scenario.force_generation
+    present = {
+        "deployed",
+        "rotation_multiplier",
+        "committed",
+        "deployed_per_km",
+        "deployed_per_km2",
+    }
+    if fg is not None and fg.pledges:
+        present |= {"pledged", "pledge_coverage"}
+    if fg is not None and fg.has_pool:
+        present |= {"pool_sustainable", "pool_coverage"}
+    for name in outputs:
+        if name not in present:
+            known = ", ".join(m for m in METRIC_NAMES if m in present)
+            raise UsageError(
+                f"{option} {name}: got a metric this scenario does not produce; "
+                f"expected one of {known}"
+            )
+
+
+def problem_of(scenario: Scenario, outputs: Sequence[str] = DEFAULT_OUTPUTS) -> Problem:
+    """The sensitivity problem of a scenario: its figures and the model's named outputs.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A loaded scenario (with any ``--set`` overrides already applied).
+    outputs : sequence of str
+        Metric names of :class:`~forcecalc.model.Outcome`, e.g. ``deployed``, ``committed``,
+        ``pledged``, ``pool_sustainable``.
+    """
+    outputs = tuple(outputs)
+    check_outputs(scenario, outputs)
+
+    def model(values: Mapping[str, ArrayLike]) -> dict[str, ArrayLike]:
+        outcome = evaluate(scenario, values)
+        return {name: getattr(outcome, name) for name in outputs}
+
+    return Problem(
+        figures=tuple(scenario.figures.values()),
+        model=model,
+        outputs=outputs,
+        units={name: glossary.unit_of(name) for name in outputs},
+        name=scenario.name,
+        scenario=scenario,
+    )
+
+
+def evaluate_outputs(
+    problem: Problem, values: Mapping[str, ArrayLike], shape: tuple[int, ...]
+) -> dict[str, FloatArray]:
+    """The problem's outputs at ``values``, each broadcast to ``shape``."""
+    result = problem.model(values)
+    return {
+        name: np.broadcast_to(np.asarray(result[name], dtype=float), shape)
+        for name in problem.outputs
+    }
+
+
+def figure_at(figure: Figure, u: ArrayLike) -> FloatArray:
+    """The figure's value at quantile(s) ``u`` of its distribution truncated to its domain."""
+    u = np.clip(np.asarray(u, dtype=float), _EPS, 1.0 - _EPS)
+    return np.broadcast_to(figure_values(figure, u), u.shape)
+
+
+def draw(problem: Problem, n: int, seed: int, sampler: Sampler | str) -> dict[str, FloatArray]:
+    """``n`` samples of every figure, exactly as :func:`forcecalc.sampling.sample` draws them."""
+    u = unit_design(len(problem.figures), n, seed, Sampler(sampler))
+    return {f.path: figure_values(f, u[:, j]) for j, f in enumerate(problem.figures)}
+
+
+def make_provenance(
+    scenario: Scenario | None,
+    samples: int,
+    seed: int,
+    sampler: str,
+    overrides: Mapping[str, float] | None = None,
+) -> Provenance:
+    """The provenance stamp of a result, as ``forcecalc run`` prints it."""
+    from forcecalc import __version__
+
+    return Provenance(
+        version=__version__,
+        scenario_file=scenario.source_file if scenario else None,
+        scenario_sha256=scenario.source_sha256 if scenario else None,
+        seed=seed,
+        samples=samples,
+        sampler=sampler,
+        overrides=dict(overrides or {}),
+    )
+
+
+def _prepare(
+    target: Scenario | Problem,
+    outputs: Sequence[str],
+    overrides: Mapping[str, float] | None,
+) -> Problem:
+    if isinstance(target, Problem):
+        return target
+    return problem_of(override(target, dict(overrides or {})), outputs)
+
+
+# --------------------------------------------------------------------------------------------
+# Tornado
+
+
+@dataclass(frozen=True)
+class TornadoBar:
+    """One input's bar: the output with that input at its low and high quantile.
+
+    Attributes
+    ----------
+    path, unit : str
+        The figure and its unit.
+    input_low, input_high : float
+        The figure's value at the low and the high quantile. [unit]
+    output_low, output_high : float
+        The output with the figure there and every other input at its median. [output unit]
+    output_min, output_max : float
+        Least and greatest output over all probed quantiles between low and high.
+    swing : float
+        ``|output_high - output_low|``. [output unit]
+    monotonic : bool
+        False when the output rises and falls over the probed quantiles.
+    """
+
+    path: str
+    unit: str
+    input_low: float
+    input_high: float
+    output_low: float
+    output_high: float
+    output_min: float
+    output_max: float
+    swing: float
+    monotonic: bool
+
+
+@dataclass(frozen=True)
+class Tornado:
+    """The bars of one output, largest swing first, around its all-medians baseline."""
+
+    output: str
+    unit: str
+    baseline: float
+    bars: tuple[TornadoBar, ...]
+
+
+@dataclass(frozen=True)
+class TornadoResult:
+    """A tornado per output; ``evaluations`` model points were evaluated at once."""
+
+    name: str
+    low_quantile: float
+    high_quantile: float
+    probes: int
+    evaluations: int
+    tornadoes: tuple[Tornado, ...]
+    provenance: Provenance
+
+
+def _is_monotonic(y: FloatArray) -> NDArray[np.bool_]:
+    """Whether each row of ``y`` never rises and falls (to rounding). [bool per row]"""
+    step = np.diff(y, axis=-1)
+    scale = np.max(np.abs(y), axis=-1, initial=0.0)
+    tol = 1e-12 * scale[..., None]
+    return np.all(step >= -tol, axis=-1) | np.all(step <= tol, axis=-1)
+
+
+def tornado(
+    target: Scenario | Problem,
+    low: float = 0.05,
+    high: float = 0.95,
+    probes: int = 9,
+    outputs: Sequence[str] = DEFAULT_OUTPUTS,
+    overrides: Mapping[str, float] | None = None,
+) -> TornadoResult:
+    """One-at-a-time swings: each uncertain input at its low and high quantile [1]_.
+
+    Parameters
+    ----------
+    target : Scenario or Problem
+        What to analyse.
+    low, high : float
+        Quantiles of each input's distribution (truncated to its domain). [probability]
+    probes : int
+        Quantiles probed between ``low`` and ``high`` (both included) to find non-monotonic
+        effects.
+    outputs : sequence of str
+        Outputs of a scenario's model (ignored for a :class:`Problem`).
+    overrides : mapping of str to float, optional
+        Figures set to point values first, as ``--set`` does.
+
+    Notes
+    -----
+    Row ``i`` of a ``(k, probes)`` grid moves input ``i`` over the probed quantiles and holds
+    every other input at its median; the whole grid is one vectorized model evaluation. The
+    swing does not see interactions (Sobol indices do).
+    """
+    if not 0.0 < low < high < 1.0:
+        raise UsageError(f"--low/--high: got {low:g} and {high:g}; expected 0 < low < high < 1")
+    if probes < 2:
+        raise UsageError(f"--probes: got {probes}; expected at least 2")
+    problem = _prepare(target, outputs, overrides)
+    inputs = problem.inputs
+    k, quantiles = len(inputs), np.linspace(low, high, probes)
+    varied = np.eye(k, dtype=bool)[:, :, None]
+    values: dict[str, ArrayLike] = dict(problem.fixed)
+    medians = dict(values)
+    for j, figure in enumerate(inputs):
+        medians[figure.path] = float(figure_at(figure, 0.5))
+        values[figure.path] = np.where(
+            varied[:, j], figure_at(figure, quantiles), medians[figure.path]
+        )
+    grid = evaluate_outputs(problem, values, (k, probes))
+    baseline = evaluate_outputs(problem, medians, ())
+    tornadoes = tuple(
+        _tornado_of(problem, name, float(baseline[name]), grid[name], quantiles)
+        for name in problem.outputs
+    )
+    return TornadoResult(
+        name=problem.name,
+        low_quantile=low,
+        high_quantile=high,
+        probes=probes,
+        evaluations=k * probes + 1,
+        tornadoes=tornadoes,
+        provenance=make_provenance(
+            problem.scenario, k * probes + 1, 0, "none (fixed quantiles)", overrides
+        ),
+    )
+
+
+def _tornado_of(
+    problem: Problem, output: str, baseline: float, y: FloatArray, quantiles: FloatArray
+) -> Tornado:
+    monotonic = _is_monotonic(y)
+    bars = []
+    for i, figure in enumerate(problem.inputs):
+        ends = figure_at(figure, quantiles[[0, -1]])
+        bars.append(
+            TornadoBar(
+                path=figure.path,
+                unit=figure.unit,
+                input_low=float(ends[0]),
+                input_high=float(ends[1]),
+                output_low=float(y[i, 0]),
+                output_high=float(y[i, -1]),
+                output_min=float(y[i].min()),
+                output_max=float(y[i].max()),
+                swing=float(abs(y[i, -1] - y[i, 0])),
+                monotonic=bool(monotonic[i]),
+            )
+        )
+    bars.sort(key=lambda b: (-b.swing, -(b.output_max - b.output_min), b.path))
+    return Tornado(output, problem.units.get(output, ""), baseline, tuple(bars))
+
+
+# --------------------------------------------------------------------------------------------
+# Sobol indices
+
+
+@dataclass(frozen=True)
+class SobolIndex:
+    """First-order and total Sobol indices of one input, with confidence intervals.
+
+    Attributes
+    ----------
+    path, unit : str
+        The figure and its unit.
+    first_order, total_order : float
+        Mean over the repeats of the estimates. [fraction of variance]
+    first_low, first_high, total_low, total_high : float
+        Confidence interval of each mean (Student t over the repeats; NaN with one repeat).
+    """
+
+    path: str
+    unit: str
+    first_order: float
+    first_low: float
+    first_high: float
+    total_order: float
+    total_low: float
+    total_high: float
+
+
+@dataclass(frozen=True)
+class SobolIndices:
+    """The indices of one output, largest total index first."""
+
+    output: str
+    unit: str
+    indices: tuple[SobolIndex, ...]
+
+
+@dataclass(frozen=True)
+class SobolAnalysis:
+    """Sobol indices per output from ``repeats`` independent designs of ``n`` base samples.
+
+    Each repeat costs ``n * (d + 2)`` model evaluations for ``d`` uncertain inputs.
+    """
+
+    name: str
+    n: int
+    repeats: int
+    confidence: float
+    evaluations: int
+    outputs: tuple[SobolIndices, ...]
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class _Quantiles:
+    """A figure's quantile function, in the form ``scipy.stats.sobol_indices`` takes."""
+
+    figure: Figure
+
+    def ppf(self, u: ArrayLike) -> FloatArray:
+        return np.array(figure_at(self.figure, u))
+
+
+def sobol(
+    target: Scenario | Problem,
+    n: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    repeats: int = 10,
+    confidence: float = 0.95,
+    outputs: Sequence[str] = DEFAULT_OUTPUTS,
+    overrides: Mapping[str, float] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> SobolAnalysis:
+    """First-order and total Sobol indices [2]_ with confidence intervals from repeated seeds.
+
+    Parameters
+    ----------
+    target : Scenario or Problem
+        What to analyse.
+    n : int
+        Base samples per repeat, a power of two (the balance of Sobol' points needs it).
+    seed : int
+        Seed; repeat ``r`` uses the ``r``-th child of ``numpy.random.SeedSequence(seed)``.
+    repeats : int
+        Independent designs; their spread gives the confidence intervals.
+    confidence : float
+        Level of the intervals. [probability]
+    outputs, overrides
+        As for :func:`tornado`.
+    on_progress : callable, optional
+        Called as ``on_progress(done, total)`` after each repeat.
+
+    Notes
+    -----
+    Each repeat calls ``scipy.stats.sobol_indices`` (Saltelli et al. 2010 [3]_: first order
+    ``S_i = mean(f(B) (f(AB_i) - f(A))) / V``, total order Jansen's [4]_
+    ``S_Ti = mean((f(A) - f(AB_i))^2) / (2 V)``) on scrambled Sobol' points, every model call
+    vectorized over all ``n * (d + 2)`` points. The reported index is the mean over the repeats
+    and its interval ``mean ± t_{(1+c)/2, R-1} s / sqrt(R)``. Repeats are used instead of
+    scipy's bootstrap, whose memory grows with ``n²``.
+    """
+    if n < 2 or n & (n - 1):
+        lower = 1 << max(n.bit_length() - 1, 1)
+        raise UsageError(
+            f"--samples: got {n}; expected a power of two for Sobol indices "
+            f"(e.g. {lower} or {lower * 2})"
+        )
+    check_sample_count(n, Sampler.SOBOL)
+    if repeats < 1:
+        raise UsageError(f"--repeats: got {repeats}; expected a whole number of at least 1")
+    if not 0.0 < confidence < 1.0:
+        raise UsageError(f"--confidence: got {confidence:g}; expected a probability in (0, 1)")
+    problem = _prepare(target, outputs, overrides)
+    inputs, fixed = problem.inputs, problem.fixed
+    d = len(inputs)
+
+    def func(x: FloatArray) -> FloatArray:
+        values: dict[str, ArrayLike] = dict(fixed)
+        values.update({f.path: x[j] for j, f in enumerate(inputs)})
+        out = evaluate_outputs(problem, values, x.shape[1:])
+        return np.stack([out[name] for name in problem.outputs])
+
+    s = len(problem.outputs)
+    first = np.zeros((repeats, s, d))
+    total = np.zeros((repeats, s, d))
+    children = np.random.SeedSequence(seed).spawn(repeats)
+    for r, child in enumerate(children):
+        if d:
+            res = stats.sobol_indices(
+                func=func,
+                n=n,
+                dists=[_Quantiles(f) for f in inputs],
+                rng=np.random.default_rng(child),
+            )
+            first[r] = np.reshape(res.first_order, (s, d))
+            total[r] = np.reshape(res.total_order, (s, d))
+        if on_progress is not None:
+            on_progress(r + 1, repeats)
+    f_mean, f_half = _mean_interval(first, confidence)
+    t_mean, t_half = _mean_interval(total, confidence)
+    results = []
+    for o, name in enumerate(problem.outputs):
+        indices = [
+            SobolIndex(
+                path=f.path,
+                unit=f.unit,
+                first_order=float(f_mean[o, j]),
+                first_low=float(f_mean[o, j] - f_half[o, j]),
+                first_high=float(f_mean[o, j] + f_half[o, j]),
+                total_order=float(t_mean[o, j]),
+                total_low=float(t_mean[o, j] - t_half[o, j]),
+                total_high=float(t_mean[o, j] + t_half[o, j]),
+            )
+            for j, f in enumerate(inputs)
+        ]
+        indices.sort(key=lambda i: (-i.total_order, i.path))
+        results.append(SobolIndices(name, problem.units.get(name, ""), tuple(indices)))
+    evaluations = repeats * n * (d + 2) if d else 0
+    return SobolAnalysis(
+        name=problem.name,
+        n=n,
+        repeats=repeats,
+        confidence=confidence,
+        evaluations=evaluations,
+        outputs=tuple(results),
+        provenance=make_provenance(
+            problem.scenario, n, seed, "sobol (scipy.stats.sobol_indices)", overrides
+        ),
+    )
+
+
+def _mean_interval(x: FloatArray, confidence: float) -> tuple[FloatArray, FloatArray]:
+    """Mean over the first axis and the half-width of its Student t interval (NaN if one)."""
+    r = x.shape[0]
+    mean = x.mean(axis=0)
+    if r < 2:
+        return mean, np.full_like(mean, np.nan)
+    t = stats.t.ppf(0.5 + confidence / 2.0, r - 1)
+    return mean, t * x.std(axis=0, ddof=1) / math.sqrt(r)
+
+
+# --------------------------------------------------------------------------------------------
+# Rank correlation
+
+
+@dataclass(frozen=True)
+class RankEntry:
+    """Spearman's rank correlation of one input with an output, and its interval.
+
+    ``importance`` is ``|rho|``, the measure Analytica ranks inputs by [5]_.
+    """
+
+    path: str
+    unit: str
+    rho: float
+    rho_low: float
+    rho_high: float
+    importance: float
+
+
+@dataclass(frozen=True)
+class RankCorrelation:
+    """The inputs of one output by importance, largest first."""
+
+    output: str
+    unit: str
+    entries: tuple[RankEntry, ...]
+
+
+@dataclass(frozen=True)
+class RankAnalysis:
+    """Rank-correlation importance per output over ``n`` samples."""
+
+    name: str
+    n: int
+    outputs: tuple[RankCorrelation, ...]
+    provenance: Provenance
+
+
+def spearman(x: FloatArray, y: FloatArray) -> FloatArray:
+    """Spearman's rho between every column of ``x`` ``(n, k)`` and of ``y`` ``(n, s)``.
+
+    Returns an ``(k, s)`` array; a constant column correlates 0 with everything [5]_.
+
+    Notes
+    -----
+    Ranks (ties averaged) are standardized; ``rho = z_x.T @ z_y / n``.
+    """
+    zx, zy = _standard_ranks(x), _standard_ranks(y)
+    return np.clip(zx.T @ zy / x.shape[0], -1.0, 1.0)
+
+
+def _standard_ranks(a: FloatArray) -> FloatArray:
+    ranks = stats.rankdata(a, axis=0)
+    sd = ranks.std(axis=0)
+    safe = np.where(sd > 0, sd, 1.0)
+    return np.where(sd > 0, (ranks - ranks.mean(axis=0)) / safe, 0.0)
+
+
+def rank_correlation(
+    target: Scenario | Problem,
+    n: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    sampler: Sampler | str = Sampler.LHS,
+    confidence: float = 0.95,
+    outputs: Sequence[str] = DEFAULT_OUTPUTS,
+    overrides: Mapping[str, float] | None = None,
+) -> RankAnalysis:
+    """Importance of each uncertain input as its rank correlation with each output [5]_.
+
+    Parameters
+    ----------
+    target : Scenario or Problem
+        What to analyse.
+    n, seed, sampler
+        The samples, drawn exactly as ``forcecalc run`` draws them.
+    confidence : float
+        Level of the interval of rho, from Fisher's z with standard error
+        ``1.03 / sqrt(n - 3)`` [6]_ (approximate for Latin hypercube and Sobol' designs).
+    outputs, overrides
+        As for :func:`tornado`.
+    """
+    check_sample_count(n, Sampler(sampler))
+    if n < 4:
+        raise UsageError(f"--samples: got {n}; expected at least 4 for rank correlations")
+    problem = _prepare(target, outputs, overrides)
+    values = draw(problem, n, seed, sampler)
+    inputs = problem.inputs
+    out = evaluate_outputs(problem, values, (n,))
+    x = np.column_stack([values[f.path] for f in inputs]) if inputs else np.empty((n, 0))
+    y = np.column_stack([out[name] for name in problem.outputs])
+    rho = spearman(x, y)
+    half = stats.norm.ppf(0.5 + confidence / 2.0) * 1.03 / math.sqrt(n - 3)
+    with np.errstate(divide="ignore"):
+        z = np.arctanh(rho)
+    low, high = np.tanh(z - half), np.tanh(z + half)
+    results = []
+    for o, name in enumerate(problem.outputs):
+        entries = [
+            RankEntry(
+                f.path,
+                f.unit,
+                float(rho[j, o]),
+                float(low[j, o]),
+                float(high[j, o]),
+                float(abs(rho[j, o])),
+            )
+            for j, f in enumerate(inputs)
+        ]
+        entries.sort(key=lambda e: (-e.importance, e.path))
+        results.append(RankCorrelation(name, problem.units.get(name, ""), tuple(entries)))
+    return RankAnalysis(
+        name=problem.name,
+        n=n,
+        outputs=tuple(results),
+        provenance=make_provenance(problem.scenario, n, seed, str(Sampler(sampler)), overrides),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Threshold (exceedance) analysis
+
+#: What a requirement can be compared with, besides a number: the pledges' total, the pool's
+#: sustainable personnel, or the requirement's own median.
+SUPPLIES = ("pledged", "pool", "median")
+
+
+@dataclass(frozen=True)
+class ExceedanceDriver:
+    """How one input moves the probability that the requirement exceeds the supply.
+
+    Attributes
+    ----------
+    path, unit : str
+        The figure and its unit.
+    by_bin : tuple of float
+        ``P(exceed | input in quantile bin b)``, lowest bin first. [probability]
+    delta : float
+        Top bin minus bottom bin: positive when a larger input makes exceeding likelier.
+    spread : float
+        Largest minus smallest bin probability (equals ``|delta|`` for a monotonic effect).
+    ks : float
+        Kolmogorov-Smirnov distance between the input's distribution in the samples that
+        exceed and in those that do not [7]_ [8]_; 0 when all or none exceed.
+    """
+
+    path: str
+    unit: str
+    by_bin: tuple[float, ...]
+    delta: float
+    spread: float
+    ks: float
+
+
+@dataclass(frozen=True)
+class ThresholdAnalysis:
+    """``P(requirement > supply)`` and the inputs that drive it, largest spread first.
+
+    ``supply`` names what the requirement is compared with: ``ceiling`` (the number in
+    ``ceiling``), ``pledged``, ``pool`` (the pool's sustainable personnel) or ``median``
+    (the requirement's own median, in ``ceiling``).
+    """
+
+    name: str
+    requirement: str
+    supply: str
+    ceiling: float | None
+    probability: float
+    n: int
+    bins: int
+    drivers: tuple[ExceedanceDriver, ...]
+    provenance: Provenance
+
+
+def default_supply(scenario: Scenario) -> str:
+    """What a threshold analysis compares with by default: pledges, else pool, else median."""
+    fg = scenario.force_generation
+    if fg is not None and fg.pledges:
+        return "pledged"
+    if fg is not None and fg.has_pool:
+        return "pool"
+    return "median"
+
+
+def default_requirement(scenario: Scenario, supply: str | float) -> str:
+    """The requirement a supply is compared with, as the model compares it.
+
+    Pledges go with the scenario's ``pledge_basis``; the pool with ``deployed``; a ceiling or
+    the median with ``committed``.
+    """
+    fg = scenario.force_generation
+    if supply == "pledged" and fg is not None:
+        return fg.pledge_basis
+    if supply == "pool":
+        return "deployed"
+    return "committed"
+
+
+def threshold(
+    scenario: Scenario,
+    supply: str | float | None = None,
+    requirement: str | None = None,
+    n: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    sampler: Sampler | str = Sampler.LHS,
+    bins: int = 5,
+    overrides: Mapping[str, float] | None = None,
+) -> ThresholdAnalysis:
+    """Probability that the requirement exceeds a supply, and which inputs drive it [7]_.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        What to analyse.
+    supply : float or str, optional
+        A ceiling [personnel], or ``pledged``, ``pool`` or ``median``; default: pledged when
+        the scenario has pledges, else pool, else the requirement's median.
+    requirement : str, optional
+        ``committed`` or ``deployed``; default as :func:`default_requirement`.
+    n, seed, sampler
+        The samples, drawn exactly as ``forcecalc run`` draws them.
+    bins : int
+        Quantile bins of each input for the conditional probabilities.
+    overrides : mapping of str to float, optional
+        Figures set to point values first, as ``--set`` does.
+
+    Notes
+    -----
+    Monte Carlo filtering [1]_ (ch. 5): the samples are split by the indicator
+    ``requirement > supply``. For each input, ``P(exceed | bin)`` over its ``bins`` quantile
+    bins shows how far the input alone moves the probability (``delta``: top bin minus bottom
+    bin), and the Kolmogorov-Smirnov distance between the input's conditional distributions
+    measures how different the exceeding samples are [8]_. With ``supply = pledged`` and the
+    scenario's own basis, ``probability`` is ``1 - P(pledges suffice)`` of ``forcecalc run``.
+    """
+    scenario = override(scenario, dict(overrides or {}))
+    supply = default_supply(scenario) if supply is None else supply
+    requirement = requirement or default_requirement(scenario, supply)
+    if requirement not in ("committed", "deployed"):
+        raise UsageError(f"--requirement: got {requirement!r}; expected 'committed' or 'deployed'")
+    if bins < 2:
+        raise UsageError(f"--bins: got {bins}; expected at least 2")
+    check_sample_count(n, Sampler(sampler))
+    if n < bins:
+        raise UsageError(f"--samples: got {n}; expected at least as many as --bins ({bins})")
+    supply_output = _supply_output(scenario, supply)
+    outputs = (requirement,) if supply_output is None else (requirement, supply_output)
+    problem = problem_of(scenario, outputs)
+    values = draw(problem, n, seed, sampler)
+    out = evaluate_outputs(problem, values, (n,))
+    need = out[requirement]
+    if supply_output is not None:
+        ceiling, level = None, out[supply_output]
+    else:
+        ceiling = float(np.median(need)) if supply == "median" else float(supply)
+        level = np.float64(ceiling)
+    exceed = need > level
+    drivers = exceedance_drivers(problem.inputs, values, exceed, bins)
+    return ThresholdAnalysis(
+        name=scenario.name,
+        requirement=requirement,
+        supply="ceiling" if isinstance(supply, int | float) else str(supply),
+        ceiling=ceiling,
+        probability=float(exceed.mean()),
+        n=n,
+        bins=bins,
+        drivers=drivers,
+        provenance=make_provenance(scenario, n, seed, str(Sampler(sampler)), overrides),
+    )
+
+
+def _supply_output(scenario: Scenario, supply: str | float) -> str | None:
+    """The model output a supply names, or None for a number or the median."""
+    if isinstance(supply, int | float):
+        if not math.isfinite(supply) or supply < 0:
+            raise UsageError(f"--ceiling: got {supply:g}; expected a number of personnel ≥ 0")
+        return None
+    if supply not in SUPPLIES:
+        raise UsageError(f"--against: got {supply!r}; expected one of {', '.join(SUPPLIES)}")
+    if supply == "median":
+        return None
+    name = "pledged" if supply == "pledged" else "pool_sustainable"
+    check_outputs(scenario, (name,), option=f"--against {supply}:")
+    return name
+
+
+def exceedance_drivers(
+    inputs: Sequence[Figure],
+    values: Mapping[str, ArrayLike],
+    exceed: NDArray[np.bool_],
+    bins: int,
+) -> tuple[ExceedanceDriver, ...]:
+    """Conditional exceedance probabilities by quantile bin and KS distance, per input.
+
+    Parameters
+    ----------
+    inputs : sequence of Figure
+        The uncertain figures.
+    values : mapping of str to array
+        Their sampled values, arrays of length ``n``.
+    exceed : ndarray of bool
+        Whether each sample exceeds the threshold.
+    bins : int
+        Number of equal-count quantile bins.
+    """
+    n, k = exceed.shape[0], len(inputs)
+    if k == 0:
+        return ()
+    x = np.column_stack([np.broadcast_to(values[f.path], (n,)) for f in inputs])
+    order = np.argsort(x, axis=0, kind="stable")
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(n)[:, None], axis=0)
+    bin_of = ranks * bins // n + bins * np.arange(k)
+    hits = np.bincount(bin_of.ravel(), np.repeat(exceed, k).astype(float), bins * k)
+    counts = np.bincount(bin_of.ravel(), minlength=bins * k)
+    p = (hits / counts).reshape(k, bins)
+    ks = _ks_distance(exceed[order])
+    drivers = [
+        ExceedanceDriver(
+            path=f.path,
+            unit=f.unit,
+            by_bin=tuple(float(v) for v in p[j]),
+            delta=float(p[j, -1] - p[j, 0]),
+            spread=float(p[j].max() - p[j].min()),
+            ks=float(ks[j]),
+        )
+        for j, f in enumerate(inputs)
+    ]
+    drivers.sort(key=lambda dr: (-dr.spread, -dr.ks, dr.path))
+    return tuple(drivers)
+
+
+def _ks_distance(sorted_exceed: NDArray[np.bool_]) -> FloatArray:
+    """Largest gap between the empirical CDFs of the exceeding and the other samples.
+
+    ``sorted_exceed`` is ``(n, k)``: the indicator in the order of each input's values.
+    """
+    hits = sorted_exceed.sum(axis=0)
+    misses = sorted_exceed.shape[0] - hits
+    if not hits.any() or not misses.any():
+        return np.zeros(sorted_exceed.shape[1])
+    cdf_hit = np.cumsum(sorted_exceed, axis=0) / np.maximum(hits, 1)
+    cdf_miss = np.cumsum(~sorted_exceed, axis=0) / np.maximum(misses, 1)
+    return np.where((hits > 0) & (misses > 0), np.abs(cdf_hit - cdf_miss).max(axis=0), 0.0)

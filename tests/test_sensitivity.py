@@ -1,0 +1,320 @@
+"""Sensitivity: tornado, Sobol indices against analytic answers, rank correlation, thresholds."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from scipy import stats
+
+from forcecalc import UsageError, load_scenario, run
+from forcecalc.distributions import Point, Uniform
+from forcecalc.resources import default_scenario, scenarios_dir
+from forcecalc.scenario import Basis, Domain, Figure, Scenario, Task
+from forcecalc.sensitivity import (
+    Problem,
+    exceedance_drivers,
+    rank_correlation,
+    sobol,
+    spearman,
+    threshold,
+    tornado,
+)
+
+from .strategies import ASSUMED
+
+MULTIPLIER = 2.5 * (1 + 0.204 + 0.034)
+
+
+@pytest.fixture(scope="module")
+def seed001() -> Scenario:
+    return load_scenario(default_scenario())
+
+
+def _figure(path: str, dist, domain: Domain = Domain(), unit: str = "personnel") -> Figure:
+    return Figure(path=path, unit=unit, dist=dist, source=ASSUMED, domain=domain)
+
+
+def fixed_tasks_scenario(a: float, b: float, m_low: float, m_high: float) -> Scenario:
+    """deployed = A + B (fixed tasks, uniform counts); committed = deployed × M (uniform)."""
+    figures = {
+        "geometry.front_length_km": _figure("geometry.front_length_km", Point(100.0)),
+        "geometry.buffer_width_km": _figure("geometry.buffer_width_km", Point(5.0)),
+        "tasks.a.count": _figure("tasks.a.count", Uniform(0.0, a)),
+        "tasks.b.count": _figure("tasks.b.count", Uniform(0.0, b)),
+        "sustainment.rotation_multiplier": _figure(
+            "sustainment.rotation_multiplier", Uniform(m_low, m_high), Domain(1.0), "ratio"
+        ),
+    }
+    tasks = (Task("a", "military", Basis.FIXED), Task("b", "military", Basis.FIXED))
+    return Scenario(name="additive", description="", tasks=tasks, figures=figures)
+
+
+def posts_scenario() -> Scenario:
+    """Posts every 3 km, 5 crew each, on a 10-20 km front: personnel per km is a sawtooth."""
+    figures = {
+        "geometry.front_length_km": _figure(
+            "geometry.front_length_km", Uniform(10.0, 20.0), unit="km"
+        ),
+        "geometry.buffer_width_km": _figure("geometry.buffer_width_km", Point(5.0), unit="km"),
+        "tasks.posts.spacing_km": _figure("tasks.posts.spacing_km", Point(3.0), unit="km"),
+        "tasks.posts.crew": _figure("tasks.posts.crew", Point(5.0)),
+        "sustainment.rotation_multiplier": _figure(
+            "sustainment.rotation_multiplier", Point(3.0), unit="ratio"
+        ),
+    }
+    tasks = (Task("posts", "military", Basis.PER_POST),)
+    return Scenario(name="posts", description="", tasks=tasks, figures=figures)
+
+
+# --------------------------------------------------------------------------------------------
+# Tornado
+
+
+def test_tornado_of_an_input_with_no_effect_is_zero(seed001) -> None:
+    result = tornado(seed001)
+    for t in result.tornadoes:
+        bars = {b.path: b for b in t.bars}
+        for path in (
+            "geometry.buffer_width_km",
+            "force_generation.pledges.France.personnel",
+            "force_generation.pledges.United Kingdom.personnel",
+        ):
+            assert bars[path].swing == 0.0
+            assert bars[path].output_low == bars[path].output_high == t.baseline
+            assert bars[path].monotonic
+
+
+def test_tornado_hand_worked_seed_001(seed001) -> None:
+    """The 20-40 per km interval has P5 = 20 and P95 = 40 exactly; front at its median."""
+    deployed = tornado(seed001).tornadoes[0]
+    front = math.sqrt(1040 * 1250)
+    rate = deployed.bars[0]
+    assert deployed.output == "deployed"
+    assert rate.path == "tasks.line_infantry.rate"
+    assert (rate.input_low, rate.input_high) == pytest.approx((20.0, 40.0))
+    assert rate.output_low == pytest.approx(20 * front * 1.238)
+    assert rate.output_high == pytest.approx(40 * front * 1.238)
+    assert deployed.baseline == pytest.approx(math.sqrt(20 * 40) * front * 1.238)
+
+
+def test_tornado_is_sorted_by_swing(seed001) -> None:
+    for t in tornado(seed001).tornadoes:
+        swings = [b.swing for b in t.bars]
+        assert swings == sorted(swings, reverse=True)
+
+
+def test_tornado_flags_a_non_monotonic_effect() -> None:
+    """Posts round up: personnel per km rises and falls as the front grows."""
+    result = tornado(posts_scenario(), outputs=("deployed_per_km", "deployed"), probes=21)
+    per_km, deployed = result.tornadoes
+    assert not per_km.bars[0].monotonic
+    assert deployed.bars[0].monotonic
+    assert per_km.bars[0].output_max > max(per_km.bars[0].output_low, per_km.bars[0].output_high)
+
+
+def test_tornado_evaluates_every_point_at_once(seed001) -> None:
+    result = tornado(seed001, probes=5)
+    assert result.evaluations == len(seed001.uncertain) * 5 + 1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"low": 0.5, "high": 0.2}, r"--low/--high: got 0.5 and 0.2; expected 0 < low"),
+        ({"probes": 1}, r"--probes: got 1; expected at least 2"),
+        ({"outputs": ("pool_sustainable",)}, r"--output pool_sustainable: got a metric"),
+    ],
+)
+def test_tornado_bad_arguments(seed001, kwargs, message) -> None:
+    with pytest.raises(UsageError, match=message):
+        tornado(seed001, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# Sobol indices
+
+
+def _product_indices(a: float, b: float, lo: float, hi: float) -> dict[str, tuple[float, float]]:
+    """Analytic (first, total) indices of Y = (A + B) M, A ~ U(0, a), B ~ U(0, b), M ~ U(lo, hi).
+
+    With D = A + B independent of M: V = E[D²]E[M²] - E[D]²E[M]²; first order of an additive
+    part X of D is Var(X) E[M]² / V and its total Var(X) E[M²] / V; of M, Var(M) E[D]² / V and
+    Var(M) E[D²] / V (Sobol' 2001).
+    """
+    var_a, var_b, var_m = a**2 / 12, b**2 / 12, (hi - lo) ** 2 / 12
+    e_d, e_m = (a + b) / 2, (lo + hi) / 2
+    e_d2, e_m2 = var_a + var_b + e_d**2, var_m + e_m**2
+    v = e_d2 * e_m2 - e_d**2 * e_m**2
+    return {
+        "tasks.a.count": (var_a * e_m**2 / v, var_a * e_m2 / v),
+        "tasks.b.count": (var_b * e_m**2 / v, var_b * e_m2 / v),
+        "sustainment.rotation_multiplier": (var_m * e_d**2 / v, var_m * e_d2 / v),
+    }
+
+
+def test_sobol_matches_the_analytic_indices_of_the_model() -> None:
+    """deployed = A + B is additive (first = total = share of variance); committed is a product."""
+    scenario = fixed_tasks_scenario(1000.0, 2000.0, 1.0, 3.0)
+    result = sobol(scenario, n=4096, seed=1, repeats=4)
+    deployed, committed = result.outputs
+    found = {i.path: i for i in deployed.indices}
+    assert found["tasks.a.count"].first_order == pytest.approx(0.2, abs=0.02)
+    assert found["tasks.b.count"].total_order == pytest.approx(0.8, abs=0.02)
+    assert found["sustainment.rotation_multiplier"].total_order == pytest.approx(0.0, abs=1e-12)
+    expected = _product_indices(1000.0, 2000.0, 1.0, 3.0)
+    for index in committed.indices:
+        first, total = expected[index.path]
+        assert index.first_order == pytest.approx(first, abs=0.02)
+        assert index.total_order == pytest.approx(total, abs=0.02)
+
+
+def test_sobol_matches_ishigami() -> None:
+    """Ishigami & Homma (1990), a = 7, b = 0.1.
+
+    Analytic: S = (0.3139, 0.4424, 0), ST = (0.5576, 0.4424, 0.2437).
+    """
+    domain = Domain(-math.inf, math.inf)
+    figures = tuple(_figure(f"x{i}", Uniform(-math.pi, math.pi), domain, "") for i in range(1, 4))
+
+    def ishigami(v):
+        x1, x2, x3 = (np.asarray(v[f"x{i}"]) for i in range(1, 4))
+        return {"y": np.sin(x1) + 7 * np.sin(x2) ** 2 + 0.1 * x3**4 * np.sin(x1)}
+
+    problem = Problem(figures=figures, model=ishigami, outputs=("y",), units={"y": ""})
+    result = sobol(problem, n=8192, seed=3, repeats=4)
+    found = {i.path: i for i in result.outputs[0].indices}
+    for path, first, total in (
+        ("x1", 0.3139, 0.5576),
+        ("x2", 0.4424, 0.4424),
+        ("x3", 0.0, 0.2437),
+    ):
+        assert found[path].first_order == pytest.approx(first, abs=0.03)
+        assert found[path].total_order == pytest.approx(total, abs=0.03)
+
+
+def test_sobol_intervals_come_from_repeats(seed001) -> None:
+    one = sobol(seed001, n=256, seed=2, repeats=1)
+    assert all(math.isnan(i.first_low) for o in one.outputs for i in o.indices)
+    many = sobol(seed001, n=256, seed=2, repeats=5)
+    for o in many.outputs:
+        for i in o.indices:
+            assert i.first_low <= i.first_order <= i.first_high
+            assert i.total_low <= i.total_order <= i.total_high
+    assert many.evaluations == 5 * 256 * (len(seed001.uncertain) + 2)
+
+
+def test_sobol_same_seed_same_indices(seed001) -> None:
+    assert sobol(seed001, n=256, seed=4, repeats=2) == sobol(seed001, n=256, seed=4, repeats=2)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"n": 1000}, r"--samples: got 1000; expected a power of two for Sobol indices"),
+        ({"repeats": 0}, r"--repeats: got 0"),
+        ({"confidence": 1.0}, r"--confidence: got 1; expected a probability"),
+    ],
+)
+def test_sobol_bad_arguments(seed001, kwargs, message) -> None:
+    with pytest.raises(UsageError, match=message):
+        sobol(seed001, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------
+# Rank correlation
+
+
+def test_rank_correlation_orders_seed_001(seed001) -> None:
+    result = rank_correlation(seed001, n=4096, seed=5)
+    for output in result.outputs:
+        assert output.entries[0].path == "tasks.line_infantry.rate"
+        assert output.entries[0].rho > 0.9
+        for e in output.entries:
+            assert e.rho_low <= e.rho <= e.rho_high
+            if e.path == "geometry.buffer_width_km":
+                assert e.importance < 0.1
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    hnp.arrays(
+        np.float64,
+        st.tuples(st.integers(4, 60), st.integers(1, 3)),
+        elements=st.floats(-1e6, 1e6, allow_nan=False),
+    )
+)
+def test_spearman_matches_scipy(x) -> None:
+    y = np.column_stack([x[:, 0] ** 3, -x[:, -1]])
+    rho = spearman(x, y)
+    for j in range(x.shape[1]):
+        for o in range(2):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", stats.ConstantInputWarning)
+                ref = stats.spearmanr(x[:, j], y[:, o]).statistic
+            assert rho[j, o] == pytest.approx(0.0 if np.isnan(ref) else ref, abs=1e-9)
+
+
+# --------------------------------------------------------------------------------------------
+# Thresholds
+
+
+def test_threshold_probability_complements_pledges_suffice() -> None:
+    """Against the pledges, on the scenario's own basis, P(exceed) = 1 - P(pledges suffice)."""
+    scenario = load_scenario(scenarios_dir() / "reassurance-force.yaml")
+    result = threshold(scenario, n=2048, seed=6)
+    reference = run(scenario, samples=2048, seed=6)
+    assert result.supply == "pledged"
+    assert result.probability == 1.0 - reference.summary.probabilities["p_pledges_suffice"]
+
+
+def test_threshold_median_ceiling_finds_the_driver(seed001) -> None:
+    result = threshold(seed001, supply="median", n=4000, seed=7)
+    assert result.requirement == "committed"
+    assert result.probability == pytest.approx(0.5, abs=0.01)
+    top = result.drivers[0]
+    assert top.path == "tasks.line_infantry.rate"
+    assert top.delta > 0.8 and top.ks > 0.7
+    buffer = next(d for d in result.drivers if d.path == "geometry.buffer_width_km")
+    assert abs(buffer.delta) < 0.1 and buffer.ks < 0.1
+
+
+def test_threshold_ceiling_and_requirement(seed001) -> None:
+    result = threshold(seed001, supply=150_000.0, requirement="deployed", n=1024)
+    assert (result.supply, result.ceiling, result.probability) == ("ceiling", 150_000.0, 0.0)
+    assert all(d.ks == 0.0 and d.spread == 0.0 for d in result.drivers)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"supply": "pool"}, r"--against pool:? pool_sustainable: got a metric"),
+        ({"supply": "budget"}, r"--against: got 'budget'; expected one of pledged, pool"),
+        ({"supply": -1.0}, r"--ceiling: got -1"),
+        ({"requirement": "pledged"}, r"--requirement: got 'pledged'"),
+        ({"bins": 1}, r"--bins: got 1"),
+    ],
+)
+def test_threshold_bad_arguments(seed001, kwargs, message) -> None:
+    with pytest.raises(UsageError, match=message):
+        threshold(seed001, n=256, **kwargs)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(2, 6), st.integers(1, 40), st.integers(0, 2**32 - 1))
+def test_bin_probabilities_average_to_the_probability(bins, per_bin, seed) -> None:
+    """Equal-count quantile bins: the mean of P(exceed | bin) over the bins is P(exceed)."""
+    n = bins * per_bin
+    rng = np.random.default_rng(seed)
+    figures = [_figure("x", Uniform(0, 1)), _figure("z", Uniform(0, 1))]
+    values = {"x": rng.random(n), "z": rng.random(n)}
+    exceed = values["x"] + 0.3 * rng.random(n) > 0.7
+    for driver in exceedance_drivers(figures, values, exceed, bins):
+        assert len(driver.by_bin) == bins
+        assert np.mean(driver.by_bin) == pytest.approx(exceed.mean())
+        assert 0.0 <= driver.ks <= 1.0
