@@ -229,23 +229,34 @@ def show_headlines(result: RunResult, reference: RunResult | None) -> None:
 
 
 def band_chart(
-    rows: Sequence[Mapping[str, object]], name: str, title: str, color: str | None = None
+    rows: Sequence[Mapping[str, object]],
+    name: str,
+    title: str,
+    color: str | None = None,
+    x_title: str = "personnel deployed (P5–P95, tick at P50)",
 ) -> alt.LayerChart:
     """Horizontal P5–P95 bars with a tick at P50, one per row (task, category or scenario).
 
     ``color`` names a column that splits each row into coloured bars (deployed, committed).
     """
     data = pd.DataFrame(rows)
-    base = alt.Chart(data, title=title).encode(y=alt.Y(f"{name}:N", sort=None, title=None))
+    y = alt.Y(f"{name}:N", sort=None, title=None, axis=alt.Axis(labelLimit=320))
+    base = alt.Chart(data, title=title).encode(y=y)
     if color:
         base = base.encode(color=alt.Color(f"{color}:N", title=None), yOffset=f"{color}:N")
-    bars = base.mark_bar(opacity=0.35).encode(
-        x=alt.X("p5:Q", title="personnel deployed (P5–P95, tick at P50)"), x2="p95:Q"
-    )
-    ticks = base.mark_tick(thickness=3, size=18).encode(
-        x="p50:Q", tooltip=[name, alt.Tooltip("p5:Q", format=",.0f"), "p50:Q", "p95:Q"]
-    )
+    bars = base.mark_bar(opacity=0.45).encode(x=alt.X("p5:Q", title=x_title), x2="p95:Q")
+    tooltip = [name, *(alt.Tooltip(f"{k}:Q", format=",.0f") for k in ("p5", "p50", "p95"))]
+    ticks = base.mark_tick(thickness=3, size=18, color="black").encode(x="p50:Q", tooltip=tooltip)
     return bars + ticks
+
+
+def whole_numbers(
+    rows: Sequence[Mapping[str, object]], columns: Sequence[str] = ("p5", "p50", "p95", "mean")
+) -> pd.DataFrame:
+    """A table whose personnel columns show as whole numbers."""
+    frame = pd.DataFrame(rows)
+    frame[list(columns)] = frame[list(columns)].round(0).astype("Int64")
+    return frame
 
 
 def show_breakdown(result: RunResult) -> None:
@@ -253,9 +264,9 @@ def show_breakdown(result: RunResult) -> None:
     tasks = planner.task_rows(result)
     categories = planner.band_rows(result.summary.categories, "category")
     st.altair_chart(band_chart(tasks, "task", "By task"))
-    st.dataframe(pd.DataFrame(tasks).round(1), hide_index=True)
+    st.dataframe(whole_numbers(tasks), hide_index=True)
     st.altair_chart(band_chart(categories, "category", "By category"))
-    st.dataframe(pd.DataFrame(categories).round(1), hide_index=True)
+    st.dataframe(whole_numbers(categories), hide_index=True)
     claims = planner.claim_rows(result)
     if claims:
         st.subheader("What the sources claim, at these settings")
@@ -276,6 +287,7 @@ def show_distribution(result: RunResult) -> None:
             x=alt.X("start:Q", title=f"{metric} [personnel]"),
             x2="end:Q",
             y=alt.Y("share:Q", title="share of samples", axis=alt.Axis(format="%")),
+            y2=alt.datum(0),
         )
     )
     rules = (
@@ -307,13 +319,10 @@ def show_compare(current: planner.ScenarioText, settings: RunSettings) -> None:
         st.info("Choose at least one scenario.")
         return
     rows = planner.compare_long_rows(results)
-    st.altair_chart(
-        band_chart(rows, "scenario", "Deployed and committed, P5–P95 with P50", color="metric")
-    )
-    st.dataframe(
-        pd.DataFrame(planner.compare_rows(results)).round(2),
-        hide_index=True,
-    )
+    title = "Deployed and committed, P5–P95 with P50"
+    st.altair_chart(band_chart(rows, "scenario", title, color="metric", x_title="personnel"))
+    personnel = [f"{m} {p}" for m in ("deployed", "committed") for p in ("p5", "p50", "p95")]
+    st.dataframe(whole_numbers(planner.compare_rows(results), personnel), hide_index=True)
 
 
 def show_sources(scenario: Scenario) -> None:

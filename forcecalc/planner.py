@@ -375,13 +375,14 @@ def compare_rows(results: Mapping[str, RunResult]) -> list[dict[str, object]]:
     rows = []
     for label, result in results.items():
         s = result.summary
-        row: dict[str, object] = {"scenario": label, "name": result.scenario.name}
+        row: dict[str, object] = {"scenario": label}
         for metric in ("deployed", "committed"):
             b = s.metrics[metric]
             row.update({f"{metric} p5": b.p5, f"{metric} p50": b.p50, f"{metric} p95": b.p95})
         row["troops per km p50"] = s.metrics["deployed_per_km"].p50
         row["troops per km² p50"] = s.metrics["deployed_per_km2"].p50
         row["P(pledges suffice)"] = s.probabilities.get("p_pledges_suffice")
+        row["name"] = result.scenario.name
         rows.append(row)
     return rows
 
