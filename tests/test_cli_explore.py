@@ -1,0 +1,143 @@
+"""The sensitivity, sweep, goal and run-large subcommands, in-process, on every shipped scenario."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from forcecalc.cli import main
+from forcecalc.resources import default_scenario, scenarios_dir
+
+SHIPPED = sorted(scenarios_dir().rglob("*.yaml"))
+FRONT = "geometry.front_length_km"
+
+#: Every subcommand, small enough to keep the suite fast.
+COMMANDS = {
+    "tornado": ["sensitivity", "--method", "tornado"],
+    "sobol": ["sensitivity", "--method", "sobol", "--samples", "128", "--repeats", "2"],
+    "rank": ["sensitivity", "--method", "rank", "--samples", "256"],
+    "threshold": ["sensitivity", "--method", "threshold", "--samples", "256"],
+    "sweep": ["sweep", "--vary", f"{FRONT}=600:3700:3", "--samples", "256"],
+    "sweep2": [
+        "sweep",
+        "--vary",
+        f"{FRONT}=600:3700:3",
+        "--vary",
+        "geometry.buffer_width_km=1:40:2",
+        "--samples",
+        "128",
+    ],
+    "goal": ["goal", "--pool", "100000", "--solve", FRONT, "--samples", "256"],
+    "run-large": ["run-large", "--samples", "3000", "--chunk", "1000"],
+}
+FORMATS = ("table", "json", "csv", "markdown")
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_every_subcommand_works_on_every_shipped_scenario(path: Path, command, capsys) -> None:
+    fmt = FORMATS[(SHIPPED.index(path) + list(COMMANDS).index(command)) % len(FORMATS)]
+    code = main([*COMMANDS[command], str(path), "--format", fmt])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert err == ""
+    if fmt == "json":
+        assert json.loads(out)["provenance"]["scenario_file"] == str(path)
+    elif fmt == "csv":
+        rows = list(csv.reader(line for line in io.StringIO(out) if not line.startswith("#")))
+        assert len(rows) >= 2 and len({len(r) for r in rows}) == 1
+        assert "forcecalc" in out.splitlines()[0]
+    else:
+        assert "sha256" in out and "seed" in out
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("command", list(COMMANDS))
+def test_every_format_has_the_provenance_block(command, fmt, capsys) -> None:
+    assert main([*COMMANDS[command], "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert "sha256" in out and "seed" in out and "sampler" in out
+
+
+def test_output_file_and_overrides(tmp_path, capsys) -> None:
+    target = tmp_path / "tornado.md"
+    argv = ["sensitivity", "--set", f"{FRONT}=1500", "--format", "markdown", "-o", str(target)]
+    assert main(argv) == 0
+    assert capsys.readouterr().out == ""
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("## Tornado: ")
+    assert f"overrides: {FRONT}=1500" in text
+    assert FRONT + " |" not in text  # a figure set to a point is no longer an input
+
+
+def test_goal_answer_in_json(capsys) -> None:
+    argv = ["goal", "--pool", "150000", "--solve", FRONT, "--confidence", "0.8"]
+    assert main([*argv, "--samples", "1024", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["status"] == "solved" and data["bound"] == "largest"
+    assert data["probability"] >= 0.8
+    assert data["answer"].startswith("largest geometry.front_length_km that 150,000 personnel")
+
+
+def test_threshold_with_a_ceiling(capsys) -> None:
+    argv = ["sensitivity", "--method", "threshold", "--ceiling", "100000", "--samples", "512"]
+    assert main(argv) == 0
+    assert "P(committed > 100,000) = " in capsys.readouterr().out
+
+
+def test_run_large_equals_run_for_the_mc_sampler(capsys) -> None:
+    common = ["--samples", "4000", "--sampler", "mc", "--seed", "3", "--format", "json"]
+    assert main(["run-large", *common, "--chunk", "777"]) == 0
+    large = json.loads(capsys.readouterr().out)
+    assert main(["run", *common]) == 0
+    assert large == json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["sweep", "--vary", "geometry.front_length_km=1:2"], "expected KEY.PATH=START:STOP:STEPS"),
+        (["sweep", "--vary", f"{FRONT}=0:10:3"], f"--vary {FRONT}: got 0; expected a value in"),
+        (["sensitivity", "--method", "sobol", "--samples", "1000"], "expected a power of two"),
+        (["sensitivity", "--method", "threshold", "--against", "pool"], "--against pool"),
+        (["goal", "--pool", "1e5", "--solve", FRONT, "--confidence", "2"], "--confidence: got 2"),
+        (["goal", "--pool", "1e5", "--solve", FRONT, "--range", "7"], "--range: got '7'"),
+        (["goal", "--pool", "1e5", "--solve", "nope"], "--solve nope: got an unknown figure"),
+        (["run-large", "--sampler", "lhs", "--samples", "5000", "--chunk", "100"], "lhs"),
+        (["sensitivity", "--set", "geometry.front_length_km=-1"], "--set geometry.front_length_km"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(argv, message, capsys) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("forcecalc: error: ") and message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sensitivity", "--method", "morris"],
+        ["sweep"],
+        ["goal", "--solve", FRONT],
+        ["sensitivity", "--ceiling", "5", "--against", "pledged"],
+    ],
+)
+def test_argparse_errors_exit_2(argv, capsys) -> None:
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "error" in err and "Traceback" not in err
+
+
+def test_default_scenario_is_used_when_none_is_named(capsys) -> None:
+    assert main(["sensitivity", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["provenance"]["scenario_file"] == str(default_scenario())

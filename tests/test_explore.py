@@ -1,0 +1,276 @@
+"""Exploration: sweeps equal runs, goal seek meets its pool, chunked runs equal unchunked ones."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from forcecalc import UsageError, load_scenario, run
+from forcecalc.explore import (
+    Progress,
+    axis,
+    design_chunks,
+    goal_seek,
+    run_chunked,
+    sweep,
+)
+from forcecalc.resources import default_scenario, scenarios_dir
+from forcecalc.sampling import Sampler, unit_design
+from forcecalc.scenario import Scenario
+
+FRONT, BUFFER, RATE = (
+    "geometry.front_length_km",
+    "geometry.buffer_width_km",
+    "tasks.line_infantry.rate",
+)
+
+
+@pytest.fixture(scope="module")
+def seed001() -> Scenario:
+    return load_scenario(default_scenario())
+
+
+@pytest.fixture(scope="module")
+def seed000() -> Scenario:
+    return load_scenario(scenarios_dir() / "seed-000-buffer-zone.yaml")
+
+
+# --------------------------------------------------------------------------------------------
+# Sweeps
+
+
+@pytest.mark.parametrize("sampler", list(Sampler))
+def test_sweep_point_equals_run_with_the_values_set(seed001, sampler) -> None:
+    result = sweep(seed001, [axis(FRONT, 600, 3700, 4), axis(BUFFER, 1, 40, 3)], 1024, 9, sampler)
+    assert result.shape == (4, 3)
+    for point in result.points[::5]:
+        front, buffer = point.coordinates
+        reference = run(seed001, 1024, 9, sampler, overrides={FRONT: front, BUFFER: buffer})
+        for name in ("deployed", "committed"):
+            assert point.bands[name] == reference.summary.metrics[name]
+        assert point.probabilities == reference.summary.probabilities
+
+
+def test_sweep_in_blocks_equals_sweep_at_once(seed001) -> None:
+    axes = [axis(RATE, 10, 50, 7)]
+    whole = sweep(seed001, axes, 512, 3, outputs=("deployed", "deployed_per_km2"))
+    blocks = sweep(seed001, axes, 512, 3, outputs=("deployed", "deployed_per_km2"), max_cells=1500)
+    assert whole.points == blocks.points
+
+
+def test_sweep_grid_is_row_major(seed001) -> None:
+    result = sweep(seed001, [axis(FRONT, 1000, 2000, 2), axis(BUFFER, 5, 10, 3)], 64, 1)
+    assert [p.coordinates for p in result.points] == [
+        (1000, 5), (1000, 7.5), (1000, 10), (2000, 5), (2000, 7.5), (2000, 10)
+    ]  # fmt: skip
+
+
+def test_sweep_deployed_grows_linearly_with_the_front(seed001) -> None:
+    result = sweep(seed001, [axis(FRONT, 500, 1500, 3)], 256, 2)
+    p50 = [p.bands["deployed"].p50 for p in result.points]
+    assert p50[1] == pytest.approx(2 * p50[0]) and p50[2] == pytest.approx(3 * p50[0])
+
+
+@pytest.mark.parametrize(
+    ("axes", "message"),
+    [
+        ([(FRONT, -5, 10, 3)], r"--vary geometry.front_length_km: got -5; expected a value in"),
+        ([("geometry.front_km", 1, 2, 2)], r"did you mean 'geometry.front_length_km'"),
+        ([(FRONT, 1, 2, 2)] * 2, r"--vary: got geometry.front_length_km twice"),
+        ([(FRONT, 1, 2, 2), (BUFFER, 1, 2, 2), (RATE, 1, 2, 2)], r"--vary: got 3 figures"),
+    ],
+)
+def test_sweep_bad_axes(seed001, axes, message) -> None:
+    with pytest.raises(UsageError, match=message):
+        sweep(seed001, [axis(*a) for a in axes], 64)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [((FRONT, 1, 2, 0), r"got 0 steps"), ((FRONT, 1, 2, 1), r"got 1 step from 1 to 2")],
+)
+def test_axis_bad_steps(args, message) -> None:
+    with pytest.raises(UsageError, match=message):
+        axis(*args)
+
+
+# --------------------------------------------------------------------------------------------
+# Goal seek
+
+
+def _share_covered(scenario, path, value, pool, requirement="committed", n=2048, seed=11):
+    result = run(scenario, n, seed, overrides={path: value})
+    return float(np.mean(np.broadcast_to(getattr(result.outcome, requirement), (n,)) <= pool))
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    pool=st.floats(40_000, 400_000),
+    confidence=st.floats(0.05, 0.95),
+    path=st.sampled_from([FRONT, RATE, "sustainment.rotation_multiplier"]),
+)
+def test_goal_seek_answer_fed_back_meets_the_pool(seed001, pool, confidence, path) -> None:
+    result = goal_seek(seed001, path, pool, confidence, samples=2048, seed=11)
+    if result.status != "solved":
+        return
+    assert result.bound == "largest"
+    assert result.probability >= confidence
+    assert _share_covered(seed001, path, result.value, pool) >= confidence
+    assert _share_covered(seed001, path, result.value * 1.01, pool) < confidence
+
+
+def test_goal_seek_smallest_for_a_figure_that_lowers_the_requirement(seed000) -> None:
+    """Longer tours mean fewer rotations: the answer is the shortest tour the pool covers."""
+    path = "sustainment.tour_months"
+    result = goal_seek(seed000, path, 60_000, 0.8, samples=2048, seed=11)
+    assert (result.status, result.bound) == ("solved", "smallest")
+    assert _share_covered(seed000, path, result.value, 60_000) >= 0.8
+    assert _share_covered(seed000, path, result.value * 0.99, 60_000) < 0.8
+
+
+def test_goal_seek_deployed_requirement(seed001) -> None:
+    result = goal_seek(seed001, FRONT, 50_000, 0.9, "deployed", samples=1024, seed=3)
+    assert _share_covered(seed001, FRONT, result.value, 50_000, "deployed", 1024, 3) >= 0.9
+
+
+def test_goal_seek_reports_no_solution(seed001, seed000) -> None:
+    never = goal_seek(seed000, "sustainment.tour_months", 100, 0.8, samples=256)
+    assert never.status == "never_covered" and never.value is None
+    assert never.describe().startswith("no solution: 100 personnel never cover")
+    always = goal_seek(seed001, FRONT, 1e6, 0.8, search_range=(100, 2000), samples=256)
+    assert always.status == "always_covered" and always.search_range == (100, 2000)
+    assert "for every geometry.front_length_km in [100, 2,000]" in always.describe()
+    unrelated = goal_seek(seed001, BUFFER, 1000, 0.8, samples=256)
+    assert not unrelated.depends and unrelated.evaluations <= 4
+    assert "does not depend on geometry.buffer_width_km" in unrelated.describe()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"confidence": 1.2}, r"--confidence: got 1.2; expected a probability in \(0, 1\)"),
+        ({"pool_personnel": -3}, r"--pool: got -3"),
+        ({"requirement": "pledged"}, r"--requirement: got 'pledged'"),
+        ({"path": "geometry.fron"}, r"--solve geometry.fron: got an unknown figure path"),
+        ({"search_range": (5, 1)}, r"--range: got 5:1; expected LOW:HIGH with LOW < HIGH"),
+        ({"search_range": (-5, 1)}, r"--range geometry.front_length_km: got -5"),
+    ],
+)
+def test_goal_seek_bad_arguments(seed001, kwargs, message) -> None:
+    args = {"path": FRONT, "pool_personnel": 1e5} | kwargs
+    with pytest.raises(UsageError, match=message):
+        goal_seek(seed001, samples=64, **args)
+
+
+# --------------------------------------------------------------------------------------------
+# Chunked runs
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    chunk=st.integers(1, 700),
+    sampler=st.sampled_from([Sampler.MC, Sampler.SOBOL]),
+    d=st.integers(0, 6),
+)
+def test_design_chunks_equal_the_whole_design(chunk, sampler, d) -> None:
+    n = 512
+    parts = list(design_chunks(d, n, 17, sampler, chunk))
+    assert [start for start, _ in parts] == list(range(0, n, chunk))
+    np.testing.assert_array_equal(np.vstack([u for _, u in parts]), unit_design(d, n, 17, sampler))
+
+
+@pytest.mark.parametrize(
+    ("sampler", "n", "chunk"),
+    [("mc", 5000, 1), ("mc", 5000, 999), ("sobol", 4096, 1000), ("lhs", 3000, 3000)],
+)
+def test_chunked_run_equals_unchunked_exactly(sampler, n, chunk) -> None:
+    for path in sorted(scenarios_dir().glob("*.yaml"))[:3]:
+        scenario = load_scenario(path)
+        chunked = run_chunked(scenario, n, 21, sampler, chunk_samples=chunk)
+        whole = run(scenario, n, 21, sampler)
+        assert chunked.summary == whole.summary
+        assert chunked.provenance == whole.provenance
+        np.testing.assert_array_equal(chunked.outcome.committed, whole.outcome.committed)
+
+
+def test_chunked_run_keeps_overrides_and_reports_progress(seed001) -> None:
+    calls = []
+    chunked = run_chunked(
+        seed001,
+        1000,
+        5,
+        overrides={FRONT: 900},
+        chunk_samples=300,
+        on_progress=lambda *a: calls.append(a),
+    )
+    assert calls == [(300, 1000), (600, 1000), (900, 1000), (1000, 1000)]
+    assert chunked.summary == run(seed001, 1000, 5, "mc", overrides={FRONT: 900}).summary
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"sampler": "lhs", "samples": 5000, "chunk_samples": 1000}, r"--sampler lhs: got 5,000"),
+        ({"sampler": "sobol", "samples": 1000}, r"--samples: got 1000; expected a power of two"),
+        ({"samples": 0}, r"--samples: got 0"),
+        ({"samples": 10, "chunk_samples": 0}, r"--chunk: got 0"),
+    ],
+)
+def test_chunked_run_bad_arguments(seed001, kwargs, message) -> None:
+    with pytest.raises(UsageError, match=message):
+        run_chunked(seed001, **kwargs)
+
+
+def test_ten_million_samples_stay_under_two_gigabytes() -> None:
+    """Peak resident memory of a fresh process running 10 million samples of the default."""
+    code = textwrap.dedent(
+        """
+        import resource
+        from forcecalc import load_scenario
+        from forcecalc.explore import run_chunked
+        from forcecalc.resources import default_scenario
+        result = run_chunked(load_scenario(default_scenario()), 10_000_000, 1, "mc")
+        assert result.summary.metrics["deployed"].p50 > 0
+        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    peak_kib = int(out.stdout.split()[-1])
+    assert peak_kib < 2 * 1024 * 1024
+
+
+# --------------------------------------------------------------------------------------------
+# Progress
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_waits_then_draws_on_a_terminal() -> None:
+    now = [0.0]
+    stream = FakeTerminal()
+    bar = Progress("run", stream=stream, delay_s=2.0, clock=lambda: now[0])
+    bar(1, 4)
+    assert stream.getvalue() == ""
+    now[0] = 3.0
+    bar(2, 4)
+    bar.close()
+    assert stream.getvalue().startswith("\rrun [###############...............]  50% 2/4 3 s")
+    assert stream.getvalue().endswith("\n")
+
+
+def test_progress_is_silent_off_a_terminal() -> None:
+    stream = io.StringIO()
+    bar = Progress("run", stream=stream, delay_s=0.0)
+    bar(1, 2)
+    bar.close()
+    assert stream.getvalue() == ""
