@@ -47,6 +47,11 @@ FIGURES: dict[str, Term] = {
     "sustainable_share": Term(
         "fraction", "fraction of the deployable part that can stay deployed", POOL_SHARE
     ),
+    "population": Term("inhabitants", "people living in the area the force must secure", POSITIVE),
+    "weight": Term("ratio", "relative weight of a sizing rule in the ensemble", NON_NEGATIVE),
+    "rule_choice": Term(
+        "fraction", "uniform draw that picks the ensemble's rule by cumulative weight", SHARE
+    ),
 }
 
 #: The unit of a task's ``rate`` depends on its basis.
@@ -54,6 +59,30 @@ RATE_UNITS: dict[Basis, Term] = {
     Basis.PER_KM_FRONT: Term("troops_per_km", "personnel per km of front", NON_NEGATIVE),
     Basis.PER_KM_BORDER: Term("troops_per_km", "personnel per km of border", NON_NEGATIVE),
     Basis.PER_KM2_BUFFER: Term("troops_per_km2", "personnel per km² of buffer", NON_NEGATIVE),
+}
+
+#: The unit of a sizing rule's ``rate`` depends on its basis (:mod:`forcecalc.rules`).
+RULE_RATE_UNITS: dict[str, Term] = {
+    "per_km": Term("troops_per_km", "personnel per km of line", NON_NEGATIVE),
+    "per_km2": Term("troops_per_km2", "personnel per km² of buffer or area", NON_NEGATIVE),
+    "per_1000": Term("troops_per_1000", "personnel per 1,000 inhabitants", NON_NEGATIVE),
+}
+
+#: Figures of the dataset of past missions (:mod:`forcecalc.missions`).
+MISSION_FIGURES: dict[str, Term] = {
+    "line_length_km": Term("km", "length of the line the mission held or watched", POSITIVE),
+    "buffer_width_km": Term("km", "width of its buffer or security zone", POSITIVE),
+    "area_km2": Term("km2", "area of its buffer zone or area of operations", POSITIVE),
+    "strength": Term("personnel", "personnel of the mission, as the dataset says what it counts"),
+    "population": Term("inhabitants", "people living in its area", POSITIVE),
+    "positions": Term("posts", "permanently manned positions and observation posts", POSITIVE),
+}
+
+#: Densities of a mission or a scenario, compared by ``forcecalc analogs``.
+DENSITIES: dict[str, Term] = {
+    "troops_per_km": Term("troops_per_km", "personnel per km of line"),
+    "troops_per_km2": Term("troops_per_km2", "personnel per km² of buffer or area"),
+    "troops_per_1000": Term("troops_per_1000", "personnel per 1,000 inhabitants"),
 }
 
 #: Outputs of the model, with their units.
@@ -83,6 +112,9 @@ UNITS = {
     "ratio": "a dimensionless ratio",
     "months": "months",
     "probability": "a probability in [0, 1]",
+    "inhabitants": "people living in an area",
+    "troops_per_1000": "people per 1,000 inhabitants",
+    "posts": "a number of posts or positions",
 }
 
 

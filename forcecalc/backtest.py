@@ -1,0 +1,175 @@
+"""Back-test of the rule ensemble on the missions themselves, leaving each mission out.
+
+For every mission with a strength and some geometry, the rules of all *other* missions (its
+whole group left out: UNFICYP in every year, IFOR with SFOR and EUFOR) and the doctrine rules
+are applied to the mission's own line, area and population and mixed with equal weights. The
+result says how often the actual strength falls inside the ensemble's P5-P95 band and how far
+its median typically is from the actual strength, as a median absolute log ratio.
+
+References
+----------
+.. [1] Gneiting, T. & Raftery, A. E. (2007). "Strictly proper scoring rules, prediction, and
+   estimation", JASA 102(477): central intervals and their coverage.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from forcecalc.missions import Mission, MissionSet, default_missions
+from forcecalc.rules import Site, all_rules, applicable, derived_seed, ensemble, leave_out
+from forcecalc.sampling import DEFAULT_SEED, Sampler
+from forcecalc.summary import Band, band
+
+#: Samples per mission by default: the ensembles are mixtures of a few points.
+DEFAULT_BACKTEST_SAMPLES = 4096
+
+
+@dataclass(frozen=True)
+class BacktestRow:
+    """One mission: its actual strength against the ensemble built without it.
+
+    Attributes
+    ----------
+    actual : float
+        The mission's strength. [personnel]
+    band : Band
+        The ensemble's mean and P5 / P50 / P95. [personnel]
+    inside : bool
+        Whether ``P5 <= actual <= P95``.
+    log_ratio : float
+        ``ln(P50 / actual)``: above 0 when the rules over-size. [ratio]
+    rules : tuple of str
+        The rules used.
+    left_out : tuple of str
+        The missions left out: the mission's whole group.
+    """
+
+    mission: str
+    name: str
+    year: int
+    posture: str
+    actual: float
+    band: Band
+    inside: bool
+    log_ratio: float
+    rules: tuple[str, ...]
+    left_out: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A mission the back-test could not use, and why."""
+
+    mission: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class BacktestResult:
+    """Every mission's row and the summary figures.
+
+    Attributes
+    ----------
+    coverage : float
+        Share of missions whose strength lies in the ensemble's P5-P95. [probability]
+    median_abs_log_ratio : float
+        Median of ``|ln(P50 / actual)|``. [ratio]
+    median_width_ratio : float
+        Median of ``P95 / P5``: how wide the bands are that achieve the coverage. [ratio]
+    """
+
+    rows: tuple[BacktestRow, ...]
+    skipped: tuple[Skipped, ...]
+    coverage: float
+    median_abs_log_ratio: float
+    median_width_ratio: float
+    samples: int
+    seed: int
+    sampler: str
+    doctrine: bool
+
+    @property
+    def typical_factor(self) -> float:
+        """``exp(median |ln ratio|)``: the typical factor between P50 and the actual. [ratio]"""
+        return math.exp(self.median_abs_log_ratio)
+
+    @property
+    def inside(self) -> int:
+        """Number of missions inside their band."""
+        return sum(r.inside for r in self.rows)
+
+
+def mission_seed(seed: int, mission_id: str) -> int:
+    """The seed of one mission's ensemble: fixed by the run's seed and the mission's id."""
+    return derived_seed(seed, zlib.crc32(mission_id.encode("utf-8")))
+
+
+def backtest_mission(
+    mission: Mission,
+    missions: MissionSet,
+    samples: int = DEFAULT_BACKTEST_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    doctrine: bool = True,
+    sampler: Sampler | str = Sampler.LHS,
+) -> BacktestRow | Skipped:
+    """The ensemble of the other missions' rules on one mission's geometry."""
+    if mission.strength is None:
+        return Skipped(mission.id, "no strength")
+    site = Site.of_mission(mission)
+    if not any(site.has(n) for n in ("line_length_km", "area_km2", "population")):
+        return Skipped(mission.id, "no geometry: line, area and population missing or unconfirmed")
+    rules = leave_out(applicable(all_rules(missions, doctrine), site), [mission.group])
+    if not rules:
+        return Skipped(mission.id, "no rule of another mission fits its geometry")
+    mixed = ensemble(rules, site, samples, mission_seed(seed, mission.id), sampler=sampler)
+    b = band(mixed.deployed, samples)
+    left = tuple(m.id for m in missions if m.group == mission.group)
+    return BacktestRow(
+        mission=mission.id,
+        name=mission.name,
+        year=mission.year,
+        posture=mission.posture,
+        actual=mission.strength,
+        band=b,
+        inside=b.p5 <= mission.strength <= b.p95,
+        log_ratio=math.log(b.p50 / mission.strength),
+        rules=tuple(rules),
+        left_out=left,
+    )
+
+
+def backtest(
+    missions: MissionSet | None = None,
+    samples: int = DEFAULT_BACKTEST_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    doctrine: bool = True,
+    sampler: Sampler | str = Sampler.LHS,
+) -> BacktestResult:
+    """Leave-one-out back-test of the equal-weight rule ensemble on every mission.
+
+    Parameters
+    ----------
+    missions : MissionSet, optional
+        The dataset (default: the shipped one).
+    samples : int
+        Samples of each mission's ensemble.
+    seed : int
+        Seed; each mission's ensemble uses a seed derived from it and the mission's id.
+    doctrine : bool
+        Include the doctrine rules (20-25 per 1,000 inhabitants).
+    """
+    missions = default_missions() if missions is None else missions
+    out = [backtest_mission(m, missions, samples, seed, doctrine, sampler) for m in missions]
+    rows = tuple(r for r in out if isinstance(r, BacktestRow))
+    skipped = tuple(r for r in out if isinstance(r, Skipped))
+    coverage = float(np.mean([r.inside for r in rows])) if rows else math.nan
+    mal = float(np.median([abs(r.log_ratio) for r in rows])) if rows else math.nan
+    width = float(np.median([r.band.p95 / r.band.p5 for r in rows])) if rows else math.nan
+    return BacktestResult(
+        rows, skipped, coverage, mal, width, samples, seed, str(Sampler(sampler)), doctrine
+    )

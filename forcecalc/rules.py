@@ -1,0 +1,524 @@
+"""Sizing rules as alternative estimators, and the ensemble that mixes them.
+
+A rule turns a geometry into a requirement by one density: a past mission's personnel per km of
+line, per km² of buffer or per 1,000 inhabitants, its posts every so many km with a crew each,
+or a doctrine's ratio. Every rule's numbers are :class:`~forcecalc.scenario.Figure` objects
+(``rules.<rule id>.rate`` ...) with the mission's citation, so they sample, override and cite
+like any scenario figure.
+
+The ensemble is a sample-level mixture: sample ``i`` takes the requirement of the rule whose
+share of the cumulative weights holds a uniform draw ``rule_choice[i]``. With a stratified
+(Latin hypercube) draw each rule gets its weight's share of the samples, and rules that disagree
+widen the band instead of being averaged away.
+
+References
+----------
+.. [1] Quinlivan, J. T. (1995). "Force Requirements in Stability Operations", Parameters
+   25(4), 59-69.
+.. [2] Headquarters, Department of the Army (2006). FM 3-24 / MCWP 3-33.5, Counterinsurgency,
+   para. 1-67 (20-25 counterinsurgents per 1,000 residents).
+.. [3] Jensen, B. (2025). "Guarding the Frontier: Options for a Post-Conflict Security Force in
+   Ukraine", CSIS: force-to-space ratios of past missions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from forcecalc import glossary
+from forcecalc.distributions import Point, Uniform
+from forcecalc.errors import UsageError
+from forcecalc.missions import Mission, MissionSet, default_missions
+from forcecalc.sampling import DEFAULT_SEED, Sampler, figure_values, unit_design
+from forcecalc.scenario import Figure
+from forcecalc.sources import Assumption, Citation
+
+FloatArray = NDArray[np.float64]
+
+#: Figure path of the ensemble's uniform draw that picks a rule for each sample.
+RULE_CHOICE = "ensemble.rule_choice"
+
+
+class RuleBasis(StrEnum):
+    """What a rule's density multiplies."""
+
+    PER_KM = "per_km"
+    PER_KM2 = "per_km2"
+    PER_1000 = "per_1000"
+    POSTS = "posts"
+
+
+#: The geometry each basis needs: a line, an area, or a population.
+NEEDS: dict[RuleBasis, str] = {
+    RuleBasis.PER_KM: "line_length_km",
+    RuleBasis.PER_KM2: "area_km2",
+    RuleBasis.PER_1000: "population",
+    RuleBasis.POSTS: "line_length_km",
+}
+
+#: Figure names of each basis.
+RULE_FIGURES: dict[RuleBasis, tuple[str, ...]] = {
+    RuleBasis.PER_KM: ("rate",),
+    RuleBasis.PER_KM2: ("rate",),
+    RuleBasis.PER_1000: ("rate",),
+    RuleBasis.POSTS: ("spacing_km", "crew"),
+}
+
+
+def rule_path(rule_id: str, name: str) -> str:
+    """Figure path of a rule's figure: ``rules.<rule id>.<name>``."""
+    return f"rules.{rule_id}.{name}"
+
+
+def weight_path(rule_id: str) -> str:
+    """Figure path of a rule's weight in an ensemble: ``rules.<rule id>.weight``."""
+    return rule_path(rule_id, "weight")
+
+
+def basis_of(rule_id: str) -> RuleBasis:
+    """The basis a rule id ends with: ``ifor.per_km`` → ``per_km``.
+
+    Raises
+    ------
+    ValueError
+        For an id that does not end with a basis.
+    """
+    return RuleBasis(rule_id.rsplit(".", 1)[-1])
+
+
+# --------------------------------------------------------------------------------------------
+# Pure, vectorized requirements
+
+
+def per_km_requirement(rate_troops_per_km: ArrayLike, line_length_km: ArrayLike) -> FloatArray:
+    """Personnel for a density per km of line. [personnel]
+
+    Parameters
+    ----------
+    rate_troops_per_km : array_like
+        Personnel per km. [troops_per_km]
+    line_length_km : array_like
+        Length of the line. [km]
+    """
+    return np.multiply(rate_troops_per_km, line_length_km, dtype=float)
+
+
+def per_km2_requirement(rate_troops_per_km2: ArrayLike, area_km2: ArrayLike) -> FloatArray:
+    """Personnel for a density per km² of buffer or area. [personnel]
+
+    Parameters
+    ----------
+    rate_troops_per_km2 : array_like
+        Personnel per km². [troops_per_km2]
+    area_km2 : array_like
+        Area. [km2]
+    """
+    return np.multiply(rate_troops_per_km2, area_km2, dtype=float)
+
+
+def per_1000_requirement(rate_troops_per_1000: ArrayLike, population: ArrayLike) -> FloatArray:
+    """Personnel for a ratio per 1,000 inhabitants [1]_ [2]_. [personnel]
+
+    Parameters
+    ----------
+    rate_troops_per_1000 : array_like
+        Personnel per 1,000 inhabitants. [troops_per_1000]
+    population : array_like
+        People living in the area. [inhabitants]
+
+    Notes
+    -----
+    ``personnel = rate_troops_per_1000 * population / 1000``.
+    """
+    return np.multiply(rate_troops_per_1000, population, dtype=float) / 1000.0
+
+
+def posts_requirement(
+    line_length_km: ArrayLike, spacing_km: ArrayLike, crew_per_post: ArrayLike
+) -> FloatArray:
+    """Personnel for posts every ``spacing_km`` along the line, ``crew_per_post`` each.
+
+    [personnel]
+
+    Notes
+    -----
+    ``posts = ceil(line_length_km / spacing_km)``, rounded to 9 decimals first so that a
+    spacing derived as line ÷ posts gives back exactly that many posts.
+    """
+    posts = np.ceil(np.round(np.divide(line_length_km, spacing_km, dtype=float), 9))
+    return posts * np.asarray(crew_per_post, dtype=float)
+
+
+def mixture(
+    requirements: Sequence[ArrayLike], weights: Sequence[float], rule_choice: ArrayLike
+) -> FloatArray:
+    """Sample-level mixture of the rules' requirements. [personnel]
+
+    Parameters
+    ----------
+    requirements : sequence of array_like
+        Each rule's requirement, scalars or arrays over the same samples. [personnel]
+    weights : sequence of float
+        Relative weights, 0 or more, not all 0. [ratio]
+    rule_choice : array_like
+        Uniform draws in [0, 1), one per sample. [fraction]
+
+    Notes
+    -----
+    Sample ``i`` takes rule ``k`` when ``c[k-1] <= rule_choice[i] < c[k]``, where ``c`` are the
+    cumulative weights divided by their sum; a rule of weight 0 is never taken. Every sample
+    of the mixture is one of the rules' samples, so the mixture lies between the rules.
+    """
+    w = np.asarray(weights, dtype=float)
+    if len(requirements) != w.size or w.size == 0:
+        raise UsageError(
+            f"mixture: got {len(requirements)} requirements and {w.size} weights; "
+            "expected one weight per rule, at least one rule"
+        )
+    if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+        raise UsageError(
+            f"mixture: got weights {w.tolist()}; expected finite weights, 0 or more, not all 0"
+        )
+    arrays = np.broadcast_arrays(*(np.asarray(r, dtype=float) for r in requirements), rule_choice)
+    stacked, u = np.stack(arrays[:-1]), np.asarray(arrays[-1], dtype=float)
+    index = rule_index(w, u)
+    return np.take_along_axis(stacked, index[np.newaxis], axis=0)[0]
+
+
+def rule_index(weights: Sequence[float], rule_choice: ArrayLike) -> NDArray[np.intp]:
+    """Which rule each sample of a mixture takes (see :func:`mixture`)."""
+    w = np.asarray(weights, dtype=float)
+    edges = np.cumsum(w) / w.sum()
+    index = np.searchsorted(edges, np.asarray(rule_choice, dtype=float), side="right")
+    return np.minimum(index, w.size - 1)
+
+
+# --------------------------------------------------------------------------------------------
+# Rules and where they apply
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A sizing rule: a basis, its figures, and the missions it comes from.
+
+    Parameters
+    ----------
+    id : str
+        ``<mission>.<basis>`` (``ifor.per_km``) or ``doctrine.<basis>``.
+    basis : RuleBasis
+        What the density multiplies.
+    figures : mapping of str to Figure
+        By short name (``rate``, or ``spacing_km`` and ``crew``), with paths
+        ``rules.<id>.<name>``.
+    missions, groups : tuple of str
+        Missions (and their groups) the rule derives from; empty for a doctrine rule.
+    description : str
+        One line saying what the rule is.
+    """
+
+    id: str
+    basis: RuleBasis
+    figures: Mapping[str, Figure]
+    missions: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def needs(self) -> str:
+        """The geometry it needs: ``line_length_km``, ``area_km2`` or ``population``."""
+        return NEEDS[self.basis]
+
+
+@dataclass(frozen=True)
+class Site:
+    """The geometry a rule is applied to: scalars or arrays over samples; ``None`` if unknown.
+
+    Attributes
+    ----------
+    line_length_km : array_like or None
+        Length of the line. [km]
+    area_km2 : array_like or None
+        Area of the buffer or area of operations. [km2]
+    population : array_like or None
+        People living in it. [inhabitants]
+    """
+
+    line_length_km: ArrayLike | None = None
+    area_km2: ArrayLike | None = None
+    population: ArrayLike | None = None
+
+    def has(self, need: str) -> bool:
+        return getattr(self, need) is not None
+
+    @classmethod
+    def of_mission(cls, mission: Mission) -> Site:
+        """A mission's own geometry."""
+        return cls(mission.line_length_km, mission.area_km2, mission.population)
+
+
+def requirement(rule: Rule, values: Mapping[str, ArrayLike], site: Site) -> FloatArray:
+    """A rule's requirement on a site, given values of the rule's figures. [personnel]
+
+    Raises
+    ------
+    UsageError
+        If the site lacks the geometry the rule needs.
+    """
+    quantity = getattr(site, rule.needs)
+    if quantity is None:
+        raise UsageError(f"rule {rule.id}: got a geometry without {rule.needs}; expected one")
+
+    def v(name: str) -> ArrayLike:
+        return values[rule_path(rule.id, name)]
+
+    match rule.basis:
+        case RuleBasis.PER_KM:
+            return per_km_requirement(v("rate"), quantity)
+        case RuleBasis.PER_KM2:
+            return per_km2_requirement(v("rate"), quantity)
+        case RuleBasis.PER_1000:
+            return per_1000_requirement(v("rate"), quantity)
+        case RuleBasis.POSTS:
+            return posts_requirement(quantity, v("spacing_km"), v("crew"))
+
+
+def _figure(rule_id: str, name: str, dist, source, note: str) -> Figure:
+    if name == "rate":
+        term = glossary.RULE_RATE_UNITS[str(basis_of(rule_id))]
+    else:
+        term = glossary.FIGURES[name]
+    return Figure(
+        path=rule_path(rule_id, name),
+        unit=term.unit,
+        dist=dist,
+        source=source,
+        domain=term.domain,
+        note=note,
+    )
+
+
+def _label(source: Citation | None) -> str:
+    return source.label() if source is not None else "unsourced"
+
+
+def mission_rules(mission: Mission) -> tuple[Rule, ...]:
+    """Every rule a mission's figures allow: per km, per km², per 1,000, posts."""
+    strength = mission.figures.get("strength")
+    if strength is None or strength.value is None:
+        return ()
+    out = []
+    per = {
+        RuleBasis.PER_KM: (mission.troops_per_km, "line_length_km", "km of line"),
+        RuleBasis.PER_KM2: (mission.troops_per_km2, "area_km2", "km²"),
+        RuleBasis.PER_1000: (mission.troops_per_1000, "population", "1,000 inhabitants"),
+    }
+    for basis, (density, name, per_what) in per.items():
+        if density is None:
+            continue
+        rule_id = f"{mission.id}.{basis}"
+        divisor = getattr(mission, name)
+        scale = " × 1,000" if name == "population" else ""
+        how = f"{strength.value:,.0f} ÷ {divisor:,.0f}{scale}"
+        other = mission.figures.get(name)
+        derived = "line × width" if name == "area_km2" and mission.area_is_derived else ""
+        note = (
+            f"{mission.name} ({mission.year}): {how} = {density:.4g} per {per_what}; "
+            f"{name} from {derived or _label(other.source if other else None)}"
+        )
+        figure = _figure(rule_id, "rate", Point(density), strength.source, note)
+        out.append(
+            Rule(
+                id=rule_id,
+                basis=basis,
+                figures={"rate": figure},
+                missions=(mission.id,),
+                groups=(mission.group,),
+                description=f"{mission.name}, {mission.year}: {density:.3g} per {per_what}",
+            )
+        )
+    line, posts = mission.line_length_km, mission.positions
+    if line is not None and posts is not None:
+        rule_id = f"{mission.id}.{RuleBasis.POSTS}"
+        spacing, crew = line / posts, strength.value / posts
+        source = mission.figures["positions"].source
+        out.append(
+            Rule(
+                id=rule_id,
+                basis=RuleBasis.POSTS,
+                figures={
+                    "spacing_km": _figure(
+                        rule_id,
+                        "spacing_km",
+                        Point(spacing),
+                        source,
+                        f"{line:,.0f} km ÷ {posts:,.0f} positions = {spacing:.3g} km",
+                    ),
+                    "crew": _figure(
+                        rule_id,
+                        "crew",
+                        Point(crew),
+                        strength.source,
+                        f"{strength.value:,.0f} ÷ {posts:,.0f} positions = {crew:.3g} per post, "
+                        "the whole force spread over its posts",
+                    ),
+                },
+                missions=(mission.id,),
+                groups=(mission.group,),
+                description=(
+                    f"{mission.name}: a post every {spacing:.3g} km with {crew:.3g} personnel"
+                ),
+            )
+        )
+    return tuple(out)
+
+
+#: Doctrine rules, kept as cited module constants.
+DOCTRINE_RULES: tuple[Rule, ...] = (
+    Rule(
+        id="doctrine.per_1000",
+        basis=RuleBasis.PER_1000,
+        figures={
+            "rate": _figure(
+                "doctrine.per_1000",
+                "rate",
+                Uniform(20.0, 25.0),
+                Citation(
+                    title="Counterinsurgency (FM 3-24 / MCWP 3-33.5), paragraph 1-67",
+                    publisher="Headquarters, Department of the Army",
+                    date="2006-12",
+                ),
+                "20 to 25 security personnel per 1,000 residents of the area of operations. "
+                "Quinlivan (Parameters, 1995; RAND Review, 2003) puts successful stability "
+                "operations at 20 per 1,000 or more.",
+            )
+        },
+        description="doctrine: 20-25 security personnel per 1,000 inhabitants (FM 3-24)",
+    ),
+)
+
+
+def all_rules(missions: MissionSet | None = None, doctrine: bool = True) -> dict[str, Rule]:
+    """Every rule of the dataset's missions, then the doctrine rules, by id."""
+    missions = default_missions() if missions is None else missions
+    rules = {r.id: r for m in missions for r in mission_rules(m)}
+    if doctrine:
+        rules.update({r.id: r for r in DOCTRINE_RULES})
+    return rules
+
+
+def applicable(rules: Mapping[str, Rule], site: Site) -> dict[str, Rule]:
+    """The rules whose geometry the site has."""
+    return {k: r for k, r in rules.items() if site.has(r.needs)}
+
+
+def leave_out(rules: Mapping[str, Rule], groups: Iterable[str]) -> dict[str, Rule]:
+    """The rules that derive from no mission of ``groups``."""
+    out = set(groups)
+    return {k: r for k, r in rules.items() if not out & set(r.groups)}
+
+
+def rule_figures(rules: Iterable[Rule]) -> dict[str, Figure]:
+    """Every figure of the rules, by path."""
+    return {f.path: f for r in rules for f in r.figures.values()}
+
+
+#: The reason given for a default weight.
+EQUAL_WEIGHT = Assumption(
+    "equal weights by default: no rule has been shown to size forces better than another"
+)
+
+
+def weight_figure(rule_id: str, weight: float = 1.0, source=EQUAL_WEIGHT) -> Figure:
+    """A rule's weight in an ensemble as a figure (a point, 1 by default). [ratio]"""
+    term = glossary.FIGURES["weight"]
+    return Figure(weight_path(rule_id), term.unit, Point(weight), source, term.domain)
+
+
+def rule_choice_figure() -> Figure:
+    """The ensemble's uniform draw, one per sample, that picks each sample's rule. [fraction]"""
+    term = glossary.FIGURES["rule_choice"]
+    reason = Assumption(
+        "the mixture's selector: uniform on [0, 1) so that each rule gets its weight's "
+        "share of the samples"
+    )
+    return Figure(RULE_CHOICE, term.unit, Uniform(0.0, 1.0), reason, term.domain)
+
+
+# --------------------------------------------------------------------------------------------
+# An ensemble on a site, outside any scenario
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """The rules' requirements on one site and their mixture, over ``n`` samples.
+
+    Attributes
+    ----------
+    by_rule : mapping of str to ndarray
+        Each rule's requirement. [personnel]
+    weights : mapping of str to float
+        Each rule's weight. [ratio]
+    deployed : ndarray
+        The mixture. [personnel]
+    """
+
+    by_rule: Mapping[str, FloatArray]
+    weights: Mapping[str, float]
+    deployed: FloatArray
+    n: int
+    seed: int
+    sampler: str = "lhs"
+    rules: Mapping[str, Rule] = field(default_factory=dict, compare=False)
+
+
+def derived_seed(seed: int, salt: int) -> int:
+    """A seed for a second, independent stream of draws derived from ``seed``."""
+    return int(np.random.SeedSequence([seed, salt]).generate_state(1)[0])
+
+
+def ensemble(
+    rules: Mapping[str, Rule],
+    site: Site,
+    n: int,
+    seed: int = DEFAULT_SEED,
+    weights: Mapping[str, float] | None = None,
+    sampler: Sampler | str = Sampler.LHS,
+) -> Ensemble:
+    """Apply every rule to the site and mix them, equal weights unless given.
+
+    Parameters
+    ----------
+    rules : mapping of str to Rule
+        The rules, each applicable to ``site``.
+    site : Site
+        Geometry: scalars, or arrays of ``n`` samples.
+    n : int
+        Number of samples.
+    seed : int
+        Seed of the rules' uncertain figures and of the mixture's draws.
+    weights : mapping of str to float, optional
+        Relative weight of each rule (1 when left out).
+
+    Raises
+    ------
+    UsageError
+        With no rules, or a rule the site lacks the geometry for.
+    """
+    if not rules:
+        raise UsageError("ensemble: got no rules; expected at least one rule the geometry allows")
+    sampler = Sampler(sampler)
+    figures = [*rule_figures(rules.values()).values(), rule_choice_figure()]
+    u = unit_design(len(figures), n, seed, sampler)
+    values = {f.path: figure_values(f, u[:, j]) for j, f in enumerate(figures)}
+    by_rule = {
+        k: np.broadcast_to(requirement(r, values, site), (n,)).astype(float)
+        for k, r in rules.items()
+    }
+    w = {k: float((weights or {}).get(k, 1.0)) for k in rules}
+    mixed = mixture(list(by_rule.values()), list(w.values()), values[RULE_CHOICE])
+    return Ensemble(by_rule, w, mixed, n, seed, str(sampler), dict(rules))
