@@ -202,7 +202,11 @@ COMMANDS: dict[str, Command] = {
 
 #: Modules that add subcommands: each has a ``COMMANDS`` mapping like the one above. They are
 #: imported when the parser is built, so they may import this module's helpers.
-EXTENSIONS: tuple[str, ...] = ("forcecalc.cli_explore",)
+EXTENSIONS: tuple[str, ...] = (
+    "forcecalc.cli_explore",
+    "forcecalc.cli_schema",
+    "forcecalc.cli_calibrate",
+)
 
 
 def all_commands() -> dict[str, Command]:

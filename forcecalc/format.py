@@ -7,11 +7,12 @@ Two readers use these declarations, so they cannot drift apart:
 - :mod:`forcecalc.schema` generates the JSON Schema that editors use to complete and check
   scenario files (``forcecalc schema``).
 
-A key's kind is one of :class:`Text`, :class:`Number`, :class:`Boolean`, :class:`Choice`,
-:class:`FigureOf` (a figure whose unit and domain come from a glossary term),
-:class:`SourceRef` (a register id or a citation), :class:`ListOf` and :class:`Section` (a nested
-mapping declared by another :class:`Spec`). To add a key to the format, add it here; the loader
-then accepts it (and still has to read it) and the schema lists it.
+A key's kind is one of :class:`Text`, :class:`Number`, :class:`Const`, :class:`Boolean`,
+:class:`Choice`, :class:`FigureOf` (a figure whose unit and domain come from a glossary term),
+:class:`SourceRef` (a register id or a citation), :class:`DocumentRef` (a register document),
+:class:`ListOf` and :class:`Section` (a nested mapping declared by another :class:`Spec`).
+To add a key to the format, add it here; the loader then accepts it (and still has to read it)
+and the schema lists it.
 """
 
 from __future__ import annotations
@@ -126,6 +127,11 @@ class SourceRef:
 
 
 @dataclass(frozen=True)
+class DocumentRef:
+    """The id of a document of the source register."""
+
+
+@dataclass(frozen=True)
 class ListOf:
     """A list of ``item``, at least ``min_items`` long."""
 
@@ -140,7 +146,9 @@ class Section:
     spec: str
 
 
-Kind = Text | Number | Const | Boolean | Choice | FigureOf | SourceRef | ListOf | Section
+Kind = (
+    Text | Number | Const | Boolean | Choice | FigureOf | SourceRef | DocumentRef | ListOf | Section
+)
 
 
 @dataclass(frozen=True)
@@ -361,7 +369,7 @@ CITATION = Spec(
         Key("date", Text()),
         Key("url", Text()),
         Key("quote", Text(), doc="the words that state the figure"),
-        Key("document", Text(), doc="a register document whose text holds the quote"),
+        Key("document", DocumentRef(), doc="a register document whose text holds the quote"),
     ),
 )
 

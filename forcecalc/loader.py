@@ -124,6 +124,10 @@ def decode(data: bytes, name: str) -> str:
 
 def compose(text: str, name: str) -> Node:
     """Compose YAML text into a node tree, refusing deep nesting and syntax errors."""
+    if len(text) > MAX_BYTES:  # text that did not come through read_text, e.g. an upload
+        raise ScenarioError(
+            Where(name), f"a text over {MAX_BYTES:,} characters", "a smaller scenario file"
+        )
     try:
         _check_depth(text, name)
         node = yaml.compose(text, Loader=yaml.SafeLoader)

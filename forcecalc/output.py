@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -30,7 +30,7 @@ def write_atomic(path: Path | str, text: str, protect: Iterable[Path | str] = ()
     """
     path = Path(path)
     for other in protect:
-        if path.exists() and Path(other).exists() and path.resolve() == Path(other).resolve():
+        if _same_file(path, Path(other)):
             raise UsageError(
                 f"--output {path}: got the run's own input file; expected another "
                 "path (forcecalc never writes over its input)"
@@ -39,7 +39,7 @@ def write_atomic(path: Path | str, text: str, protect: Iterable[Path | str] = ()
         raise UsageError(f"--output {path}: got a directory; expected a file path")
     folder = path.parent if str(path.parent) else Path(".")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = _create_temporary(folder, path.name)
     except OSError as exc:
         raise UsageError(
             f"--output {path}: got a folder that cannot be written "
@@ -50,6 +50,7 @@ def write_atomic(path: Path | str, text: str, protect: Iterable[Path | str] = ()
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
+        _keep_mode(path, tmp)
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -62,3 +63,27 @@ def write_atomic(path: Path | str, text: str, protect: Iterable[Path | str] = ()
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _same_file(path: Path, other: Path) -> bool:
+    """Whether two paths name one file: through symlinks, ``..`` or a hard link."""
+    try:
+        return os.path.samefile(path, other)
+    except OSError:  # either does not exist (yet)
+        return False
+
+
+def _create_temporary(folder: Path, name: str) -> tuple[int, str]:
+    """Create ``.<name>.<random>.tmp`` in ``folder``; the umask applies, as to any new file."""
+    while True:
+        tmp = str(folder / f".{name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:  # pragma: no cover - a 48-bit collision
+            continue
+
+
+def _keep_mode(path: Path, tmp: str) -> None:
+    """Give the new file the permissions of the file it replaces, if there is one."""
+    with contextlib.suppress(OSError):
+        os.chmod(tmp, path.stat().st_mode & 0o7777)

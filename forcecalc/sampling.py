@@ -34,6 +34,10 @@ DEFAULT_SAMPLES = 16_384
 DEFAULT_SEED = 20_250_101
 #: Most samples a single evaluation accepts.
 MAX_SAMPLES = 10_000_000
+#: Most sampled values (samples × figures) one evaluation holds: about 500 MB at the peak.
+MAX_VALUES = 2**24
+#: Seeds are whole numbers in [0, MAX_SEED].
+MAX_SEED = 2**64 - 1
 
 #: Uniform draws are kept this far inside (0, 1) so that unbounded quantile functions stay finite.
 _EPS = 1e-12
@@ -72,6 +76,8 @@ def unit_design(d: int, n: int, seed: int, sampler: Sampler) -> NDArray[np.float
         ``lhs`` (Latin hypercube, [1]_), ``sobol`` (scrambled, [2]_) or ``mc``.
     """
     check_sample_count(n, sampler)
+    check_seed(seed)
+    check_memory(n, d)
     rng = np.random.default_rng(seed)
     if d == 0:
         return np.empty((n, 0))
@@ -93,6 +99,21 @@ def check_sample_count(n: int, sampler: Sampler) -> None:
         raise UsageError(
             f"--samples: got {n}; expected a power of two for the sobol sampler "
             f"(e.g. {lower} or {lower * 2})"
+        )
+
+
+def check_seed(seed: int) -> None:
+    """Raise :class:`UsageError` unless ``seed`` is a whole number in [0, :data:`MAX_SEED`]."""
+    if not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"--seed: got {seed}; expected a whole number from 0 to 2**64 - 1")
+
+
+def check_memory(n: int, d: int) -> None:
+    """Raise :class:`UsageError` if ``n`` samples of ``d`` figures exceed :data:`MAX_VALUES`."""
+    if n * d > MAX_VALUES:
+        raise UsageError(
+            f"--samples: got {n:,} for a scenario of {d:,} figures; expected at most "
+            f"{MAX_VALUES // d:,} (at most {MAX_VALUES:,} sampled values, to bound memory)"
         )
 
 
