@@ -18,11 +18,13 @@ import streamlit as st
 
 from forcecalc import planner
 from forcecalc.errors import ForcecalcError
-from forcecalc.render import provenance_lines, render_run, sources_rows
+from forcecalc.explore import Sweep
+from forcecalc.render import fmt_number, provenance_lines, render_run, sources_rows
 from forcecalc.resources import DEFAULT_SCENARIO
 from forcecalc.runner import RunResult
 from forcecalc.sampling import DEFAULT_SAMPLES, DEFAULT_SEED, Sampler
 from forcecalc.scenario import Figure, Scenario
+from forcecalc.sensitivity import TornadoResult
 
 #: Sample counts offered: powers of two, so every sampler (Sobol too) accepts them.
 SAMPLE_CHOICES = tuple(2**k for k in range(10, 19))
@@ -54,7 +56,7 @@ class RunSettings:
 # Cached calls into the library
 
 
-@st.cache_data(max_entries=128, show_spinner="Computing…")
+@st.cache_data(max_entries=128, show_spinner=False)
 def cached_run(text: str, name: str, samples: int, seed: int, sampler: str) -> RunResult:
     """:func:`forcecalc.planner.run_text`, cached on the scenario text and the run settings."""
     return planner.run_text(text, name, samples, seed, sampler)
@@ -64,6 +66,28 @@ def cached_run(text: str, name: str, samples: int, seed: int, sampler: str) -> R
 def cached_parse(text: str, name: str) -> Scenario:
     """The scenario of a text already checked by the loader."""
     return planner.ScenarioText(text, name).parse()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_tornado(text: str, name: str) -> TornadoResult:
+    """:func:`forcecalc.planner.tornado_text`, cached on the scenario text."""
+    return planner.tornado_text(text, name)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_sweep(
+    text: str,
+    name: str,
+    path: str,
+    start: float,
+    stop: float,
+    steps: int,
+    samples: int,
+    seed: int,
+    sampler: str,
+) -> Sweep:
+    """:func:`forcecalc.planner.sweep_text`, cached on the scenario text and its settings."""
+    return planner.sweep_text(text, name, path, start, stop, steps, samples, seed, sampler)
 
 
 @st.cache_data(show_spinner=False)
@@ -302,6 +326,104 @@ def show_distribution(result: RunResult) -> None:
     )
 
 
+def show_drivers(current: planner.ScenarioText) -> None:
+    """The tornado chart: which uncertain figure moves the requirement most."""
+    output = st.radio("Requirement", planner.DRIVER_OUTPUTS, horizontal=True, key="tornado_out")
+    result = cached_tornado(current.text, current.name)
+    t = next(t for t in result.tornadoes if t.output == output)
+    rows = planner.tornado_rows(t)
+    if not rows:
+        st.info(f"No uncertain figure of this scenario moves {output}.")
+        return
+    data = pd.DataFrame(rows)
+    y = alt.Y("figure:N", sort=alt.SortField("rank"), title=None, axis=alt.Axis(labelLimit=420))
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X("baseline:Q", title=f"{output} [personnel]", scale=alt.Scale(zero=False)),
+            x2="output:Q",
+            color=alt.Color("end:N", title=None),
+            tooltip=[
+                "figure",
+                "end",
+                alt.Tooltip("input:Q", format=",.4g"),
+                alt.Tooltip("output:Q", format=",.0f"),
+            ],
+        )
+    )
+    rule = alt.Chart(pd.DataFrame({"baseline": [t.baseline]})).mark_rule().encode(x="baseline:Q")
+    st.altair_chart(bars + rule)
+    st.caption(
+        f"Each uncertain figure moved from its P5 to its P95 with every other figure at its "
+        f"median; the line is that all-medians {output}, {fmt_number(t.baseline, 'personnel')}. "
+        f"{result.evaluations} model evaluations; interactions are not shown, and figures "
+        "that do not move it are left out."
+    )
+
+
+def sweep_controls(scenario: Scenario) -> tuple[Figure, float, float, int, str]:
+    """The sweep's figure, range, number of steps and output, chosen by the user."""
+    paths = list(scenario.figures)
+    default = paths.index("geometry.front_length_km") if "geometry.front_length_km" in paths else 0
+    left, middle, right, last = st.columns([3, 1, 1, 1])
+    path = left.selectbox(
+        "Figure to sweep",
+        paths,
+        index=default,
+        format_func=lambda p: f"{p} [{scenario.figures[p].unit}]",
+        key="sweep_path",
+    )
+    figure = scenario.figures[path]
+    start, stop = planner.sweep_range(figure)
+    start = middle.number_input("from", value=start, format="%g", key=f"sweep_from|{path}")
+    stop = right.number_input("to", value=stop, format="%g", key=f"sweep_to|{path}")
+    steps = last.number_input("steps", 2, 101, 21, key="sweep_steps")
+    output = st.radio("Requirement", planner.DRIVER_OUTPUTS, horizontal=True, key="sweep_out")
+    return figure, float(start), float(stop), int(steps), str(output)
+
+
+def show_sweep(current: planner.ScenarioText, scenario: Scenario, settings: RunSettings) -> None:
+    """The requirement's band as one figure is swept over a range (common random numbers)."""
+    figure, start, stop, steps, output = sweep_controls(scenario)
+    try:
+        result = cached_sweep(
+            current.text,
+            current.name,
+            figure.path,
+            start,
+            stop,
+            steps,
+            settings.samples,
+            settings.seed,
+            settings.sampler,
+        )
+    except ForcecalcError as exc:
+        st.error(str(exc))
+        return
+    data = pd.DataFrame(planner.sweep_rows(result, output))
+    x = alt.X("value:Q", title=f"{figure.path} [{figure.unit}]")
+    band = alt.Chart(data).mark_area(opacity=0.3).encode(x=x, y="p5:Q", y2="p95:Q")
+    line = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=alt.Y("p50:Q", title=f"{output} [personnel], P50 with P5–P95"),
+            tooltip=[alt.Tooltip(c, format=",.4g") for c in ("value", "p5", "p50", "p95")],
+        )
+    )
+    now = pd.DataFrame({"value": [planner.figure_median(figure)]})
+    rule = alt.Chart(now).mark_rule(strokeDash=[4, 3]).encode(x="value:Q")
+    st.altair_chart(band + line + rule)
+    st.caption(
+        f"At each value {figure.path} is fixed (as `--set` does) and the band comes from the "
+        f"other figures, with the same {settings.samples:,} samples at every point; the dashed "
+        "line is the figure's value (median) in the scenario."
+    )
+
+
 def show_compare(current: planner.ScenarioText, settings: RunSettings) -> None:
     """Two or more scenarios side by side at the same settings."""
     files = list(planner.shipped_scenarios())
@@ -399,9 +521,9 @@ def main() -> None:
     with tabs["Distribution"]:
         show_distribution(result)
     with tabs["Drivers"]:
-        st.info("The tornado chart is added with the sensitivity analysis.")
+        show_drivers(current)
     with tabs["Sweep"]:
-        st.info("The sweep chart is added with the sensitivity analysis.")
+        show_sweep(current, result.scenario, settings)
     with tabs["Compare"]:
         show_compare(current, settings)
     with tabs["Sources"]:

@@ -11,6 +11,7 @@ at the same seed gives the app's numbers.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
@@ -32,17 +33,29 @@ from forcecalc.distributions import (
 )
 from forcecalc.edit import edit_scenario
 from forcecalc.errors import ScenarioError, Where
+from forcecalc.explore import Sweep, axis, sweep
 from forcecalc.loader import MAX_BYTES, decode, dump_scenario, parse_scenario, read_text
 from forcecalc.render import fmt_number
 from forcecalc.resources import scenarios_dir
 from forcecalc.runner import RunResult, run
 from forcecalc.sampling import Sampler
 from forcecalc.scenario import Figure, Scenario
+from forcecalc.sensitivity import Tornado, TornadoResult, figure_at, tornado
 from forcecalc.sources import Assumption, Citation, RegisterSource
 from forcecalc.summary import Band
 
 # --------------------------------------------------------------------------------------------
 # Scenarios as text
+
+
+@functools.lru_cache(maxsize=64)
+def parse_text(text: str, name: str) -> Scenario:
+    """:func:`~forcecalc.loader.parse_scenario`, remembered for the last texts parsed.
+
+    A scenario is immutable, so one parse serves the run, the tornado and the sweep of the same
+    text; errors are raised again each time (they are not remembered).
+    """
+    return parse_scenario(text, name)
 
 
 @dataclass(frozen=True)
@@ -60,7 +73,7 @@ class ScenarioText:
         ScenarioError
             With the loader's one-line message.
         """
-        return parse_scenario(self.text, self.name)
+        return parse_text(self.text, self.name)
 
 
 def shipped_scenarios() -> dict[str, Path]:
@@ -125,7 +138,7 @@ def run_text(
     text: str, name: str, samples: int, seed: int, sampler: str = Sampler.LHS
 ) -> RunResult:
     """Parse scenario text and run it: the pure function the app caches on its arguments."""
-    return run(parse_scenario(text, name), samples=samples, seed=seed, sampler=sampler)
+    return run(parse_text(text, name), samples=samples, seed=seed, sampler=sampler)
 
 
 # --------------------------------------------------------------------------------------------
@@ -403,3 +416,91 @@ def _band_dict(b: Band) -> dict[str, float]:
 def metric_choices(result: RunResult) -> Sequence[str]:
     """Metrics whose distribution the app can chart, in display order."""
     return [m for m in ("deployed", "committed") if m in result.summary.metrics]
+
+
+# --------------------------------------------------------------------------------------------
+# Drivers and sweeps (forcecalc.sensitivity and forcecalc.explore)
+
+#: Outputs the tornado and sweep panels offer.
+DRIVER_OUTPUTS = ("deployed", "committed")
+
+
+def tornado_text(text: str, name: str) -> TornadoResult:
+    """The tornado of a scenario text (P5 to P95 swings of deployed and committed)."""
+    return tornado(parse_text(text, name), outputs=DRIVER_OUTPUTS)
+
+
+def tornado_rows(t: Tornado) -> list[dict[str, object]]:
+    """Two segments per uncertain figure, from the all-medians baseline to the output with the
+    figure at its P5 and at its P95; largest swing first. Figures that do not move the output
+    (a pledge, for the requirement) are left out."""
+    rows: list[dict[str, object]] = []
+    for rank, bar in enumerate(b for b in t.bars if b.output_max > b.output_min):
+        label = (
+            f"{bar.path} ({fmt_number(bar.input_low, bar.unit)} → "
+            f"{fmt_number(bar.input_high, bar.unit)} {bar.unit})"
+        )
+        for end, value, output in (
+            ("figure at its P5", bar.input_low, bar.output_low),
+            ("figure at its P95", bar.input_high, bar.output_high),
+        ):
+            rows.append(
+                {
+                    "figure": label,
+                    "rank": rank,
+                    "end": end,
+                    "input": value,
+                    "baseline": t.baseline,
+                    "output": output,
+                    "swing": bar.swing,
+                }
+            )
+    return rows
+
+
+def sweep_range(figure: Figure) -> tuple[float, float]:
+    """A default range to sweep a figure over: half its P5 to twice its P95, in its domain."""
+    q05, q95 = (float(v) for v in figure_at(figure, [0.05, 0.95]))
+    d = figure.domain
+    start = max(0.5 * q05, d.lower)
+    if d.lower_open and start <= d.lower:
+        start = d.lower + 0.01 * max(abs(q05), 1.0)
+    stop = 2.0 * q95
+    if math.isfinite(d.upper):
+        stop = min(stop, d.upper * (0.99 if d.upper_open else 1.0))
+    if stop <= start:
+        stop = start + max(abs(start), 1.0)
+    return start, stop
+
+
+def figure_median(figure: Figure) -> float:
+    """The figure's median (its value, for a point), to mark on a sweep."""
+    return float(figure_at(figure, 0.5))
+
+
+def sweep_text(
+    text: str,
+    name: str,
+    path: str,
+    start: float,
+    stop: float,
+    steps: int,
+    samples: int,
+    seed: int,
+    sampler: str = Sampler.LHS,
+) -> Sweep:
+    """P5 / P50 / P95 of deployed and committed with one figure swept from ``start`` to ``stop``.
+
+    Raises
+    ------
+    UsageError
+        For a value outside the figure's domain or a bad number of steps.
+    """
+    scenario = parse_text(text, name)
+    grid = axis(path, start, stop, steps)
+    return sweep(scenario, [grid], samples, seed, sampler, outputs=DRIVER_OUTPUTS)
+
+
+def sweep_rows(result: Sweep, output: str) -> list[dict[str, float]]:
+    """One row per swept value: the value and the output's P5, P50 and P95 there."""
+    return [{"value": p.coordinates[0], **_band_dict(p.bands[output])} for p in result.points]

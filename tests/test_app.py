@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from forcecalc import cli, parse_scenario, run
+from forcecalc import cli, parse_scenario, planner, run
 from forcecalc.app import PASTE, UPLOAD, figure_key
 from forcecalc.planner import read_shipped, shipped_scenarios
 from forcecalc.render import fmt_number
@@ -214,3 +214,28 @@ def test_the_sources_table_lists_every_figure_with_quote_and_gloss() -> None:
     row = table[table["figure"] == BUFFER].iloc[0]
     assert row["source"] == "000_fd3776af069ded84#buffer-width"
     assert row["quote"] and row["gloss"]
+
+
+def test_the_tornado_and_the_sweep_are_drawn_from_the_library() -> None:
+    at = start()
+    assert not at.exception
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 6  # breakdown ×2, distribution, tornado, sweep, comparison
+    captions = " ".join(c.value for c in at.caption)
+    tornado = planner.tornado_text(*_text(DEFAULT_SCENARIO))
+    baseline = next(t for t in tornado.tornadoes if t.output == "deployed").baseline
+    assert f"all-medians deployed, {fmt_number(baseline, 'personnel')}" in captions
+    assert "At each value geometry.front_length_km is fixed" in captions
+
+
+def test_a_sweep_outside_the_domain_shows_the_error_and_no_exception() -> None:
+    at = start()
+    at.number_input(key="sweep_from|geometry.front_length_km").set_value(-100).run()
+    assert not at.exception
+    assert any("geometry.front_length_km: got -100" in e.value for e in at.error)
+    assert "Deployed (P50)" in metrics(at)
+
+
+def _text(name: str) -> tuple[str, str]:
+    shipped = read_shipped(name)
+    return shipped.text, shipped.name

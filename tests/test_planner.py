@@ -9,7 +9,7 @@ import pytest
 
 from forcecalc import load_scenario, parse_scenario, run
 from forcecalc.distributions import Interval90, Pert, Point
-from forcecalc.errors import ScenarioError
+from forcecalc.errors import ScenarioError, UsageError
 from forcecalc.loader import MAX_BYTES
 from forcecalc.planner import (
     GROUPS,
@@ -20,6 +20,7 @@ from forcecalc.planner import (
     compare_rows,
     dist_params,
     edited_name,
+    figure_median,
     grouped_figures,
     headlines,
     histogram_rows,
@@ -30,7 +31,12 @@ from forcecalc.planner import (
     samples_of,
     shipped_scenarios,
     source_note,
+    sweep_range,
+    sweep_rows,
+    sweep_text,
     task_rows,
+    tornado_rows,
+    tornado_text,
     with_params,
 )
 from forcecalc.resources import DEFAULT_SCENARIO
@@ -217,3 +223,42 @@ def test_compare_rows_are_one_per_scenario() -> None:
     assert [r["scenario"] for r in rows] == [SEED_000, SEED_001]
     assert rows[1]["deployed p50"] == results[SEED_001].summary.metrics["deployed"].p50
     assert rows[0]["P(pledges suffice)"] is None
+
+
+def test_tornado_rows_are_two_segments_per_moving_figure_largest_first() -> None:
+    base = read_shipped(SEED_001)
+    result = tornado_text(base.text, base.name)
+    deployed = next(t for t in result.tornadoes if t.output == "deployed")
+    rows = tornado_rows(deployed)
+    moving = [b for b in deployed.bars if b.output_max > b.output_min]
+    assert len(rows) == 2 * len(moving) < 2 * len(deployed.bars)  # pledges do not move it
+    assert rows[0]["figure"].startswith("tasks.line_infantry.rate (20 → 40 troops_per_km)")
+    assert [r["end"] for r in rows[:2]] == ["figure at its P5", "figure at its P95"]
+    assert {r["baseline"] for r in rows} == {deployed.baseline}
+    assert rows[1]["output"] == moving[0].output_high
+
+
+def test_sweep_ranges_stay_inside_the_domain() -> None:
+    for name in shipped_scenarios():
+        for figure in read_shipped(name).parse().figures.values():
+            start, stop = sweep_range(figure)
+            assert start < stop
+            assert figure.domain.contains(start) and figure.domain.contains(stop), figure.path
+
+
+def test_a_sweep_point_is_a_run_with_the_figure_set_there() -> None:
+    base = read_shipped(SEED_001)
+    path = "geometry.front_length_km"
+    result = sweep_text(base.text, base.name, path, 1000, 2000, 3, 1024, 9)
+    rows = sweep_rows(result, "deployed")
+    assert [r["value"] for r in rows] == [1000, 1500, 2000]
+    at = run(base.parse(), 1024, 9, overrides={path: 1500}).summary.metrics["deployed"]
+    assert rows[1]["p50"] == pytest.approx(at.p50, rel=1e-12)
+    assert rows[1]["p5"] == pytest.approx(at.p5, rel=1e-12)
+    assert figure_median(base.parse().figures[path]) == pytest.approx(math.sqrt(1040 * 1250))
+
+
+def test_a_sweep_outside_the_domain_is_a_usage_error_naming_the_figure() -> None:
+    base = read_shipped(SEED_001)
+    with pytest.raises(UsageError, match=r"geometry\.front_length_km: got -5"):
+        sweep_text(base.text, base.name, "geometry.front_length_km", -5, 10, 3, 256, 1)
