@@ -1,0 +1,112 @@
+"""Subcommands ``analogs``, ``backtest`` and ``missions``: parse, call the library, render.
+
+Listed in :data:`forcecalc.cli.EXTENSIONS`; output formats, ``--output`` and the provenance
+block are those of ``forcecalc run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from forcecalc.analogs import compare
+from forcecalc.backtest import DEFAULT_BACKTEST_SAMPLES, backtest
+from forcecalc.cli import (
+    EXIT_OK,
+    Command,
+    add_output_options,
+    add_run_options,
+    emit,
+    run_from_args,
+    scenario_argument,
+)
+from forcecalc.missions import default_missions
+from forcecalc.render_calibration import render_analogs, render_backtest, render_missions
+from forcecalc.sampling import DEFAULT_SEED, Sampler
+
+
+def cmd_analogs(args: argparse.Namespace) -> int:
+    missions = default_missions()
+    comparison = compare(run_from_args(args), missions)
+    emit(render_analogs(comparison, missions, args.format), args)
+    return EXIT_OK
+
+
+def cmd_backtest(args: argparse.Namespace) -> int:
+    missions = default_missions()
+    result = backtest(
+        missions,
+        samples=args.samples,
+        seed=args.seed,
+        doctrine=not args.no_doctrine,
+        sampler=args.sampler,
+    )
+    emit(render_backtest(result, missions, args.format), args)
+    return EXIT_OK
+
+
+def cmd_missions(args: argparse.Namespace) -> int:
+    emit(render_missions(default_missions(), args.format, sources=args.sources), args)
+    return EXIT_OK
+
+
+def _analogs_args(p: argparse.ArgumentParser) -> None:
+    scenario_argument(p)
+    add_run_options(p)
+    add_output_options(p)
+
+
+def _backtest_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--samples",
+        type=int,
+        default=DEFAULT_BACKTEST_SAMPLES,
+        metavar="N",
+        help=f"samples of each mission's ensemble (default {DEFAULT_BACKTEST_SAMPLES:,})",
+    )
+    p.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        metavar="S",
+        help=f"random seed; same seed, same numbers (default {DEFAULT_SEED})",
+    )
+    p.add_argument(
+        "--sampler",
+        choices=[s.value for s in Sampler],
+        default="lhs",
+        help="Latin hypercube (default), scrambled Sobol or plain Monte Carlo",
+    )
+    p.add_argument(
+        "--no-doctrine",
+        action="store_true",
+        help="leave out the doctrine rules (20-25 per 1,000 inhabitants)",
+    )
+    add_output_options(p)
+
+
+def _missions_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--sources",
+        action="store_true",
+        help="list every figure with its source and quote instead of the densities",
+    )
+    add_output_options(p)
+
+
+COMMANDS: dict[str, Command] = {
+    "analogs": (
+        "the scenario's densities beside past missions, its rank, and each sizing rule's answer",
+        _analogs_args,
+        cmd_analogs,
+    ),
+    "backtest": (
+        "the rule ensemble on each past mission's geometry, leaving it out: coverage and error",
+        _backtest_args,
+        cmd_backtest,
+    ),
+    "missions": (
+        "the cited dataset of past missions: figures, densities, sources",
+        _missions_args,
+        cmd_missions,
+    ),
+}

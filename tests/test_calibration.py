@@ -1,0 +1,460 @@
+"""Calibration: the missions dataset, the sizing rules, their ensemble, analogs and back-test."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from forcecalc import cli, glossary, load_scenario, run
+from forcecalc.analogs import Precedent, compare, precedents, rank
+from forcecalc.backtest import backtest, backtest_mission
+from forcecalc.errors import ScenarioError, UsageError
+from forcecalc.missions import (
+    FIGURE_COLUMNS,
+    MISSION_COLUMNS,
+    MissionFigure,
+    default_missions,
+    load_missions,
+    troops_per_1000,
+    troops_per_km,
+    troops_per_km2,
+)
+from forcecalc.rules import (
+    DOCTRINE_RULES,
+    Rule,
+    RuleBasis,
+    Site,
+    all_rules,
+    applicable,
+    ensemble,
+    leave_out,
+    mission_rules,
+    mixture,
+    per_1000_requirement,
+    per_km2_requirement,
+    per_km_requirement,
+    posts_requirement,
+    requirement,
+    rule_index,
+)
+from forcecalc.summary import Band
+
+REPO = Path(__file__).resolve().parents[1]
+SEED_001 = REPO / "scenarios" / "seed-001-basic-ceasefire.yaml"
+MISSIONS = default_missions()
+FAST = ("--samples", "256")
+
+
+def point_values(rule: Rule) -> dict[str, float]:
+    return {f.path: f.dist.value for f in rule.figures.values()}
+
+
+# --------------------------------------------------------------------------------------------
+# The dataset
+
+
+def test_the_dataset_has_the_missions_the_issue_names() -> None:
+    ids = set(MISSIONS.missions)
+    for needed in (
+        "undof",
+        "unficyp_1964",
+        "unficyp_1974",
+        "unficyp_2025",
+        "unifil_2006",
+        "unmee",
+        "ifor",
+        "sfor_1996",
+        "kfor",
+        "mfo",
+        "unef_ii",
+        "osce_smm",
+    ):
+        assert needed in ids
+    assert all(m.strength is not None for m in MISSIONS)
+
+
+def test_every_figure_has_a_source_or_is_unconfirmed_and_missing() -> None:
+    for m in MISSIONS:
+        for f in m.figures.values():
+            if f.unconfirmed:
+                assert f.value is None and f.low is None, f"{m.id}.{f.name}"
+                assert f.note, f"{m.id}.{f.name}: say what was reported"
+            else:
+                assert f.source is not None and f.source.title, f"{m.id}.{f.name}"
+                assert f.value is not None or f.low is not None
+
+
+def test_figures_reported_as_unconfirmed_stay_missing() -> None:
+    assert MISSIONS["osce_smm"].line_length_km is None
+    assert "line_length_km" in MISSIONS["osce_smm"].unconfirmed
+    assert MISSIONS["mfo"].troops_per_km is None
+    assert MISSIONS["kfor"].troops_per_km is None
+    assert MISSIONS["unef_ii"].troops_per_km2 is None
+
+
+def test_mission_figure_names_and_units_are_in_the_glossary() -> None:
+    for m in MISSIONS:
+        for f in m.figures.values():
+            assert f.name in glossary.MISSION_FIGURES
+            assert f.unit == glossary.MISSION_FIGURES[f.name].unit
+            assert f.unit in glossary.UNITS
+    for term in (*glossary.RULE_RATE_UNITS.values(), *glossary.DENSITIES.values()):
+        assert term.unit in glossary.UNITS
+
+
+@pytest.mark.parametrize("mission", list(MISSIONS), ids=lambda m: m.id)
+def test_densities_equal_the_figures_divided_as_stated(mission) -> None:
+    strength = mission.value("strength")
+    line = mission.value("line_length_km")
+    stated_area = mission.value("area_km2")
+    width = mission.value("buffer_width_km")
+    population = mission.value("population")
+    area = stated_area if stated_area is not None else (line * width if line and width else None)
+    expect = {
+        "troops_per_km": strength / line if line else None,
+        "troops_per_km2": strength / area if area else None,
+        "troops_per_1000": 1000 * strength / population if population else None,
+    }
+    for name, value in expect.items():
+        got = mission.density(name)
+        assert (got is None) == (value is None), name
+        if value is not None:
+            assert got == pytest.approx(value, rel=1e-12), name
+
+
+def test_hand_worked_densities() -> None:
+    """UNDOF 1,250 on 80 km; IFOR 60,000 on a 1,080 km line with a 4 km zone; UNIFIL 10,500
+    for 200,000 residents; UNMEE's area is its line times its 25 km zone."""
+    assert MISSIONS["undof"].troops_per_km == pytest.approx(15.625)
+    assert MISSIONS["ifor"].troops_per_km2 == pytest.approx(60_000 / (1_080 * 4))
+    assert MISSIONS["ifor"].troops_per_1000 == pytest.approx(17.5, rel=1e-6)
+    assert MISSIONS["unifil_2006"].troops_per_1000 == pytest.approx(52.5)
+    assert MISSIONS["unmee"].area_km2 == 25_000 and MISSIONS["unmee"].area_is_derived
+    assert not MISSIONS["unficyp_1974"].area_is_derived
+
+
+def test_density_functions_are_vectorized() -> None:
+    strength = np.array([100.0, 200.0, 300.0])
+    assert troops_per_km(strength, 10.0).tolist() == [10.0, 20.0, 30.0]
+    assert troops_per_km2(strength, np.array([1.0, 2.0, 3.0])).tolist() == [100.0] * 3
+    assert troops_per_1000(strength, 1000.0).tolist() == strength.tolist()
+
+
+def _write(tmp_path: Path, missions: list[str], figures: list[str]) -> tuple[Path, Path]:
+    mpath, fpath = tmp_path / "m.csv", tmp_path / "f.csv"
+    mpath.write_text("\n".join([",".join(MISSION_COLUMNS), *missions]) + "\n", encoding="utf-8")
+    fpath.write_text("\n".join([",".join(FIGURE_COLUMNS), *figures]) + "\n", encoding="utf-8")
+    return mpath, fpath
+
+
+MISSION_ROW = "m1,g,Mission one,Somewhere,1990,observe,military,deployed,"
+STRENGTH_ROW = "m1,strength,100,,,,A report,,UN,1990,,,"
+
+
+@pytest.mark.parametrize(
+    ("missions", "figures", "match"),
+    [
+        ([MISSION_ROW, MISSION_ROW], [], r"m\.csv:3:1: at missions\[m1\]\.id: got the duplicate"),
+        ([MISSION_ROW.replace("observe", "watch")], [], r"posture: got 'watch'; expected one of"),
+        ([MISSION_ROW], ["m1,strength,100,,,,,,,,,,"], r"f\.csv:2:1: .*a figure with no source"),
+        ([MISSION_ROW], ["m1,line_length_km,80,,,true,,,,,,,x"], "stays missing"),
+        ([MISSION_ROW], ["m1,width_km,5,,,,T,,,,,,"], r"got 'width_km'; expected one of"),
+        ([MISSION_ROW], ["m2,strength,100,,,,T,,,,,,"], r"got 'm2'; expected the id of a mission"),
+        ([MISSION_ROW], [STRENGTH_ROW, STRENGTH_ROW], "each figure of a mission once"),
+        ([MISSION_ROW], ["m1,strength,1 000,,,,T,,,,,,"], "without separators"),
+        ([MISSION_ROW], ["m1,strength,nan,,,,T,,,,,,"], "a finite number"),
+        ([MISSION_ROW], ["m1,buffer_width_km,,5,2,,T,,,,,,"], "high above low"),
+        ([MISSION_ROW], ["m1,strength,100,,,,T,,,,,,note, with a comma"], "14 columns"),
+    ],
+)
+def test_bad_data_files_give_one_line_errors(tmp_path, missions, figures, match) -> None:
+    mpath, fpath = _write(tmp_path, missions, figures)
+    with pytest.raises(ScenarioError, match=match) as info:
+        load_missions(mpath, fpath)
+    assert "\n" not in str(info.value)
+
+
+def test_a_valid_small_dataset_loads(tmp_path) -> None:
+    mpath, fpath = _write(
+        tmp_path, [MISSION_ROW], [STRENGTH_ROW, "m1,line_length_km,10,,,,T,,,,,,"]
+    )
+    missions = load_missions(mpath, fpath)
+    assert missions["m1"].troops_per_km == 10.0
+    assert isinstance(missions["m1"].figures["strength"], MissionFigure)
+
+
+# --------------------------------------------------------------------------------------------
+# Rules
+
+
+def test_rules_exist_for_every_known_density_and_the_doctrine() -> None:
+    rules = all_rules(MISSIONS)
+    for m in MISSIONS:
+        for basis in ("per_km", "per_km2", "per_1000"):
+            density = m.density(
+                {"per_km": "troops_per_km", "per_km2": "troops_per_km2"}.get(
+                    basis, "troops_per_1000"
+                )
+            )
+            assert (f"{m.id}.{basis}" in rules) == (density is not None)
+    assert "undof.posts" in rules
+    assert "doctrine.per_1000" in rules
+    for rule in rules.values():
+        for f in rule.figures.values():
+            assert f.path.startswith(f"rules.{rule.id}.")
+            assert f.unit in glossary.UNITS
+            assert f.source is not None
+
+
+@pytest.mark.parametrize(
+    "rule", [r for m in MISSIONS for r in mission_rules(m)], ids=lambda r: r.id
+)
+def test_an_analog_on_its_own_geometry_returns_its_own_strength(rule: Rule) -> None:
+    mission = MISSIONS[rule.missions[0]]
+    got = requirement(rule, point_values(rule), Site.of_mission(mission))
+    assert float(got) == pytest.approx(mission.strength, rel=1e-9)
+
+
+def test_requirements_on_arrays_equal_a_loop_over_scalars() -> None:
+    line = np.array([100.0, 555.5, 1_250.0])
+    for fn, args in (
+        (per_km_requirement, (12.5, line)),
+        (per_km2_requirement, (0.8, line * 10)),
+        (per_1000_requirement, (20.0, line * 1000)),
+        (posts_requirement, (line, 1.45, 22.7)),
+    ):
+        vector = fn(*args)
+        scalars = [fn(*(a[i] if np.ndim(a) else a for a in args)) for i in range(line.size)]
+        assert vector.tolist() == pytest.approx([float(s) for s in scalars])
+
+
+def test_posts_on_a_derived_spacing_give_back_the_posts() -> None:
+    assert posts_requirement(80.0, 80.0 / 55.0, 1.0) == 55.0
+    assert posts_requirement(80.0, 2.0, 10.0) == 400.0
+    assert posts_requirement(81.0, 2.0, 10.0) == 410.0
+
+
+def test_a_rule_on_a_site_without_its_geometry_is_refused() -> None:
+    rule = all_rules(MISSIONS)["kfor.per_1000"]
+    with pytest.raises(UsageError, match="without population"):
+        requirement(rule, point_values(rule), Site(line_length_km=100.0))
+
+
+def test_applicable_rules_follow_the_site() -> None:
+    rules = all_rules(MISSIONS)
+    line_only = applicable(rules, Site(line_length_km=1_000.0))
+    assert line_only and all(
+        r.basis in (RuleBasis.PER_KM, RuleBasis.POSTS) for r in line_only.values()
+    )
+    with_people = applicable(rules, Site(population=1e6))
+    assert set(with_people) == {k for k, r in rules.items() if r.basis is RuleBasis.PER_1000}
+
+
+# --------------------------------------------------------------------------------------------
+# The ensemble
+
+
+def test_an_ensemble_of_one_rule_equals_that_rule() -> None:
+    rule = all_rules(MISSIONS)["ifor.per_km"]
+    site = Site(line_length_km=np.linspace(1_000, 1_300, 64))
+    e = ensemble({rule.id: rule}, site, 64, seed=3)
+    assert np.array_equal(e.deployed, e.by_rule[rule.id])
+    assert np.allclose(e.deployed, 60_000 / 1_080 * site.line_length_km)
+
+
+def test_the_doctrine_ensemble_of_one_uncertain_rule_equals_it_too() -> None:
+    rule = DOCTRINE_RULES[0]
+    e = ensemble({rule.id: rule}, Site(population=1e6), 500, seed=11)
+    assert np.array_equal(e.deployed, e.by_rule[rule.id])
+    assert e.deployed.min() >= 20_000 and e.deployed.max() <= 25_000
+
+
+def test_mixture_takes_each_rule_in_proportion_to_its_weight() -> None:
+    u = (np.arange(1000) + 0.5) / 1000
+    index = rule_index([1.0, 0.0, 3.0], u)
+    assert np.bincount(index, minlength=3).tolist() == [250, 0, 750]
+    mixed = mixture([1.0, 2.0, 3.0], [1.0, 0.0, 3.0], u)
+    assert set(np.unique(mixed)) == {1.0, 3.0}
+
+
+@pytest.mark.parametrize(
+    ("weights", "match"),
+    [([0.0, 0.0], "not all 0"), ([1.0, -1.0], "0 or more"), ([1.0], "one weight per rule")],
+)
+def test_mixture_refuses_bad_weights(weights, match) -> None:
+    with pytest.raises(UsageError, match=match):
+        mixture([1.0, 2.0], weights, [0.5])
+
+
+def test_the_same_seed_gives_the_same_ensemble() -> None:
+    rules = applicable(all_rules(MISSIONS), Site(line_length_km=1_100.0))
+    a = ensemble(rules, Site(line_length_km=1_100.0), 256, seed=5)
+    b = ensemble(rules, Site(line_length_km=1_100.0), 256, seed=5)
+    assert np.array_equal(a.deployed, b.deployed)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    rates=st.lists(st.floats(0.01, 500.0), min_size=1, max_size=6),
+    weights=st.lists(st.floats(0.0, 10.0), min_size=6, max_size=6),
+    geometry=st.lists(st.floats(1.0, 5_000.0), min_size=20, max_size=200),
+    seed=st.integers(0, 2**32 - 1),
+)
+@example(rates=[1.0, 100.0], weights=[1e-6, 1.0, 0, 0, 0, 0], geometry=[1.0] * 20, seed=0)
+def test_ensemble_quantiles_lie_within_the_span_of_the_rules(rates, weights, geometry, seed):
+    """Each rule is a density times the same sampled geometry; every mixture sample is one
+    of the rules' samples, so each mixture quantile lies between the rules' quantiles."""
+    w = weights[: len(rates)]
+    if sum(w) <= 0:
+        w = [1.0] * len(rates)
+    g = np.asarray(geometry)
+    requirements = [r * g for r in rates]
+    u = np.random.default_rng(seed).random(g.size)
+    mixed = mixture(requirements, w, u)
+    stacked = np.stack(requirements)
+    assert np.all(np.any(np.isclose(stacked, mixed), axis=0))
+    for q in (5, 50, 95):
+        rule_q = [np.percentile(r, q) for r in requirements]
+        got = np.percentile(mixed, q)
+        assert min(rule_q) * (1 - 1e-12) <= got <= max(rule_q) * (1 + 1e-12)
+
+
+# --------------------------------------------------------------------------------------------
+# Back-test
+
+
+def test_leave_one_out_really_leaves_the_mission_out() -> None:
+    result = backtest(MISSIONS, samples=256, seed=1)
+    rules = all_rules(MISSIONS)
+    for row in result.rows:
+        group = MISSIONS[row.mission].group
+        assert row.mission in row.left_out
+        for rule_id in row.rules:
+            assert group not in rules[rule_id].groups, (row.mission, rule_id)
+            assert not set(rules[rule_id].missions) & set(row.left_out)
+        site = Site.of_mission(MISSIONS[row.mission])
+        assert set(row.rules) == set(leave_out(applicable(rules, site), [group]))
+
+
+def test_the_left_out_mission_cannot_move_its_own_band() -> None:
+    """Doubling IFOR's strength changes IFOR's actual, never the ensemble it is tested on."""
+    ifor = MISSIONS["ifor"]
+    strength = ifor.figures["strength"]
+    doubled = replace(ifor, figures={**ifor.figures, "strength": replace(strength, value=120_000)})
+    changed = replace(MISSIONS, missions={**MISSIONS.missions, "ifor": doubled})
+    a = backtest_mission(MISSIONS["ifor"], MISSIONS, samples=512, seed=2)
+    b = backtest_mission(doubled, changed, samples=512, seed=2)
+    assert a.band == b.band and b.actual == 120_000
+
+
+def test_backtest_summary_follows_its_rows() -> None:
+    result = backtest(MISSIONS, samples=512, seed=4)
+    assert len(result.rows) + len(result.skipped) == len(MISSIONS)
+    assert result.coverage == pytest.approx(np.mean([r.inside for r in result.rows]))
+    expected = np.median([abs(math.log(r.band.p50 / r.actual)) for r in result.rows])
+    assert result.median_abs_log_ratio == pytest.approx(expected)
+    assert {s.mission for s in result.skipped} >= {"mfo", "osce_smm"}
+    assert backtest(MISSIONS, samples=512, seed=4) == result
+
+
+# --------------------------------------------------------------------------------------------
+# Analogs
+
+
+def test_rank_counts_the_denser_missions() -> None:
+    precs = tuple(
+        Precedent(
+            f"m{i}",
+            "m",
+            2000,
+            "observe",
+            "military",
+            "deployed",
+            1.0,
+            {"troops_per_km": d, "troops_per_km2": None, "troops_per_1000": None},
+        )
+        for i, d in enumerate([50.0, 10.0, None, 30.0])
+    )
+    r = rank("troops_per_km", Band(20.0, 15.0, 20.0, 25.0), precs)
+    assert (r.rank, r.of, r.denser) == (3, 4, ("m0", "m3"))
+    assert rank("troops_per_km2", Band(1, 1, 1, 1), precs) is None
+
+
+def test_compare_puts_the_scenario_beside_its_precedents() -> None:
+    result = run(load_scenario(SEED_001), samples=512, seed=7)
+    c = compare(result, MISSIONS)
+    assert c.densities["troops_per_km"] == result.summary.metrics["deployed_per_km"]
+    assert len(c.precedents) == len(MISSIONS) == len(precedents(MISSIONS))
+    assert {r.density for r in c.ranks} == {"troops_per_km", "troops_per_km2"}
+    assert all(1 <= r.rank <= r.of for r in c.ranks)
+    assert c.ensemble is not None and c.ensemble.p5 < c.ensemble.p95
+    assert all(e.band.p50 > 0 for e in c.rules)
+    assert compare(result, MISSIONS) == c
+
+
+# --------------------------------------------------------------------------------------------
+# CLI, in-process
+
+
+def call(capsys, *argv) -> tuple[int, str, str]:
+    try:
+        code = cli.main([str(a) for a in argv])
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 2
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("fmt", ["table", "markdown", "csv"])
+def test_analogs_prints_the_comparison_and_rank(capsys, fmt) -> None:
+    code, out, err = call(capsys, "analogs", SEED_001, *FAST, "--format", fmt)
+    assert (code, err) == (0, "")
+    assert "ranks" in out and "ifor" in out and "seed 20250101" in out
+
+
+def test_analogs_json_and_output_file(capsys, tmp_path) -> None:
+    target = tmp_path / "analogs.json"
+    code, out, err = call(capsys, "analogs", SEED_001, *FAST, "--format", "json", "-o", target)
+    assert (code, out, err) == (0, "", "")
+    data = json.loads(target.read_text(encoding="utf-8"))
+    assert data["provenance"]["seed"] == 20250101 and data["provenance"]["samples"] == 256
+    assert len(data["precedents"]) == len(MISSIONS)
+    assert data["units"]["troops_per_km"] == "troops_per_km"
+
+
+def test_backtest_reports_coverage_and_error(capsys) -> None:
+    code, out, err = call(capsys, "backtest", "--samples", "256", "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert 0 <= data["coverage"] <= 1 and data["typical_factor"] >= 1
+    assert data["provenance"]["samples"] == 256
+    code, out, _ = call(capsys, "backtest", "--samples", "256", "--no-doctrine")
+    assert code == 0 and "no doctrine rules" in out and "coverage:" in out
+
+
+def test_missions_lists_figures_and_sources(capsys) -> None:
+    code, out, _ = call(capsys, "missions", "--sources", "--format", "csv")
+    assert code == 0 and "unconfirmed" in out and "osce_smm.line_length_km" in out
+    code, out, _ = call(capsys, "missions", "--format", "json")
+    assert code == 0 and len(json.loads(out)["missions"]) == len(MISSIONS)
+
+
+@pytest.mark.parametrize(
+    ("argv", "match"),
+    [
+        (("analogs", "no-such.yaml", *FAST), "no such file"),
+        (("analogs", SEED_001, "--samples", "0"), "--samples: got 0"),
+        (("backtest", "--samples", "0"), "--samples: got 0"),
+    ],
+)
+def test_calibration_commands_report_bad_input_in_one_line(capsys, argv, match) -> None:
+    code, out, err = call(capsys, *argv)
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and match in err
