@@ -38,6 +38,7 @@ from forcecalc.sampling import (
     DEFAULT_SEED,
     Sampler,
     Samples,
+    check_seed,
     figure_values,
     sample,
     unit_design,
@@ -619,6 +620,7 @@ def run_chunked(
 
     sampler = Sampler(sampler)
     check_large_count(samples, sampler)
+    check_seed(seed)
     if chunk_samples < 1:
         raise UsageError(f"--chunk: got {chunk_samples}; expected a whole number ≥ 1")
     overrides = dict(overrides or {})

@@ -54,8 +54,10 @@ from forcecalc.runner import Provenance, override
 from forcecalc.sampling import (
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
+    MAX_VALUES,
     Sampler,
     check_sample_count,
+    check_seed,
     figure_values,
     unit_design,
 )
@@ -485,6 +487,7 @@ def sobol(
             f"(e.g. {lower} or {lower * 2})"
         )
     check_sample_count(n, Sampler.SOBOL)
+    check_seed(seed)
     if repeats < 1:
         raise UsageError(f"--repeats: got {repeats}; expected a whole number of at least 1")
     if not 0.0 < confidence < 1.0:
@@ -492,6 +495,12 @@ def sobol(
     problem = _prepare(target, outputs, overrides)
     inputs, fixed = problem.inputs, problem.fixed
     d = len(inputs)
+    if n * d * (d + 2) > MAX_VALUES:
+        most = 1 << (MAX_VALUES // (d * (d + 2))).bit_length() - 1
+        raise UsageError(
+            f"--samples: got {n:,} for Sobol indices of {d} inputs; expected at most {most:,} "
+            f"(n·d·(d+2) ≤ {MAX_VALUES:,} values, to bound memory); add --repeats instead"
+        )
 
     def func(x: FloatArray) -> FloatArray:
         values: dict[str, ArrayLike] = dict(fixed)
@@ -640,6 +649,7 @@ def rank_correlation(
         As for :func:`tornado`.
     """
     check_sample_count(n, Sampler(sampler))
+    check_seed(seed)
     if n < 4:
         raise UsageError(f"--samples: got {n}; expected at least 4 for rank correlations")
     problem = _prepare(target, outputs, overrides)
@@ -800,6 +810,7 @@ def threshold(
     if bins < 2:
         raise UsageError(f"--bins: got {bins}; expected at least 2")
     check_sample_count(n, Sampler(sampler))
+    check_seed(seed)
     if n < bins:
         raise UsageError(f"--samples: got {n}; expected at least as many as --bins ({bins})")
     supply_output = _supply_output(scenario, supply)

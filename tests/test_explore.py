@@ -221,6 +221,7 @@ def test_chunked_run_keeps_overrides_and_reports_progress(seed001) -> None:
         ({"sampler": "sobol", "samples": 1000}, r"--samples: got 1000; expected a power of two"),
         ({"samples": 0}, r"--samples: got 0"),
         ({"samples": 10, "chunk_samples": 0}, r"--chunk: got 0"),
+        ({"samples": 10, "seed": -1}, r"--seed: got -1"),
     ],
 )
 def test_chunked_run_bad_arguments(seed001, kwargs, message) -> None:
