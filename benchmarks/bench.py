@@ -1,6 +1,6 @@
 """Benchmarks of issue 3, measured side by side in one run and printed as ratios.
 
-    pip install ".[bench]" && python benchmarks/bench.py           # about two minutes
+    pip install ".[bench]" && python benchmarks/bench.py           # about three minutes
     python benchmarks/bench.py --quick                              # smoke run, ~30 s
 
 1. model throughput against a per-sample Python loop of the same scenario (target ≥ 100×);

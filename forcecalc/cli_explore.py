@@ -354,7 +354,13 @@ def sweep_table(r: explore.Sweep) -> Table:
 def cmd_sweep(args: argparse.Namespace) -> int:
     scenario, overrides = _load(args)
     axes = [parse_vary(v) for v in args.vary]
-    r = explore.sweep(scenario, axes, args.samples, args.seed, args.sampler, overrides)
+    bar = explore.Progress("sweep")
+    try:
+        r = explore.sweep(
+            scenario, axes, args.samples, args.seed, args.sampler, overrides, on_progress=bar
+        )
+    finally:
+        bar.close()
     if args.format == "json":
         emit(_json(r, r.provenance, shape=list(r.shape)), args)
     else:

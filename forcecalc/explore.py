@@ -150,6 +150,7 @@ def sweep(
     overrides: Mapping[str, float] | None = None,
     outputs: Sequence[str] = SWEEP_OUTPUTS,
     max_cells: int = MAX_CELLS,
+    on_progress: ProgressCallback | None = None,
 ) -> Sweep:
     """P5 / P50 / P95 of the outputs over a grid of one or two figures.
 
@@ -167,6 +168,8 @@ def sweep(
         Outputs summarised at each point (``deployed``, ``committed``, ...).
     max_cells : int
         Most grid points × samples evaluated at once; larger grids go in row blocks.
+    on_progress : callable, optional
+        Called as ``on_progress(done, total)`` grid points after each block.
 
     Notes
     -----
@@ -190,7 +193,9 @@ def sweep(
     drawn = sample(base, samples, seed, sampler)
     grid = [g.reshape(-1, 1) for g in np.meshgrid(*[a.values for a in axes], indexing="ij")]
     paths = [a.path for a in axes]
-    stats = _sweep_stats(base, dict(drawn.values), paths, grid, outputs, samples, max_cells)
+    stats = _sweep_stats(
+        base, dict(drawn.values), paths, grid, outputs, samples, max_cells, on_progress
+    )
     points = tuple(
         SweepPoint(
             coordinates=tuple(float(g[i, 0]) for g in grid),
@@ -217,6 +222,7 @@ def _sweep_stats(
     outputs: Sequence[str],
     n: int,
     max_cells: int = MAX_CELLS,
+    on_progress: ProgressCallback | None = None,
 ) -> dict[str, FloatArray]:
     """Per grid point: ``mean``/``p5``/``p50``/``p95`` rows per output, and probabilities.
 
@@ -238,6 +244,8 @@ def _sweep_stats(
         for key, ratio in _coverages(outcome).items():
             covered = np.broadcast_to(np.asarray(ratio, dtype=float), shape) >= 1.0
             parts.setdefault(key, []).append(covered.mean(axis=-1))
+        if on_progress is not None:
+            on_progress(block.stop, g)
     return {k: np.concatenate(v, axis=-1) for k, v in parts.items()}
 
 

@@ -61,8 +61,18 @@ def test_sweep_point_equals_run_with_the_values_set(seed001, sampler) -> None:
 def test_sweep_in_blocks_equals_sweep_at_once(seed001) -> None:
     axes = [axis(RATE, 10, 50, 7)]
     whole = sweep(seed001, axes, 512, 3, outputs=("deployed", "deployed_per_km2"))
-    blocks = sweep(seed001, axes, 512, 3, outputs=("deployed", "deployed_per_km2"), max_cells=1500)
+    calls = []
+    blocks = sweep(
+        seed001,
+        axes,
+        512,
+        3,
+        outputs=("deployed", "deployed_per_km2"),
+        max_cells=1500,
+        on_progress=lambda *a: calls.append(a),
+    )
     assert whole.points == blocks.points
+    assert calls == [(2, 7), (4, 7), (6, 7), (7, 7)]
 
 
 def test_sweep_grid_is_row_major(seed001) -> None:
