@@ -12,7 +12,15 @@ from forcecalc import format as fmt
 from forcecalc import glossary
 from forcecalc.cli import main
 from forcecalc.resources import scenarios_dir
-from forcecalc.schema import SCHEMA_FILE, figure_terms, scenario_schema, schema_text, sections
+from forcecalc.schema import (
+    NOT_EXPRESSIBLE,
+    SCHEMA_FILE,
+    figure_terms,
+    scenario_schema,
+    schema_text,
+    sections,
+)
+from tests.corpus import CORPUS, FILE_CASES, Case
 from tests.editor_yaml import editor_load
 
 SHIPPED = sorted(scenarios_dir().glob("*.yaml"))
@@ -58,7 +66,7 @@ def test_every_shipped_scenario_validates(path: Path) -> None:
 
 def test_every_mapping_lists_exactly_its_declared_keys() -> None:
     defs = SCHEMA["$defs"]
-    assert list(SCHEMA["properties"]) == list(fmt.SCENARIO.names)
+    assert set(SCHEMA["properties"]) == set(fmt.SCENARIO.names)
     for name in [*sections(fmt.SCENARIO), "figure", "citation"]:
         assert set(defs[name]["properties"]) == set(fmt.SPECS[name].names), name
         assert defs[name]["additionalProperties"] is False
@@ -127,3 +135,39 @@ def test_the_schema_refuses_rules_across_keys(change, where: str) -> None:
     found = errors(data)
     assert found, "the schema accepted it"
     assert any(line.startswith(where) for line in found), found
+
+
+# --------------------------------------------------------------------------------------------
+# The schema and the loader agree on the bad-input corpus
+
+DATA_CASES = [c for c in FILE_CASES if c.row["schema"] != "yaml"]
+
+
+@pytest.mark.parametrize("case", DATA_CASES, ids=lambda c: c.id)
+def test_the_schema_and_the_loader_agree_on_the_corpus(case: Case, tmp_path: Path) -> None:
+    """Refused by the schema too, or of a class the schema cannot express, and then accepted."""
+    data = editor_load(case.path(tmp_path).read_text(encoding="utf-8"))
+    found = errors(data)
+    if case.row["schema"] == "rejects":
+        assert found, f"the loader refuses {case.id} but the schema accepts it"
+    else:
+        assert case.row["schema"] in NOT_EXPRESSIBLE
+        assert found == [], f"{case.id} is listed as beyond the schema, which refuses it"
+
+
+def test_the_base_of_the_corpus_validates_against_the_schema() -> None:
+    assert errors(editor_load((CORPUS / "valid-base.yaml").read_text(encoding="utf-8"))) == []
+
+
+def test_what_the_schema_cannot_express_is_listed_and_exercised() -> None:
+    used = {c.row["schema"] for c in FILE_CASES} - {"rejects"}
+    assert used == set(NOT_EXPRESSIBLE)
+    assert set(NOT_EXPRESSIBLE) == {
+        "yaml",
+        "yaml_1_1",
+        "non_finite",
+        "ambiguous_number",
+        "comparison",
+        "cross_reference",
+        "register_value",
+    }
