@@ -1,0 +1,166 @@
+"""Fuzzing the loader: valid scenarios, mutated, must load cleanly or fail with a ScenarioError.
+
+Documents start from the shipped scenarios (read as plain data) and from generated ones
+(:func:`tests.strategies.scenarios`); one to three mutations drop keys, rename them, swap
+values for other types, or push numbers to extremes. The only exception that may escape the
+loader is :class:`~forcecalc.errors.ScenarioError`, with a one-line message; a document it
+accepts must run at a small sample count and render, and the schema must accept it too.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from forcecalc.errors import ScenarioError
+from forcecalc.loader import parse_scenario, scenario_dict
+from forcecalc.render import FORMATS, render_run
+from forcecalc.resources import scenarios_dir
+from forcecalc.runner import run
+from forcecalc.schema import scenario_schema
+from tests.editor_yaml import editor_load
+from tests.strategies import scenarios
+
+SHIPPED = [yaml.safe_load(p.read_text("utf-8")) for p in sorted(scenarios_dir().glob("*.yaml"))]
+VALIDATOR = jsonschema.Draft202012Validator(scenario_schema())
+
+Path = tuple[Any, ...]
+
+#: Values that do not belong anywhere in a scenario, or only in a few places.
+HOSTILE: list[Any] = [
+    None,
+    True,
+    False,
+    "",
+    "   ",
+    "5 km",
+    "1,000",
+    "10.000",
+    "010",
+    "yes",
+    "~",
+    "x" * 5_000,
+    float("nan"),
+    float("inf"),
+    -float("inf"),
+    1e308,
+    -1e308,
+    5e-324,
+    -1,
+    0,
+    10**30,
+    [],
+    [1, 2],
+    {},
+    {"x": 1},
+    {"value": 1},
+    [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["deep"]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]],
+]
+
+
+def paths(data: Any, prefix: Path = ()) -> list[Path]:
+    """Every path to a value inside ``data`` (mapping keys and list indices)."""
+    out: list[Path] = []
+    if isinstance(data, dict):
+        items: list[tuple[Any, Any]] = list(data.items())
+    elif isinstance(data, list):
+        items = list(enumerate(data))
+    else:
+        return out
+    for key, value in items:
+        out.append((*prefix, key))
+        out.extend(paths(value, (*prefix, key)))
+    return out
+
+
+def parent_of(data: Any, path: Path) -> Any:
+    for key in path[:-1]:
+        data = data[key]
+    return data
+
+
+def extremes(x: float) -> st.SearchStrategy[Any]:
+    """A number pushed to an extreme, or turned into another type."""
+    return st.sampled_from(
+        [-x, 0, x * 1e300, x * 1e-300, x + 1e-9, -abs(x) - 1, math.nan, math.inf, str(x), [x]]
+    )
+
+
+def drop(draw: st.DrawFn, parent: Any, key: Any) -> None:
+    del parent[key]
+
+
+def rename(draw: st.DrawFn, parent: Any, key: Any) -> None:
+    if isinstance(parent, dict):
+        new = draw(st.sampled_from([f"{key}s", f"{key}"[:-1], f"{key}".upper(), "unknown"]))
+        parent[new] = parent.pop(key)
+
+
+def swap(draw: st.DrawFn, parent: Any, key: Any) -> None:
+    parent[key] = copy.deepcopy(draw(st.sampled_from(HOSTILE)))
+
+
+def perturb(draw: st.DrawFn, parent: Any, key: Any) -> None:
+    value = parent[key]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        parent[key] = draw(extremes(float(value)))
+    else:
+        swap(draw, parent, key)
+
+
+def repeat(draw: st.DrawFn, parent: Any, key: Any) -> None:
+    if isinstance(parent, list):
+        parent.append(copy.deepcopy(parent[key]))
+
+
+MUTATIONS: list[Callable[[st.DrawFn, Any, Any], None]] = [drop, rename, swap, perturb, repeat]
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid scenario as plain data, with one to three mutations."""
+    base = draw(st.one_of(st.sampled_from(SHIPPED), scenarios().map(scenario_dict)))
+    data = copy.deepcopy(base)
+    for _ in range(draw(st.integers(1, 3))):
+        where = paths(data)
+        if not where:
+            break
+        path = draw(st.sampled_from(where))
+        draw(st.sampled_from(MUTATIONS))(draw, parent_of(data, path), path[-1])
+    return data
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(mutated())
+def test_only_a_scenario_error_escapes_the_loader(data: dict[str, Any]) -> None:
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    try:
+        scenario = parse_scenario(text, "fuzz.yaml")
+    except ScenarioError as exc:
+        assert "\n" not in str(exc)
+        assert str(exc).startswith("fuzz.yaml")
+        event("refused")
+        return
+    event("loaded")
+    result = run(scenario, samples=64, seed=1)
+    for fmt in FORMATS:
+        assert render_run(result, fmt)
+    assert list(VALIDATOR.iter_errors(editor_load(text))) == []
+
+
+@pytest.mark.parametrize("index", range(len(SHIPPED)))
+def test_the_unmutated_seeds_load(index: int) -> None:
+    text = yaml.safe_dump(SHIPPED[index], sort_keys=False, allow_unicode=True)
+    assert parse_scenario(text, "seed.yaml").tasks or "method" in SHIPPED[index]
