@@ -685,7 +685,7 @@ def _store(
 
 
 def _unflatten(store: Mapping[str, FloatArray | np.float64]) -> Outcome:
-    fields: dict[str, object] = {"by_task": {}, "by_category": {}}
+    fields: dict[str, object] = {"by_task": {}, "by_category": {}, "by_rule": {}}
     for key, value in store.items():
         head, _, rest = key.partition(".")
         if rest:

@@ -26,6 +26,11 @@ SCHEMA_VERSION = 1
 
 #: A task name: lower-case letters, digits and ``_``, starting with a letter.
 NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+#: How a scenario sizes its force: the troop-to-task table, one sizing rule, or their ensemble.
+METHODS = ("tasks", "analog", "ensemble")
+#: A sizing rule (:mod:`forcecalc.rules`): ``<mission>.<basis>`` or ``doctrine.<basis>``; for
+#: ``analog``, a mission id alone names its first rule.
+RULE_PATTERN = r"^[a-z][a-z0-9_]*(\.(per_km|per_km2|per_1000|posts))?$"
 #: A register id: ``<document>#<figure>``.
 REF_PATTERN = r"^(?P<doc>[^#\s]+)#(?P<fig>[^#\s]+)$"
 
@@ -217,7 +222,7 @@ SCENARIO = Spec(
         Key("name", Text(), True, "the scenario's title"),
         Key("description", Text(), True, "what the scenario represents and where it comes from"),
         Key("geometry", Section("geometry"), True, "the line to be covered"),
-        Key("tasks", ListOf(Section("task"), 1), True, "the troop-to-task table"),
+        Key("tasks", ListOf(Section("task"), 1), doc="the troop-to-task table (method tasks)"),
         Key("sustainment", Section("sustainment"), True, "rotation: multiplier or tour/dwell"),
         Key(
             "technology_offset",
@@ -226,6 +231,40 @@ SCENARIO = Spec(
         ),
         Key("force_generation", Section("force_generation"), doc="pledges and/or a pool"),
         Key("expect", ListOf(Section("claim")), doc="the sources' claims about the results"),
+        Key(
+            "method",
+            Choice(METHODS),
+            doc="what sizes the force: tasks (default), analog (one past mission's density) or "
+            "ensemble (a mixture of sizing rules)",
+        ),
+        Key(
+            "analog",
+            _text("a rule <mission>.<basis> such as ifor.per_km, or a mission id", RULE_PATTERN),
+            doc="method analog: the past mission's density applied to this geometry",
+        ),
+        Key("ensemble", Section("ensemble"), doc="method ensemble: its rules and weights"),
+    ),
+)
+
+ENSEMBLE = Spec(
+    "ensemble",
+    "The sizing rules an ensemble mixes (default: every rule the geometry allows, weight 1).",
+    (Key("rules", ListOf(Section("ensemble_rule"), 1), doc="the rules, each once"),),
+)
+
+ENSEMBLE_RULE = Spec(
+    "ensemble_rule",
+    "One rule of an ensemble and its weight.",
+    (
+        Key(
+            "rule",
+            _text(
+                "a rule <mission>.<basis> such as ifor.per_km, or doctrine.per_1000", RULE_PATTERN
+            ),
+            True,
+            "the rule; forcecalc missions lists the missions",
+        ),
+        Key("weight", FigureOf("weight"), doc="relative weight, a point (default 1)"),
     ),
 )
 
@@ -236,6 +275,9 @@ GEOMETRY = Spec(
         Key("front_length_km", FigureOf("front_length_km"), True),
         Key("buffer_width_km", FigureOf("buffer_width_km"), True),
         Key("border_length_km", FigureOf("border_length_km")),
+        Key(
+            "population", FigureOf("population"), doc="people living in the area (per-capita rules)"
+        ),
     ),
 )
 
@@ -409,6 +451,8 @@ SPECS: dict[str, Spec] = {
     s.name: s
     for s in (
         SCENARIO,
+        ENSEMBLE,
+        ENSEMBLE_RULE,
         GEOMETRY,
         TASK,
         SUSTAINMENT,

@@ -24,6 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from forcecalc import format as fmt
 from forcecalc import glossary
+from forcecalc import rules as sizing
 from forcecalc.distributions import (
     Distribution,
     Interval90,
@@ -683,7 +684,8 @@ class _ScenarioBuilder:
         name = r.string(keys["name"][1], "name")
         description = r.string(keys["description"][1], "description")
         geometry = self.geometry(keys["geometry"][1])
-        tasks = self.tasks(keys["tasks"][1], geometry)
+        method, rule_ids = self.method(root, keys)
+        tasks = self.tasks(keys["tasks"][1], geometry) if method == "tasks" else ()
         if "technology_offset" in keys:
             self.figure(
                 keys["technology_offset"][1],
@@ -710,10 +712,115 @@ class _ScenarioBuilder:
             geometry=geometry,
             sustainment=sustainment,
             force_generation=force_generation,
+            method=method,
+            rules=rule_ids,
         )
         if "expect" in keys:
             scenario = replace(scenario, expect=self.expectations(keys["expect"][1], scenario))
         return scenario
+
+    # -- method: tasks, analog or ensemble ----------------------------------------------------
+
+    def method(
+        self, root: Node, keys: Mapping[str, tuple[Node, Node]]
+    ) -> tuple[str, tuple[str, ...]]:
+        """The method and, for analog and ensemble, the rules (their figures are added)."""
+        r = self.r
+        method = "tasks"
+        if "method" in keys:
+            method = r.choice(keys["method"][1], "method", fmt.METHODS)
+        for key in ("analog", "ensemble"):
+            if key in keys and method != key:
+                r.fail(keys[key][0], key, f"'{key}' with method {method}", f"method: {key}")
+        if method == "tasks":
+            if "tasks" not in keys:
+                r.fail(root, "", "no 'tasks'", "the key 'tasks', or method: analog or ensemble")
+            return method, ()
+        if "tasks" in keys:
+            r.fail(
+                keys["tasks"][0],
+                "tasks",
+                f"tasks with method {method}",
+                "no tasks: the sizing rules give the whole force",
+            )
+        site = sizing.Site(1.0, 1.0, 1.0 if "geometry.population" in self.figures else None)
+        catalogue = sizing.all_rules()
+        if method == "analog":
+            if "analog" not in keys:
+                r.fail(root, "analog", "method analog with no 'analog'", "analog: e.g. ifor.per_km")
+            rule = self.rule_ref(keys["analog"][1], "analog", catalogue, site, mission_ok=True)
+            self.figures.update(sizing.rule_figures([rule]))
+            return method, (rule.id,)
+        return method, self.ensemble(keys.get("ensemble"), catalogue, site)
+
+    def rule_ref(
+        self,
+        node: Node,
+        path: str,
+        catalogue: Mapping[str, sizing.Rule],
+        site: sizing.Site,
+        mission_ok: bool = False,
+    ) -> sizing.Rule:
+        """A sizing rule by id (or, with ``mission_ok``, a mission's first rule that fits)."""
+        r = self.r
+        text = r.string(node, path, "a sizing rule such as ifor.per_km")
+        rule = catalogue.get(text)
+        if rule is None and mission_ok:
+            fits = (x for x in catalogue.values() if x.missions == (text,) and site.has(x.needs))
+            rule = next(fits, None)
+        if rule is None:
+            r.fail(
+                node,
+                path,
+                repr(text),
+                "a sizing rule <mission>.<basis> ('forcecalc missions' lists the missions)",
+                did_you_mean(text, catalogue),
+            )
+        if not site.has(rule.needs):
+            r.fail(
+                node,
+                path,
+                f"{text!r}, a rule per 1,000 inhabitants, with no geometry.population",
+                "a geometry.population figure, or a rule per km, per km² or per post",
+            )
+        return rule
+
+    def ensemble(
+        self,
+        entry: tuple[Node, Node] | None,
+        catalogue: Mapping[str, sizing.Rule],
+        site: sizing.Site,
+    ) -> tuple[str, ...]:
+        """The ensemble's rules (default: every rule the geometry allows) and their weights."""
+        r = self.r
+        if entry is None:
+            chosen = sizing.applicable(catalogue, site)
+            weights = {k: sizing.weight_figure(k) for k in chosen}
+        else:
+            chosen, weights = {}, {}
+            block = r.section(entry[1], "ensemble", fmt.ENSEMBLE)
+            for i, item in enumerate(r.sequence(block["rules"][1], "ensemble.rules")):
+                path = f"ensemble.rules[{i}]"
+                fields = r.section(item, path, fmt.ENSEMBLE_RULE)
+                rule = self.rule_ref(fields["rule"][1], path + ".rule", catalogue, site)
+                if rule.id in chosen:
+                    r.fail(
+                        fields["rule"][1], path + ".rule", f"'{rule.id}' twice", "each rule once"
+                    )
+                chosen[rule.id] = rule
+                weights[rule.id] = sizing.weight_figure(rule.id)
+                if "weight" in fields:
+                    node = fields["weight"][1]
+                    w = self.figure(node, sizing.weight_path(rule.id), glossary.FIGURES["weight"])
+                    if not isinstance(w.dist, Point):
+                        r.fail(node, path + ".weight", w.dist.describe(), "a point: value: N")
+                    weights[rule.id] = w
+            if not any(w.dist.value > 0 for w in weights.values()):
+                r.fail(entry[1], "ensemble.rules", "weights that are all 0", "a weight above 0")
+        self.figures.update(sizing.rule_figures(chosen.values()))
+        self.figures.update({w.path: w for w in weights.values()})
+        self.figures[sizing.RULE_CHOICE] = sizing.rule_choice_figure()
+        return tuple(chosen)
 
     def geometry(self, node: Node) -> Geometry:
         keys = self.r.section(node, "geometry", fmt.GEOMETRY)
@@ -996,6 +1103,7 @@ def _metric_names(scenario: Scenario) -> list[str]:
         names += fmt.POOL_METRICS
     names += [f"tasks.{t.name}" for t in scenario.tasks]
     names += [f"categories.{c}" for c in dict.fromkeys(t.category for t in scenario.tasks)]
+    names += [f"rules.{r}" for r in scenario.rules]
     return names
 
 
@@ -1050,7 +1158,7 @@ def scenario_dict(scenario: Scenario) -> dict[str, object]:
 
     geometry = {
         k: fig(f"geometry.{k}")
-        for k in ("front_length_km", "buffer_width_km", "border_length_km")
+        for k in ("front_length_km", "buffer_width_km", "border_length_km", "population")
         if f"geometry.{k}" in scenario.figures
     }
     out: dict[str, object] = {
@@ -1058,8 +1166,15 @@ def scenario_dict(scenario: Scenario) -> dict[str, object]:
         "name": scenario.name,
         "description": scenario.description,
         "geometry": geometry,
-        "tasks": [_task_dict(scenario, t) for t in scenario.tasks],
     }
+    if scenario.method == "tasks":
+        out["tasks"] = [_task_dict(scenario, t) for t in scenario.tasks]
+    else:
+        out["method"] = scenario.method
+    if scenario.method == "analog":
+        out["analog"] = scenario.rules[0]
+    if scenario.method == "ensemble":
+        out["ensemble"] = {"rules": [_ensemble_rule_dict(scenario, r) for r in scenario.rules]}
     if "technology_offset" in scenario.figures:
         out["technology_offset"] = fig("technology_offset")
     out["sustainment"] = {
@@ -1088,6 +1203,13 @@ def scenario_dict(scenario: Scenario) -> dict[str, object]:
     if scenario.expect:
         out["expect"] = [_expect_dict(e) for e in scenario.expect]
     return out
+
+
+def _ensemble_rule_dict(scenario: Scenario, rule_id: str) -> dict[str, object]:
+    weight = scenario.figures[sizing.weight_path(rule_id)]
+    if weight == sizing.weight_figure(rule_id):
+        return {"rule": rule_id}
+    return {"rule": rule_id, "weight": figure_dict(weight)}
 
 
 def _task_dict(scenario: Scenario, task: Task) -> dict[str, object]:

@@ -13,11 +13,12 @@ References
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from forcecalc import rules
 from forcecalc.scenario import Basis, Scenario
 
 FloatArray = NDArray[np.float64]
@@ -162,6 +163,9 @@ class Outcome:
         Personnel the pool can keep deployed indefinitely. [personnel]
     pool_coverage : ndarray or None
         Pool sustainable ÷ deployed. [ratio]
+    by_rule : mapping of str to ndarray
+        Each sizing rule's requirement, for methods analog and ensemble; the rules are
+        alternatives, not parts. [personnel]
     """
 
     by_task: Mapping[str, FloatArray]
@@ -175,6 +179,38 @@ class Outcome:
     pledge_coverage: FloatArray | None = None
     pool_sustainable: FloatArray | None = None
     pool_coverage: FloatArray | None = None
+    by_rule: Mapping[str, FloatArray] = field(default_factory=dict)
+
+
+def rule_personnel(scenario: Scenario, values: Mapping[str, ArrayLike]) -> dict[str, FloatArray]:
+    """Each sizing rule's requirement on the scenario's geometry. [personnel]
+
+    The rules apply their density to the front, the buffer's area (front × width) or the
+    population (:mod:`forcecalc.rules`).
+    """
+    front = values["geometry.front_length_km"]
+    site = rules.Site(
+        front,
+        buffer_area_km2(front, values["geometry.buffer_width_km"]),
+        values.get("geometry.population"),
+    )
+    return {r: rules.requirement(r, values, site) for r in scenario.rules}
+
+
+def _rule_deployed(
+    scenario: Scenario, values: Mapping[str, ArrayLike], by_rule: Mapping[str, FloatArray]
+) -> FloatArray:
+    """The analog's requirement, or the ensemble's mixture of its rules. [personnel]
+
+    Notes
+    -----
+    An ensemble takes, for each sample, the rule that ``ensemble.rule_choice`` picks by the
+    rules' cumulative weights ``rules.<id>.weight`` (:func:`forcecalc.rules.mixture`).
+    """
+    if scenario.method == "analog":
+        return np.asarray(by_rule[scenario.rules[0]], dtype=float)
+    weights = [float(values[rules.weight_path(r)]) for r in scenario.rules]
+    return rules.mixture([by_rule[r] for r in scenario.rules], weights, values[rules.RULE_CHOICE])
 
 
 def task_personnel(scenario: Scenario, values: Mapping[str, ArrayLike]) -> dict[str, FloatArray]:
@@ -226,7 +262,8 @@ def evaluate(scenario: Scenario, values: Mapping[str, ArrayLike]) -> Outcome:
     by_category: dict[str, FloatArray] = {}
     for task in scenario.tasks:
         by_category[task.category] = by_category.get(task.category, 0.0) + by_task[task.name]
-    deployed = sum(by_task.values())
+    by_rule = rule_personnel(scenario, values) if scenario.method != "tasks" else {}
+    deployed = _rule_deployed(scenario, values, by_rule) if by_rule else sum(by_task.values())
     if scenario.sustainment == "rotation_multiplier":
         multiplier = np.asarray(values["sustainment.rotation_multiplier"], dtype=float)
     else:
@@ -245,6 +282,7 @@ def evaluate(scenario: Scenario, values: Mapping[str, ArrayLike]) -> Outcome:
         committed=committed,
         deployed_per_km=coverage(deployed, front),
         deployed_per_km2=coverage(deployed, area),
+        by_rule=by_rule,
         **extra,
     )
 

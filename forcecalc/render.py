@@ -221,12 +221,15 @@ def run_table(result: RunResult) -> Table:
         if k in s.metrics
     ]
     supply += [[_LABELS[k], "probability", None, v, None, None] for k, v in s.probabilities.items()]
+    rules = [_band_row(k, "personnel", b) for k, b in s.rules.items()]
     sections: list[tuple[str, Sequence[Sequence[Cell]]]] = [
         ("Deployed by task", tasks),
         ("Deployed by category", categories),
+        (f"Requirement by sizing rule (alternatives; method {result.scenario.method})", rules),
         ("Totals", totals),
         ("Densities", densities),
     ]
+    sections = [(name, rows) for name, rows in sections if rows]
     if supply:
         sections.append(("Force generation", supply))
     return Table(
@@ -247,6 +250,8 @@ def run_dict(result: RunResult) -> dict[str, object]:
         "probabilities": dict(s.probabilities),
         "tasks": {k: asdict(b) for k, b in s.tasks.items()},
         "categories": {k: asdict(b) for k, b in s.categories.items()},
+        "method": result.scenario.method,
+        "rules": {k: asdict(b) for k, b in s.rules.items()},
         "units": {k: glossary.unit_of(k) for k in (*s.metrics, *s.probabilities)},
         "claims": [claim_dict(c) for c in result.claims()],
         "provenance": provenance_dict(result.provenance),

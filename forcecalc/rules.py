@@ -261,22 +261,32 @@ class Site:
         return cls(mission.line_length_km, mission.area_km2, mission.population)
 
 
-def requirement(rule: Rule, values: Mapping[str, ArrayLike], site: Site) -> FloatArray:
+def requirement(rule: Rule | str, values: Mapping[str, ArrayLike], site: Site) -> FloatArray:
     """A rule's requirement on a site, given values of the rule's figures. [personnel]
+
+    Parameters
+    ----------
+    rule : Rule or str
+        The rule, or its id (whose last part is its basis).
+    values : mapping of str to array_like
+        Values of the rule's figures by path (``rules.<id>.rate`` ...).
+    site : Site
+        The geometry.
 
     Raises
     ------
     UsageError
         If the site lacks the geometry the rule needs.
     """
-    quantity = getattr(site, rule.needs)
+    rule_id, basis = (rule, basis_of(rule)) if isinstance(rule, str) else (rule.id, rule.basis)
+    quantity = getattr(site, NEEDS[basis])
     if quantity is None:
-        raise UsageError(f"rule {rule.id}: got a geometry without {rule.needs}; expected one")
+        raise UsageError(f"rule {rule_id}: got a geometry without {NEEDS[basis]}; expected one")
 
     def v(name: str) -> ArrayLike:
-        return values[rule_path(rule.id, name)]
+        return values[rule_path(rule_id, name)]
 
-    match rule.basis:
+    match basis:
         case RuleBasis.PER_KM:
             return per_km_requirement(v("rate"), quantity)
         case RuleBasis.PER_KM2:

@@ -205,6 +205,9 @@ class Scenario:
     """A whole scenario: structure plus every figure by path.
 
     ``tasks`` are in an order where each ``share_of`` task follows the tasks it is a share of.
+    ``method`` says what sizes the force: ``tasks`` (the troop-to-task table), ``analog`` (one
+    sizing rule, ``rules[0]``) or ``ensemble`` (the mixture of ``rules``); the rules' figures
+    are in :attr:`figures` as ``rules.<rule id>.<name>`` (see :mod:`forcecalc.rules`).
     """
 
     name: str
@@ -215,6 +218,8 @@ class Scenario:
     sustainment: str = "rotation_multiplier"
     force_generation: ForceGeneration | None = None
     expect: tuple[Expectation, ...] = ()
+    method: str = "tasks"
+    rules: tuple[str, ...] = ()
     source_file: str | None = field(default=None, compare=False)
     source_sha256: str | None = field(default=None, compare=False)
 

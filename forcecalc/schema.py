@@ -237,7 +237,8 @@ def metric_pattern() -> str:
     names = [*fmt.METRICS, *fmt.PLEDGE_METRICS, *fmt.POOL_METRICS]
     task = r"tasks\." + fmt.NAME_PATTERN.strip("^$")
     category = r"categories\.(" + "|".join(fmt.options(fmt.TASK, "category")) + ")"
-    return "^(" + "|".join([*names, task, category]) + ")$"
+    rule = r"rules\." + fmt.RULE_PATTERN.strip("^$")
+    return "^(" + "|".join([*names, task, category, rule]) + ")$"
 
 
 def claim_schema() -> JSONSchema:
@@ -264,10 +265,26 @@ def root_rules() -> list[JSONSchema]:
         }
 
     border = {"properties": {"geometry": {"required": ["border_length_km"]}}}
+    rules_method = {
+        "properties": {"method": {"enum": ["analog", "ensemble"]}},
+        "required": ["method"],
+    }
     return [
         {"if": tasks_contain("basis", Basis.PER_KM_BORDER.value), "then": border},
         {"if": tasks_contain("reducible", True), "then": {"required": ["technology_offset"]}},
+        # method tasks (the default) needs tasks; analog and ensemble have none
+        {"if": rules_method, "then": _forbid_keys(["tasks"]), "else": {"required": ["tasks"]}},
+        {
+            "if": _if_const("method", "analog"),
+            "then": {"required": ["analog"]},
+            "else": _forbid_keys(["analog"]),
+        },
+        {"if": _if_const("method", "ensemble"), "else": _forbid_keys(["ensemble"])},
     ]
+
+
+def _forbid_keys(keys: list[str]) -> JSONSchema:
+    return {"properties": _forbid(keys)}
 
 
 # --------------------------------------------------------------------------------------------

@@ -43,12 +43,14 @@ class Summary:
     ``rotation_multiplier``, ``deployed_per_km``, ``deployed_per_km2``, and where the scenario
     has force generation ``pledged``, ``pledge_coverage``, ``pool_sustainable``,
     ``pool_coverage``). ``probabilities`` holds ``p_pledges_suffice`` and ``p_pool_suffices``.
+    ``rules`` holds each sizing rule's requirement for methods analog and ensemble.
     """
 
     metrics: Mapping[str, Band]
     tasks: Mapping[str, Band]
     categories: Mapping[str, Band]
     probabilities: Mapping[str, float] = field(default_factory=dict)
+    rules: Mapping[str, Band] = field(default_factory=dict)
 
     def lookup(self, metric: str) -> Band | float:
         """A band or probability by name: ``deployed``, ``tasks.<name>``, ``categories.<c>`` ..."""
@@ -57,6 +59,8 @@ class Summary:
             return self.tasks[rest]
         if head == "categories" and rest:
             return self.categories[rest]
+        if head == "rules" and rest:
+            return self.rules[rest]
         if metric in self.probabilities:
             return self.probabilities[metric]
         return self.metrics[metric]
@@ -93,6 +97,7 @@ def summarize(outcome: Outcome, n: int) -> Summary:
         tasks={k: band(v, n) for k, v in outcome.by_task.items()},
         categories={k: band(v, n) for k, v in outcome.by_category.items()},
         probabilities=probabilities,
+        rules={k: band(v, n) for k, v in outcome.by_rule.items()},
     )
 
 
