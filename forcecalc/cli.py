@@ -94,9 +94,9 @@ def run_from_args(args: argparse.Namespace) -> RunResult:
     overrides = dict(parse_assignment(a) for a in args.overrides)
     return run(
         load_scenario(path),
-        samples=args.samples,
-        seed=args.seed,
-        sampler=args.sampler,
+        samples=DEFAULT_SAMPLES if args.samples is None else args.samples,
+        seed=DEFAULT_SEED if args.seed is None else args.seed,
+        sampler=args.sampler or Sampler.LHS,
         overrides=overrides,
     )
 
@@ -118,6 +118,10 @@ def emit(text: str, args: argparse.Namespace) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if getattr(args, "from_result", None):
+        from forcecalc.cli_reproduce import cmd_rerun
+
+        return cmd_rerun(args)
     emit(render_run(run_from_args(args), args.format), args)
     return EXIT_OK
 
@@ -167,6 +171,14 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     scenario_argument(p)
     add_run_options(p)
     add_output_options(p)
+    p.add_argument(
+        "--from",
+        dest="from_result",
+        metavar="RESULTS_JSON",
+        help="re-run a 'run --format json' result with its recorded settings; exit 0 if the "
+        "numbers are identical, 1 if not",
+    )
+    p.set_defaults(seed=None, samples=None, sampler=None)  # None: not given (see --from)
 
 
 def _validate_args(p: argparse.ArgumentParser) -> None:

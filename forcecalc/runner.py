@@ -15,6 +15,20 @@ from forcecalc.scenario import Scenario
 from forcecalc.summary import ClaimResult, Summary, check_claims, summarize
 
 
+def library_versions() -> dict[str, str]:
+    """Versions of Python, numpy and scipy: the sampled numbers depend on them too."""
+    import platform
+
+    import numpy
+    import scipy
+
+    return {
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+    }
+
+
 @dataclass(frozen=True)
 class Provenance:
     """How a result was produced: enough to reproduce it bit for bit."""
@@ -26,6 +40,7 @@ class Provenance:
     samples: int
     sampler: str
     overrides: Mapping[str, float] = field(default_factory=dict)
+    libraries: Mapping[str, str] = field(default_factory=library_versions)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,130 @@
+"""Writing output atomically, never over an input: forcecalc/output.py and ``--output``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from forcecalc.cli import main
+from forcecalc.errors import UsageError
+from forcecalc.output import write_atomic
+from forcecalc.resources import scenarios_dir
+
+SEED_000 = scenarios_dir() / "seed-000-buffer-zone.yaml"
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Temporary files left in ``folder``."""
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+@pytest.fixture
+def old(tmp_path: Path) -> Path:
+    path = tmp_path / "out.txt"
+    path.write_text("old result\n", encoding="utf-8")
+    return path
+
+
+def test_writes_and_replaces(old: Path) -> None:
+    write_atomic(old, "new result\n")
+    assert old.read_text(encoding="utf-8") == "new result\n"
+    assert leftovers(old.parent) == []
+
+
+def test_a_failed_rename_leaves_the_old_file_and_no_temporary(
+    old: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(UsageError, match="No space left on device"):
+        write_atomic(old, "new result\n")
+    assert old.read_text(encoding="utf-8") == "old result\n"
+    assert leftovers(old.parent) == []
+
+
+def test_a_failure_mid_write_leaves_the_old_file_and_no_temporary(
+    old: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(fd: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(os, "fsync", fail)
+    with pytest.raises(UsageError, match="Input/output error"):
+        write_atomic(old, "new result\n" * 1000)
+    assert old.read_text(encoding="utf-8") == "old result\n"
+    assert leftovers(old.parent) == []
+
+
+def test_an_interrupt_mid_write_leaves_the_old_file_and_no_temporary(
+    old: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupt(fd: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        write_atomic(old, "new result\n")
+    assert old.read_text(encoding="utf-8") == "old result\n"
+    assert leftovers(old.parent) == []
+
+
+def test_a_new_file_follows_the_umask_and_a_replaced_one_keeps_its_mode(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "new.txt", "x")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o644
+    (tmp_path / "new.txt").chmod(0o640)
+    write_atomic(tmp_path / "new.txt", "y")
+    assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o640
+
+
+def names_of_the_same_file(tmp_path: Path) -> dict[str, tuple[Path, Path]]:
+    """An input file and another name for it: itself, a detour, a symlink, a hard link."""
+    (tmp_path / "sub").mkdir()
+    scenario = tmp_path / "s.yaml"
+    scenario.write_bytes(SEED_000.read_bytes())
+    (tmp_path / "link.yaml").symlink_to(scenario)
+    os.link(scenario, tmp_path / "hard.yaml")
+    return {
+        "same path": (scenario, scenario),
+        "a detour": (scenario, tmp_path / "sub" / ".." / "s.yaml"),
+        "a symlink": (scenario, tmp_path / "link.yaml"),
+        "a hard link": (scenario, tmp_path / "hard.yaml"),
+        "input by symlink": (tmp_path / "link.yaml", scenario),
+    }
+
+
+@pytest.mark.parametrize(
+    "how", ["same path", "a detour", "a symlink", "a hard link", "input by symlink"]
+)
+def test_never_over_the_input(tmp_path: Path, how: str) -> None:
+    scenario, output = names_of_the_same_file(tmp_path)[how]
+    before = scenario.read_bytes()
+    with pytest.raises(UsageError, match="own input file"):
+        write_atomic(output, "result", protect=[scenario])
+    assert scenario.read_bytes() == before
+
+
+@pytest.mark.parametrize("how", ["a detour", "a symlink", "a hard link"])
+def test_run_never_writes_over_its_scenario(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    how: str,
+) -> None:
+    scenario, output = names_of_the_same_file(tmp_path)[how]
+    monkeypatch.chdir(tmp_path / "sub")
+    before = scenario.read_bytes()
+    relative = os.path.relpath(output, tmp_path / "sub")
+    code = main(["run", "--samples", "64", "../s.yaml", "--output", relative])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "own input file" in err
+    assert scenario.read_bytes() == before
+    assert leftovers(tmp_path) == []
