@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -23,7 +24,7 @@ from forcecalc.schema import (
 from tests.corpus import CORPUS, FILE_CASES, Case
 from tests.editor_yaml import editor_load
 
-SHIPPED = sorted(scenarios_dir().glob("*.yaml"))
+SHIPPED = sorted(scenarios_dir().rglob("*.yaml"))
 SCHEMA = scenario_schema()
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 
@@ -62,6 +63,13 @@ def test_forcecalc_schema_writes_it(tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_every_shipped_scenario_validates(path: Path) -> None:
     assert errors(editor_load(path.read_text(encoding="utf-8"))) == []
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_every_shipped_scenario_names_the_schema_on_its_first_line(path: Path) -> None:
+    schema = os.path.relpath(scenarios_dir() / SCHEMA_FILE, path.parent)
+    first = path.read_text(encoding="utf-8").splitlines()[0]
+    assert first == f"# yaml-language-server: $schema={schema}"
 
 
 def test_every_mapping_lists_exactly_its_declared_keys() -> None:
