@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from forcecalc import planner
+from forcecalc.analogs import Comparison, compare
 from forcecalc.errors import ForcecalcError
 from forcecalc.explore import Sweep
 from forcecalc.render import fmt_number, provenance_lines, render_run, sources_rows
@@ -38,6 +39,7 @@ TABS = (
     "Drivers",
     "Sweep",
     "Compare",
+    "Precedents",
     "Sources",
     "Download",
 )
@@ -101,6 +103,12 @@ def run_of(scenario_text: planner.ScenarioText, settings: RunSettings) -> RunRes
     return cached_run(
         scenario_text.text, scenario_text.name, settings.samples, settings.seed, settings.sampler
     )
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_compare(text: str, name: str, samples: int, seed: int, sampler: str) -> Comparison:
+    """The scenario beside past missions (:func:`forcecalc.analogs.compare`), cached."""
+    return compare(cached_run(text, name, samples, seed, sampler))
 
 
 # --------------------------------------------------------------------------------------------
@@ -287,10 +295,16 @@ def show_breakdown(result: RunResult) -> None:
     """Deployed personnel by task and by category, as bands, and the sources' claims."""
     tasks = planner.task_rows(result)
     categories = planner.band_rows(result.summary.categories, "category")
-    st.altair_chart(band_chart(tasks, "task", "By task"))
-    st.dataframe(whole_numbers(tasks), hide_index=True)
-    st.altair_chart(band_chart(categories, "category", "By category"))
-    st.dataframe(whole_numbers(categories), hide_index=True)
+    if not tasks:  # method analog or ensemble: the sizing rules, alternatives rather than parts
+        rules = planner.band_rows(result.summary.rules, "rule")
+        title = f"By sizing rule (alternatives; method {result.scenario.method})"
+        st.altair_chart(band_chart(rules, "rule", title))
+        st.dataframe(whole_numbers(rules), hide_index=True)
+    else:
+        st.altair_chart(band_chart(tasks, "task", "By task"))
+        st.dataframe(whole_numbers(tasks), hide_index=True)
+        st.altair_chart(band_chart(categories, "category", "By category"))
+        st.dataframe(whole_numbers(categories), hide_index=True)
     claims = planner.claim_rows(result)
     if claims:
         st.subheader("What the sources claim, at these settings")
@@ -447,6 +461,46 @@ def show_compare(current: planner.ScenarioText, settings: RunSettings) -> None:
     st.dataframe(whole_numbers(planner.compare_rows(results), personnel), hide_index=True)
 
 
+_DENSITIES = {
+    "per km of line": "troops_per_km",
+    "per km² of buffer": "troops_per_km2",
+    "per 1,000 inhabitants": "troops_per_1000",
+}
+
+
+def show_precedents(current: planner.ScenarioText, settings: RunSettings) -> None:
+    """The scenario's density beside past missions, its rank, and each sizing rule's answer."""
+    c = cached_compare(
+        current.text, current.name, settings.samples, settings.seed, settings.sampler
+    )
+    labels = [k for k, d in _DENSITIES.items() if d in c.densities]
+    label = st.radio("Density", labels, horizontal=True, key="precedent_density")
+    density = _DENSITIES[label]
+    own = c.densities[density]
+    rows = [{"mission": "▶ this scenario", "p5": own.p5, "p50": own.p50, "p95": own.p95}]
+    for p in c.precedents:
+        value = p.densities[density]
+        if value is not None:
+            name = f"{p.name} ({p.year}, {p.posture})"
+            rows.append({"mission": name, "p5": value, "p50": value, "p95": value})
+    rows.sort(key=lambda r: -float(r["p50"]))
+    title = f"Personnel {label}: this scenario (P5–P95) beside past missions"
+    st.altair_chart(band_chart(rows, "mission", title, x_title=f"personnel {label}"))
+    for r in c.ranks:
+        if r.density == density:
+            st.caption(f"The scenario's median ranks {r.rank} of {r.of} missions by density.")
+    rules = [
+        {"rule": e.description, "p5": e.band.p5, "p50": e.band.p50, "p95": e.band.p95}
+        for e in c.rules
+    ]
+    if rules:
+        st.altair_chart(band_chart(rules, "rule", "Each sizing rule on this scenario's geometry"))
+    st.caption(
+        "Missing densities are figures not stated, or unconfirmed (`forcecalc missions "
+        "--sources`). The rules are alternatives, not parts; `forcecalc analogs` prints the same."
+    )
+
+
 def show_sources(scenario: Scenario) -> None:
     """Every figure with its value, unit, source id, quote and gloss."""
     rows = sources_rows(scenario)
@@ -526,6 +580,8 @@ def main() -> None:
         show_sweep(current, result.scenario, settings)
     with tabs["Compare"]:
         show_compare(current, settings)
+    with tabs["Precedents"]:
+        show_precedents(current, settings)
     with tabs["Sources"]:
         show_sources(result.scenario)
     with tabs["Download"]:

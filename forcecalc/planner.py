@@ -175,6 +175,8 @@ def grouped_figures(scenario: Scenario) -> dict[str, list[Figure]]:
     """The scenario's figures by group, in document order; empty groups left out."""
     out: dict[str, list[Figure]] = {g: [] for g in GROUPS}
     for figure in scenario.figures.values():
+        if figure.path.split(".", 1)[0] in ("rules", "ensemble"):
+            continue  # a sizing rule's figures come from the missions dataset, not the YAML
         out[figure_group(figure.path)].append(figure)
     return {g: figs for g, figs in out.items() if figs}
 

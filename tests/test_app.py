@@ -220,7 +220,7 @@ def test_the_tornado_and_the_sweep_are_drawn_from_the_library() -> None:
     at = start()
     assert not at.exception
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 6  # breakdown ×2, distribution, tornado, sweep, comparison
+    assert len(charts) == 8  # breakdown ×2, distribution, tornado, sweep, comparison, precedents ×2
     captions = " ".join(c.value for c in at.caption)
     tornado = planner.tornado_text(*_text(DEFAULT_SCENARIO))
     baseline = next(t for t in tornado.tornadoes if t.output == "deployed").baseline

@@ -1,0 +1,34 @@
+"""The planner app's precedent panel, driven headless with ``streamlit.testing.v1.AppTest``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def test_the_app_shows_the_scenario_beside_its_precedents() -> None:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception
+    at.select_slider(key="samples").set_value(1024).run()
+    radio = at.radio(key="precedent_density")
+    assert list(radio.options) == ["per km of line", "per km² of buffer"]
+    assert any("ranks 3 of 11" in c.value for c in at.caption)
+    radio.set_value("per km² of buffer").run()
+    assert not at.exception
+    assert any("ranks" in c.value and "of 8" in c.value for c in at.caption)
+
+
+def test_the_app_runs_an_ensemble_scenario() -> None:
+    from forcecalc.app import PASTE
+
+    csis = Path(__file__).resolve().parents[1] / "scenarios/published/csis-2025-force-to-space.yaml"
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.select_slider(key="samples").set_value(1024).run()
+    at.radio(key="origin").set_value(PASTE).run()
+    at.text_area(key="paste").set_value(csis.read_text(encoding="utf-8")).run()
+    assert not at.exception
+    assert at.title[0].value.startswith("CSIS force-to-space ratios")
+    assert any("ranks" in c.value for c in at.caption)
