@@ -363,9 +363,16 @@ def sources_table(scenario: Scenario) -> Table:
             ("Claims", [[r[c] for c in columns] for r in claim_source_rows(scenario)]),
         ],
         footer=(
-            f"scenario {scenario.source_file} (sha256 {(scenario.source_sha256 or '')[:16]}…)",
+            f"forcecalc {_version()} · scenario {scenario.source_file} "
+            f"(sha256 {(scenario.source_sha256 or '')[:16]}…)",
         ),
     )
+
+
+def _version() -> str:
+    from forcecalc import __version__
+
+    return __version__
 
 
 def render_sources(scenario: Scenario, fmt: str) -> str:
@@ -375,6 +382,11 @@ def render_sources(scenario: Scenario, fmt: str) -> str:
                 "scenario": scenario.name,
                 "figures": sources_rows(scenario),
                 "claims": claim_source_rows(scenario),
+                "provenance": {
+                    "version": _version(),
+                    "scenario_file": scenario.source_file,
+                    "scenario_sha256": scenario.source_sha256,
+                },
             }
         )
     return render_table(sources_table(scenario), fmt)

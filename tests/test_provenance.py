@@ -87,3 +87,19 @@ def test_the_app_downloads_carry_the_stamp() -> None:
     assert stamp["scenario_sha256"] == SHA256
     assert (stamp["seed"], stamp["samples"], stamp["sampler"]) == (42, 128, "mc")
     assert f"sha256 {SHA256[:16]}" in render_run(result, "csv").splitlines()[0]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_sources_names_the_version_and_the_scenario(
+    fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = output(capsys, "sources", str(SCENARIO), "--format", fmt)
+    if fmt == "json":
+        stamp = json.loads(text)["provenance"]
+        assert stamp == {
+            "version": forcecalc.__version__,
+            "scenario_file": str(SCENARIO),
+            "scenario_sha256": SHA256,
+        }
+        return
+    assert f"forcecalc {forcecalc.__version__}" in text and f"sha256 {SHA256[:16]}" in text
