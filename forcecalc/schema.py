@@ -47,7 +47,7 @@ NOT_EXPRESSIBLE: dict[str, str] = {
     "comparison": "rules that compare two values: low below high, mode in [low, high]",
     "cross_reference": "rules that relate a value to other values: share_of naming an unknown "
     "task, itself or a cycle; duplicate task names or contributors; a claim on a task or a "
-    "metric the scenario lacks",
+    "metric the scenario lacks; a sizing rule naming a mission the missions dataset lacks",
     "register_value": "a point citing a register figure in its own unit must equal the value "
     "the register states",
 }
