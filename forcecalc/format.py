@@ -249,7 +249,7 @@ SCENARIO = Spec(
 ENSEMBLE = Spec(
     "ensemble",
     "The sizing rules an ensemble mixes (default: every rule the geometry allows, weight 1).",
-    (Key("rules", ListOf(Section("ensemble_rule"), 1), doc="the rules, each once"),),
+    (Key("rules", ListOf(Section("ensemble_rule"), 1), True, "the rules, each once"),),
 )
 
 ENSEMBLE_RULE = Spec(

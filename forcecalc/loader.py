@@ -799,7 +799,15 @@ class _ScenarioBuilder:
         else:
             chosen, weights = {}, {}
             block = r.section(entry[1], "ensemble", fmt.ENSEMBLE)
-            for i, item in enumerate(r.sequence(block["rules"][1], "ensemble.rules")):
+            items = r.sequence(block["rules"][1], "ensemble.rules")
+            if not items:
+                r.fail(
+                    block["rules"][1],
+                    "ensemble.rules",
+                    "an empty list",
+                    "at least one rule (or leave ensemble out for every rule that applies)",
+                )
+            for i, item in enumerate(items):
                 path = f"ensemble.rules[{i}]"
                 fields = r.section(item, path, fmt.ENSEMBLE_RULE)
                 rule = self.rule_ref(fields["rule"][1], path + ".rule", catalogue, site)

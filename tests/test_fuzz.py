@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from forcecalc.errors import ScenarioError
@@ -29,8 +29,9 @@ from forcecalc.schema import scenario_schema
 from tests.editor_yaml import editor_load
 from tests.strategies import scenarios
 
-SHIPPED = [yaml.safe_load(p.read_text("utf-8")) for p in sorted(scenarios_dir().glob("*.yaml"))]
+SHIPPED = [yaml.safe_load(p.read_text("utf-8")) for p in sorted(scenarios_dir().rglob("*.yaml"))]
 VALIDATOR = jsonschema.Draft202012Validator(scenario_schema())
+ENSEMBLE = next(d for d in SHIPPED if d.get("method") == "ensemble")
 
 Path = tuple[Any, ...]
 
@@ -144,6 +145,8 @@ def mutated(draw: st.DrawFn) -> dict[str, Any]:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(mutated())
+@example({**ENSEMBLE, "ensemble": {}}).via("found by this test: a KeyError escaped")
+@example({**ENSEMBLE, "ensemble": {"rules": []}}).via("found with the above")
 def test_only_a_scenario_error_escapes_the_loader(data: dict[str, Any]) -> None:
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     try:
