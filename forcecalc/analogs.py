@@ -4,8 +4,8 @@
 personnel per km of line, per km² of buffer and (with a population) per 1,000 inhabitants, each
 with its band, beside the same densities of every mission of the dataset; where the scenario's
 median ranks among them; and the requirement each rule gives on the scenario's own sampled
-geometry, with their equal-weight ensemble. The CLI (``forcecalc analogs``) and the app render
-the same result.
+geometry, with their ensemble (equal weights per mission, as the back-test uses). The CLI
+(``forcecalc analogs``) and the app render the same result.
 
 References
 ----------
@@ -23,7 +23,15 @@ import numpy as np
 from forcecalc import glossary
 from forcecalc.missions import MissionSet, default_missions, troops_per_1000
 from forcecalc.model import buffer_area_km2
-from forcecalc.rules import Rule, Site, all_rules, applicable, derived_seed, ensemble
+from forcecalc.rules import (
+    Rule,
+    Site,
+    all_rules,
+    applicable,
+    derived_seed,
+    ensemble,
+    group_weights,
+)
 from forcecalc.runner import Provenance, RunResult
 from forcecalc.summary import Band, band
 
@@ -95,7 +103,7 @@ class Comparison:
         Each applicable rule on the scenario's geometry.
     ensemble : Band or None
         The rules' mixture (the scenario's own rules and weights if its method is analog or
-        ensemble, else every applicable rule, equal weights). [personnel]
+        ensemble, else every applicable rule, equal weights per mission). [personnel]
     """
 
     scenario: str
@@ -194,7 +202,8 @@ def compare(
         )
         mixed = band(result.outcome.deployed, n)
     elif fitting:
-        e = ensemble(fitting, site, n, derived_seed(p.seed, _SALT))
+        weights = group_weights(fitting)
+        e = ensemble(fitting, site, n, derived_seed(p.seed, _SALT), weights=weights)
         estimates = tuple(
             RuleEstimate(k, r.description, band(e.by_rule[k], n), r.missions)
             for k, r in fitting.items()

@@ -2,9 +2,13 @@
 
 For every mission with a strength and some geometry, the rules of all *other* missions (its
 whole group left out: UNFICYP in every year, IFOR with SFOR and EUFOR) and the doctrine rules
-are applied to the mission's own line, area and population and mixed with equal weights. The
-result says how often the actual strength falls inside the ensemble's P5-P95 band and how far
-its median typically is from the actual strength, as a median absolute log ratio.
+are applied to the mission's own line, area and population and mixed with equal weights per
+mission (each other mission's rules share a weight of 1; ``weighting="rule"`` gives every rule
+weight 1). A figure derived from the mission's own strength (IFOR's population, computed from
+its strength and a ratio per 1,000) is not part of its geometry here: a rule applied to it would
+only give the strength back. The result says how often the actual strength falls inside the
+ensemble's P5-P95 band and how far its median typically is from the actual strength, as a median
+absolute log ratio.
 
 References
 ----------
@@ -21,7 +25,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from forcecalc.missions import Mission, MissionSet, default_missions
-from forcecalc.rules import Site, all_rules, applicable, derived_seed, ensemble, leave_out
+from forcecalc.rules import (
+    Site,
+    all_rules,
+    applicable,
+    derived_seed,
+    ensemble,
+    group_weights,
+    leave_out,
+)
 from forcecalc.sampling import DEFAULT_SEED, Sampler
 from forcecalc.summary import Band, band
 
@@ -92,6 +104,7 @@ class BacktestResult:
     seed: int
     sampler: str
     doctrine: bool
+    weighting: str = "mission"
 
     @property
     def typical_factor(self) -> float:
@@ -116,8 +129,9 @@ def backtest_mission(
     seed: int = DEFAULT_SEED,
     doctrine: bool = True,
     sampler: Sampler | str = Sampler.LHS,
+    weighting: str = "mission",
 ) -> BacktestRow | Skipped:
-    """The ensemble of the other missions' rules on one mission's geometry."""
+    """The ensemble of the other missions' rules on one mission's own, independent geometry."""
     if mission.strength is None:
         return Skipped(mission.id, "no strength")
     site = Site.of_mission(mission)
@@ -126,7 +140,9 @@ def backtest_mission(
     rules = leave_out(applicable(all_rules(missions, doctrine), site), [mission.group])
     if not rules:
         return Skipped(mission.id, "no rule of another mission fits its geometry")
-    mixed = ensemble(rules, site, samples, mission_seed(seed, mission.id), sampler=sampler)
+    weights = group_weights(rules, weighting)
+    seed_m = mission_seed(seed, mission.id)
+    mixed = ensemble(rules, site, samples, seed_m, weights=weights, sampler=sampler)
     b = band(mixed.deployed, samples)
     left = tuple(m.id for m in missions if m.group == mission.group)
     return BacktestRow(
@@ -149,6 +165,7 @@ def backtest(
     seed: int = DEFAULT_SEED,
     doctrine: bool = True,
     sampler: Sampler | str = Sampler.LHS,
+    weighting: str = "mission",
 ) -> BacktestResult:
     """Leave-one-out back-test of the equal-weight rule ensemble on every mission.
 
@@ -161,15 +178,28 @@ def backtest(
     seed : int
         Seed; each mission's ensemble uses a seed derived from it and the mission's id.
     doctrine : bool
-        Include the doctrine rules (20-25 per 1,000 inhabitants).
+        Include the doctrine rules (20-25 per 1,000 inhabitants; posts every 1.45-2.4 km).
+    weighting : {"mission", "rule"}
+        Equal weights per mission (default) or per rule (:func:`forcecalc.rules.group_weights`).
     """
     missions = default_missions() if missions is None else missions
-    out = [backtest_mission(m, missions, samples, seed, doctrine, sampler) for m in missions]
+    out = [
+        backtest_mission(m, missions, samples, seed, doctrine, sampler, weighting) for m in missions
+    ]
     rows = tuple(r for r in out if isinstance(r, BacktestRow))
     skipped = tuple(r for r in out if isinstance(r, Skipped))
     coverage = float(np.mean([r.inside for r in rows])) if rows else math.nan
     mal = float(np.median([abs(r.log_ratio) for r in rows])) if rows else math.nan
     width = float(np.median([r.band.p95 / r.band.p5 for r in rows])) if rows else math.nan
     return BacktestResult(
-        rows, skipped, coverage, mal, width, samples, seed, str(Sampler(sampler)), doctrine
+        rows,
+        skipped,
+        coverage,
+        mal,
+        width,
+        samples,
+        seed,
+        str(Sampler(sampler)),
+        doctrine,
+        weighting,
     )

@@ -21,6 +21,7 @@ from forcecalc.cli import (
 )
 from forcecalc.missions import default_missions
 from forcecalc.render_calibration import render_analogs, render_backtest, render_missions
+from forcecalc.rules import WEIGHTINGS
 from forcecalc.sampling import DEFAULT_SEED, Sampler
 
 
@@ -39,6 +40,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         seed=args.seed,
         doctrine=not args.no_doctrine,
         sampler=args.sampler,
+        weighting=args.weights,
     )
     emit(render_backtest(result, missions, args.format), args)
     return EXIT_OK
@@ -79,7 +81,13 @@ def _backtest_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-doctrine",
         action="store_true",
-        help="leave out the doctrine rules (20-25 per 1,000 inhabitants)",
+        help="leave out the doctrine rules (20-25 per 1,000 inhabitants; posts every 1.45-2.4 km)",
+    )
+    p.add_argument(
+        "--weights",
+        choices=WEIGHTINGS,
+        default="mission",
+        help="equal weights per mission (default: a mission's rules share its weight) or per rule",
     )
     add_output_options(p)
 

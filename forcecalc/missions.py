@@ -4,7 +4,10 @@ The dataset ships in the package as two CSV files read with the standard library
 ``missions.csv`` (one row per mission: what it was, its posture, what its strength counts) and
 ``mission_figures.csv`` (one row per figure: value or range, and its source). Every figure has
 a source, or is marked ``unconfirmed`` and left without a value: a figure reported somewhere but
-not found in a primary source stays missing rather than invented.
+not found in a primary source stays missing rather than invented. A figure computed from
+another figure of the same mission names it in ``derived_from`` (IFOR's population, from its
+strength and Jones's 17.5 per 1,000): it may size other places, but is never the geometry on
+which its own mission is back-tested.
 
 Densities are the mission's strength divided by its geometry: per km of line, per km² of
 buffer (the stated area, or line × width when both are known), per 1,000 inhabitants.
@@ -72,6 +75,7 @@ FIGURE_COLUMNS = (
     "url",
     "quote",
     "note",
+    "derived_from",
 )
 _CITATION_COLUMNS = ("title", "author", "publisher", "date", "url", "quote")
 
@@ -147,6 +151,10 @@ class MissionFigure:
         Reported somewhere but not found in a primary source; the value is then missing.
     note : str
         How the figure was read or derived.
+    derived_from : tuple of str
+        Other figures of the same mission this one was computed from (IFOR's population from
+        its strength and a ratio per 1,000). Such a figure is not independent of them: it may
+        give a rule for other missions, but never the geometry its own mission is tested on.
     """
 
     name: str
@@ -157,6 +165,7 @@ class MissionFigure:
     source: Citation | None = None
     unconfirmed: bool = False
     note: str = ""
+    derived_from: tuple[str, ...] = ()
     location: Location | None = field(default=None, compare=False)
 
 
@@ -183,6 +192,13 @@ class Mission:
         """The point value of a figure, or ``None`` if missing, a range, or unconfirmed."""
         figure = self.figures.get(name)
         return None if figure is None else figure.value
+
+    def independent_value(self, name: str, of: str = "strength") -> float | None:
+        """The point value of a figure unless it was derived from ``of`` (default strength)."""
+        figure = self.figures.get(name)
+        if figure is None or of in figure.derived_from:
+            return None
+        return figure.value
 
     @property
     def strength(self) -> float | None:
@@ -390,6 +406,11 @@ def _read_figure(name: str, line: int, row: dict[str, str]) -> MissionFigure:
         )
     if not unconfirmed and not given:
         raise ScenarioError(at("value"), "no value", "a value or a range, or unconfirmed: true")
+    derived = tuple(x.strip() for x in row["derived_from"].split(";") if x.strip())
+    for other in derived:
+        if other not in glossary.MISSION_FIGURES or other == row["figure"]:
+            names = ", ".join(n for n in glossary.MISSION_FIGURES if n != row["figure"])
+            raise ScenarioError(at("derived_from"), repr(other), "other figures: " + names)
     source = None
     if row["title"]:
         source = Citation(**{k: row[k] or None for k in _CITATION_COLUMNS})
@@ -406,6 +427,7 @@ def _read_figure(name: str, line: int, row: dict[str, str]) -> MissionFigure:
         source=source,
         unconfirmed=unconfirmed,
         note=row["note"],
+        derived_from=derived,
         location=Location(name, line, 1),
     )
 

@@ -98,7 +98,9 @@ def analogs_tables(c: Comparison, missions: MissionSet) -> list[Table]:
     rule_rows = [[e.rule, e.description, *_band(e.band)] for e in c.rules]
     totals = [["this scenario", f"method {c.method}", *_band(c.deployed)]]
     if c.ensemble is not None and c.method == "tasks":
-        totals.append(["ensemble", "every rule above, equal weights", *_band(c.ensemble)])
+        totals.append(
+            ["ensemble", "every rule above, equal weights per mission", *_band(c.ensemble)]
+        )
     requirement = Table(
         title=f"{c.scenario}: requirement by sizing rule on the scenario's geometry",
         columns=("rule", "what", "p5", "p50", "p95", "mean"),
@@ -138,11 +140,38 @@ def analogs_dict(c: Comparison, missions: MissionSet) -> dict[str, object]:
     }
 
 
+def one_table(tables: Sequence[Table], names: Sequence[str]) -> Table:
+    """Several tables as one long table: a ``table`` column names each row's table.
+
+    The columns are the union of the tables' columns in order of first appearance; a row has
+    no value (an empty CSV cell) in the columns its table lacks. The footers are joined
+    without repeats, so one CSV file holds one well-formed table.
+    """
+    columns: list[str] = []
+    for t in tables:
+        columns += [c for c in t.columns if c not in columns]
+    sections = []
+    for name, t in zip(names, tables, strict=True):
+        for section, rows in t.sections:
+            remapped = [
+                [name, *(dict(zip(t.columns, row, strict=True)).get(c) for c in columns)]
+                for row in rows
+            ]
+            sections.append((section, remapped))
+    footer = list(dict.fromkeys(line for t in tables for line in t.footer))
+    units = {k: v for t in tables for k, v in t.units.items()}
+    title = "; ".join(t.title for t in tables)
+    return Table(title, ("table", *columns), sections, footer, units)
+
+
 def render_analogs(c: Comparison, missions: MissionSet, fmt: str) -> str:
-    """``forcecalc analogs`` output in any format."""
+    """``forcecalc analogs`` output in any format; CSV is one table with a ``table`` column."""
     if fmt == "json":
         return to_json(analogs_dict(c, missions))
-    return _joined(analogs_tables(c, missions), fmt)
+    tables = analogs_tables(c, missions)
+    if fmt == "csv":
+        return render_table(one_table(tables, ("densities", "requirement")), fmt)
+    return _joined(tables, fmt)
 
 
 # --------------------------------------------------------------------------------------------
@@ -158,7 +187,8 @@ def backtest_footer(b: BacktestResult, missions: MissionSet) -> list[str]:
         f"a factor of {b.typical_factor:.2f}",
         f"band width: median P95 / P5 = {b.median_width_ratio:.0f}",
         "Each mission's rules leave out its whole group (UNFICYP in every year; IFOR, SFOR, "
-        "EUFOR); equal weights"
+        "EUFOR) and every figure derived from its own strength; "
+        + ("equal weights per mission" if b.weighting == "mission" else "equal weights per rule")
         + (", doctrine rules included." if b.doctrine else ", no doctrine rules."),
     ]
     lines += [f"skipped {s.mission}: {s.reason}" for s in b.skipped]
@@ -230,6 +260,7 @@ def backtest_dict(b: BacktestResult, missions: MissionSet) -> dict[str, object]:
             "samples": b.samples,
             "sampler": b.sampler,
             "doctrine": b.doctrine,
+            "weighting": b.weighting,
         },
     }
 

@@ -31,7 +31,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from forcecalc import glossary
-from forcecalc.distributions import Point, Uniform
+from forcecalc.distributions import Pert, Point, Uniform
 from forcecalc.errors import UsageError
 from forcecalc.missions import Mission, MissionSet, default_missions
 from forcecalc.sampling import DEFAULT_SEED, Sampler, figure_values, unit_design
@@ -256,9 +256,25 @@ class Site:
         return getattr(self, need) is not None
 
     @classmethod
-    def of_mission(cls, mission: Mission) -> Site:
-        """A mission's own geometry."""
-        return cls(mission.line_length_km, mission.area_km2, mission.population)
+    def of_mission(cls, mission: Mission, independent: bool = True) -> Site:
+        """A mission's own geometry.
+
+        With ``independent`` (the default) a figure derived from the mission's strength is
+        left out (IFOR's population, computed as strength ÷ 17.5 × 1,000): a rule applied to
+        it would only give the strength back, so it cannot test the mission.
+        """
+
+        def own(value: float | None, *names: str) -> float | None:
+            derived = any(
+                "strength" in f.derived_from for n in names if (f := mission.figures.get(n))
+            )
+            return None if independent and derived else value
+
+        return cls(
+            own(mission.line_length_km, "line_length_km"),
+            own(mission.area_km2, "area_km2", "line_length_km", "buffer_width_km"),
+            own(mission.population, "population"),
+        )
 
 
 def requirement(rule: Rule | str, values: Mapping[str, ArrayLike], site: Site) -> FloatArray:
@@ -409,6 +425,41 @@ DOCTRINE_RULES: tuple[Rule, ...] = (
         },
         description="doctrine: 20-25 security personnel per 1,000 inhabitants (FM 3-24)",
     ),
+    Rule(
+        id="doctrine.posts",
+        basis=RuleBasis.POSTS,
+        figures={
+            "spacing_km": _figure(
+                "doctrine.posts",
+                "spacing_km",
+                Uniform(80.0 / 55.0, 2.4),
+                Assumption(
+                    "uniform between the post spacings of two UN missions on a ceasefire line: "
+                    "UNDOF, 44 positions and 11 observation posts on an area of separation about "
+                    "80 km long (80 ÷ 55 = 1.45 km; UN; canadiansoldiers.com), and UNIFIL, about "
+                    "50 positions on the 120 km Blue Line (120 ÷ 50 = 2.4 km; UN)"
+                ),
+                "A post every 1.45 to 2.4 km of line, as UNDOF and UNIFIL spaced theirs.",
+            ),
+            "crew": _figure(
+                "doctrine.posts",
+                "crew",
+                Pert(8.0, 18.0, 30.0),
+                Assumption(
+                    "no source gives a crew per post: the mode is UNDOF's 1,250 spread over its "
+                    "55 positions (22.7) less the logistics and headquarters shares of UNIFIL's "
+                    "1982 structure (infantry 81%, S/15194), about 18; the low end, 8, a section "
+                    "keeping one post manned round the clock; the high end, 30, a platoon "
+                    "position; both ends are judgements"
+                ),
+                "Personnel per post, posts only: a force that also patrols, protects and "
+                "supplies them needs more.",
+            ),
+        },
+        missions=("undof", "unifil_2006"),
+        groups=("undof", "unifil"),
+        description="doctrine: a post every 1.45-2.4 km of line (UNDOF, UNIFIL), 8-30 each",
+    ),
 )
 
 
@@ -441,6 +492,44 @@ def rule_figures(rules: Iterable[Rule]) -> dict[str, Figure]:
 EQUAL_WEIGHT = Assumption(
     "equal weights by default: no rule has been shown to size forces better than another"
 )
+
+#: The reason given for a weight split within a mission.
+MISSION_WEIGHT = Assumption(
+    "equal weights per mission: each past mission (all years of UNFICYP, IFOR with SFOR and "
+    "EUFOR) is one piece of evidence whatever the number of rules its figures allow, so its "
+    "weight of 1 is shared equally by its rules"
+)
+
+#: How an ensemble's default weights are set: per mission group, or per rule.
+WEIGHTINGS = ("mission", "rule")
+
+
+def group_weights(rules: Mapping[str, Rule], weighting: str = "mission") -> dict[str, float]:
+    """Default weights of an ensemble's rules. [ratio]
+
+    Parameters
+    ----------
+    rules : mapping of str to Rule
+        The ensemble's rules.
+    weighting : {"mission", "rule"}
+        ``"mission"`` (the default): every mission group gets a total weight of 1, shared
+        equally by its rules, so that UNFICYP's three years and six rules weigh as much as
+        UNMEE's two; a doctrine rule counts as its own group. ``"rule"``: every rule weight 1.
+
+    Notes
+    -----
+    A rule's group is the tuple of groups it derives from (``doctrine.posts`` derives from
+    UNDOF and UNIFIL and forms its own group), or its id for a rule of no mission.
+    """
+    if weighting not in WEIGHTINGS:
+        raise UsageError(f"weighting: got {weighting!r}; expected one of {', '.join(WEIGHTINGS)}")
+    if weighting == "rule":
+        return {k: 1.0 for k in rules}
+    key = {k: (r.groups if r.missions and len(r.missions) == 1 else (k,)) for k, r in rules.items()}
+    size: dict[tuple[str, ...], int] = {}
+    for g in key.values():
+        size[g] = size.get(g, 0) + 1
+    return {k: 1.0 / size[key[k]] for k in rules}
 
 
 def weight_figure(rule_id: str, weight: float = 1.0, source=EQUAL_WEIGHT) -> Figure:

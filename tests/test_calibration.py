@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from forcecalc import cli, glossary, load_scenario, run
 from forcecalc.analogs import Precedent, compare, precedents, rank
-from forcecalc.backtest import backtest, backtest_mission
+from forcecalc.backtest import Skipped, backtest, backtest_mission
 from forcecalc.errors import ScenarioError, UsageError
 from forcecalc.missions import (
     FIGURE_COLUMNS,
@@ -34,6 +34,7 @@ from forcecalc.rules import (
     all_rules,
     applicable,
     ensemble,
+    group_weights,
     leave_out,
     mission_rules,
     mixture,
@@ -155,7 +156,7 @@ def _write(tmp_path: Path, missions: list[str], figures: list[str]) -> tuple[Pat
 
 
 MISSION_ROW = "m1,g,Mission one,Somewhere,1990,observe,military,deployed,"
-STRENGTH_ROW = "m1,strength,100,,,,A report,,UN,1990,,,"
+STRENGTH_ROW = "m1,strength,100,,,,A report,,UN,1990,,,,"
 
 
 @pytest.mark.parametrize(
@@ -163,15 +164,17 @@ STRENGTH_ROW = "m1,strength,100,,,,A report,,UN,1990,,,"
     [
         ([MISSION_ROW, MISSION_ROW], [], r"m\.csv:3:1: at missions\[m1\]\.id: got the duplicate"),
         ([MISSION_ROW.replace("observe", "watch")], [], r"posture: got 'watch'; expected one of"),
-        ([MISSION_ROW], ["m1,strength,100,,,,,,,,,,"], r"f\.csv:2:1: .*a figure with no source"),
-        ([MISSION_ROW], ["m1,line_length_km,80,,,true,,,,,,,x"], "stays missing"),
-        ([MISSION_ROW], ["m1,width_km,5,,,,T,,,,,,"], r"got 'width_km'; expected one of"),
-        ([MISSION_ROW], ["m2,strength,100,,,,T,,,,,,"], r"got 'm2'; expected the id of a mission"),
+        ([MISSION_ROW], ["m1,strength,100,,,,,,,,,,,"], r"f\.csv:2:1: .*a figure with no source"),
+        ([MISSION_ROW], ["m1,line_length_km,80,,,true,,,,,,,x,"], "stays missing"),
+        ([MISSION_ROW], ["m1,width_km,5,,,,T,,,,,,,"], r"got 'width_km'; expected one of"),
+        ([MISSION_ROW], ["m2,strength,100,,,,T,,,,,,,"], r"got 'm2'; expected the id of a mission"),
         ([MISSION_ROW], [STRENGTH_ROW, STRENGTH_ROW], "each figure of a mission once"),
-        ([MISSION_ROW], ["m1,strength,1 000,,,,T,,,,,,"], "without separators"),
-        ([MISSION_ROW], ["m1,strength,nan,,,,T,,,,,,"], "a finite number"),
-        ([MISSION_ROW], ["m1,buffer_width_km,,5,2,,T,,,,,,"], "high above low"),
-        ([MISSION_ROW], ["m1,strength,100,,,,T,,,,,,note, with a comma"], "14 columns"),
+        ([MISSION_ROW], ["m1,strength,1 000,,,,T,,,,,,,"], "without separators"),
+        ([MISSION_ROW], ["m1,strength,nan,,,,T,,,,,,,"], "a finite number"),
+        ([MISSION_ROW], ["m1,buffer_width_km,,5,2,,T,,,,,,,"], "high above low"),
+        ([MISSION_ROW], ["m1,strength,100,,,,T,,,,,,note, with a comma,"], "15 columns"),
+        ([MISSION_ROW], ["m1,strength,100,,,,T,,,,,,,width"], r"derived_from: got 'width'"),
+        ([MISSION_ROW], ["m1,strength,100,,,,T,,,,,,,strength"], "other figures"),
     ],
 )
 def test_bad_data_files_give_one_line_errors(tmp_path, missions, figures, match) -> None:
@@ -183,7 +186,7 @@ def test_bad_data_files_give_one_line_errors(tmp_path, missions, figures, match)
 
 def test_a_valid_small_dataset_loads(tmp_path) -> None:
     mpath, fpath = _write(
-        tmp_path, [MISSION_ROW], [STRENGTH_ROW, "m1,line_length_km,10,,,,T,,,,,,"]
+        tmp_path, [MISSION_ROW], [STRENGTH_ROW, "m1,line_length_km,10,,,,T,,,,,,,"]
     )
     missions = load_missions(mpath, fpath)
     assert missions["m1"].troops_per_km == 10.0
@@ -218,7 +221,8 @@ def test_rules_exist_for_every_known_density_and_the_doctrine() -> None:
 )
 def test_an_analog_on_its_own_geometry_returns_its_own_strength(rule: Rule) -> None:
     mission = MISSIONS[rule.missions[0]]
-    got = requirement(rule, point_values(rule), Site.of_mission(mission))
+    site = Site.of_mission(mission, independent=False)
+    got = requirement(rule, point_values(rule), site)
     assert float(got) == pytest.approx(mission.strength, rel=1e-9)
 
 
@@ -343,15 +347,59 @@ def test_leave_one_out_really_leaves_the_mission_out() -> None:
         assert set(row.rules) == set(leave_out(applicable(rules, site), [group]))
 
 
-def test_the_left_out_mission_cannot_move_its_own_band() -> None:
-    """Doubling IFOR's strength changes IFOR's actual, never the ensemble it is tested on."""
-    ifor = MISSIONS["ifor"]
-    strength = ifor.figures["strength"]
-    doubled = replace(ifor, figures={**ifor.figures, "strength": replace(strength, value=120_000)})
-    changed = replace(MISSIONS, missions={**MISSIONS.missions, "ifor": doubled})
-    a = backtest_mission(MISSIONS["ifor"], MISSIONS, samples=512, seed=2)
+def _scaled(mission, factor: float):
+    """The mission with its strength, and every figure derived from it, times ``factor``.
+
+    A figure derived from the strength (IFOR's population, strength ÷ 17.5 × 1,000) is
+    proportional to it, so it scales with it: that is what a different strength would give.
+    """
+    figures = {
+        k: replace(f, value=f.value * factor)
+        if k == "strength" or "strength" in f.derived_from
+        else f
+        for k, f in mission.figures.items()
+    }
+    return replace(mission, figures=figures)
+
+
+@pytest.mark.parametrize("mission_id", [m.id for m in MISSIONS if m.strength is not None], ids=str)
+def test_the_left_out_mission_cannot_move_its_own_band(mission_id: str) -> None:
+    """Scaling a mission's strength, with every figure derived from it, changes its actual,
+    never the ensemble it is tested on. Before derived figures were marked, IFOR's population
+    (60,000 ÷ 17.5 × 1,000) doubled with its strength and moved its band: this catches that."""
+    mission = MISSIONS[mission_id]
+    doubled = _scaled(mission, 2.0)
+    changed = replace(MISSIONS, missions={**MISSIONS.missions, mission_id: doubled})
+    a = backtest_mission(mission, MISSIONS, samples=512, seed=2)
     b = backtest_mission(doubled, changed, samples=512, seed=2)
-    assert a.band == b.band and b.actual == 120_000
+    if isinstance(a, Skipped):
+        assert isinstance(b, Skipped)
+        return
+    assert a.band == b.band and b.actual == 2.0 * mission.strength
+
+
+def test_a_figure_derived_from_the_strength_is_not_the_missions_geometry() -> None:
+    ifor = MISSIONS["ifor"]
+    assert "strength" in ifor.figures["population"].derived_from
+    assert Site.of_mission(ifor).population is None
+    assert Site.of_mission(ifor, independent=False).population == ifor.population
+    assert "ifor.per_1000" in all_rules(MISSIONS)  # Jones's 17.5 still sizes other places
+    row = backtest_mission(ifor, MISSIONS, samples=512, seed=2)
+    assert not any(RuleBasis(r.rsplit(".", 1)[1]) is RuleBasis.PER_1000 for r in row.rules)
+    # the leak it closes: 17.5 per 1,000 on the derived population returns IFOR's strength
+    rule = all_rules(MISSIONS)["ifor.per_1000"]
+    full = Site.of_mission(ifor, independent=False)
+    assert float(requirement(rule, point_values(rule), full)) == pytest.approx(60_000)
+
+
+def test_every_calc_figure_says_what_it_was_derived_from() -> None:
+    """A figure whose note says it was computed from the mission's strength is marked so."""
+    for m in MISSIONS:
+        for f in m.figures.values():
+            if (f.note.startswith("calc:") and "strength" in f.note) or (
+                m.strength is not None and f"{m.strength:,.0f} ÷" in f.note
+            ):
+                assert "strength" in f.derived_from, f"{m.id}.{f.name}"
 
 
 def test_backtest_summary_follows_its_rows() -> None:
@@ -458,3 +506,62 @@ def test_calibration_commands_report_bad_input_in_one_line(capsys, argv, match) 
     code, out, err = call(capsys, *argv)
     assert code == 2 and out == ""
     assert len(err.splitlines()) == 1 and match in err
+
+
+# --------------------------------------------------------------------------------------------
+# Posts as a doctrine rule, weights per mission, one CSV table
+
+
+def test_the_posts_doctrine_rule_spaces_posts_as_undof_and_unifil() -> None:
+    rule = all_rules(MISSIONS)["doctrine.posts"]
+    assert rule.basis is RuleBasis.POSTS and rule.needs == "line_length_km"
+    spacing, crew = rule.figures["spacing_km"].dist, rule.figures["crew"].dist
+    assert spacing.support() == pytest.approx((80 / 55, 120 / 50))  # UNDOF, UNIFIL
+    assert (crew.low, crew.mode, crew.high) == (8.0, 18.0, 30.0)
+    assert set(rule.groups) == {"undof", "unifil"}
+    e = ensemble({rule.id: rule}, Site(line_length_km=1_140.0), 2048, seed=7)
+    posts_lo, posts_hi = math.ceil(1_140 / 2.4), math.ceil(1_140 / (80 / 55))
+    assert e.deployed.min() >= posts_lo * 8 and e.deployed.max() <= posts_hi * 30
+    assert posts_requirement(1_140.0, 2.4, 18.0) == 475 * 18.0  # hand-worked: 475 posts
+
+
+def test_the_posts_doctrine_rule_is_left_out_of_the_missions_it_comes_from() -> None:
+    result = backtest(MISSIONS, samples=256, seed=1)
+    for row in result.rows:
+        mission = MISSIONS[row.mission]
+        fits = mission.group not in ("undof", "unifil") and mission.line_length_km is not None
+        assert ("doctrine.posts" in row.rules) == fits, row.mission
+    no_doctrine = backtest(MISSIONS, samples=256, seed=1, doctrine=False)
+    assert not any(r.startswith("doctrine.") for row in no_doctrine.rows for r in row.rules)
+
+
+def test_default_weights_are_equal_per_mission() -> None:
+    rules = applicable(all_rules(MISSIONS), Site(line_length_km=1_000.0, area_km2=10_000.0))
+    w = group_weights(rules)
+    assert sum(v for k, v in w.items() if k.startswith("unficyp_")) == pytest.approx(1.0)
+    assert w["unmee.per_km"] == w["unmee.per_km2"] == 0.5
+    assert w["doctrine.posts"] == 1.0
+    groups = {tuple(r.groups) if len(r.missions) == 1 else (k,) for k, r in rules.items()}
+    assert sum(w.values()) == pytest.approx(len(groups))
+    assert set(group_weights(rules, "rule").values()) == {1.0}
+    with pytest.raises(UsageError, match="weighting"):
+        group_weights(rules, "country")
+
+
+def test_the_backtest_can_weight_per_rule() -> None:
+    a = backtest(MISSIONS, samples=256, seed=1)
+    b = backtest(MISSIONS, samples=256, seed=1, weighting="rule")
+    assert a.weighting == "mission" and b.weighting == "rule"
+    assert [r.rules for r in a.rows] == [r.rules for r in b.rows]
+
+
+def test_analogs_csv_is_one_well_formed_table(capsys) -> None:
+    import csv
+    import io
+
+    assert cli.main(["analogs", str(SEED_001), "--format", "csv", *FAST]) == 0
+    lines = [x for x in capsys.readouterr().out.splitlines() if not x.startswith("#")]
+    rows = list(csv.reader(io.StringIO("\n".join(lines))))
+    assert rows[0][:2] == ["section", "table"]
+    assert {len(r) for r in rows} == {len(rows[0])}
+    assert {r[1] for r in rows[1:]} == {"densities", "requirement"}

@@ -146,7 +146,11 @@ def test_the_csis_scenario_round_trips_and_passes_the_schema() -> None:
     from forcecalc import load_scenario
 
     s = load_scenario(CSIS)
-    assert s.method == "ensemble" and len(s.rules) == 7
+    assert s.method == "ensemble" and len(s.rules) == 6
+    assert "kfor.per_km2" not in s.rules  # KFOR's area is all of Kosovo, not a zone
+    weights = {r: s.figures[weight_path(r)].dist.value for r in s.rules}
+    unficyp = [w for r, w in weights.items() if r.startswith("unficyp_")]
+    assert sum(unficyp) == pytest.approx(weights["unmee.per_km2"], rel=1e-3)  # per mission
     assert parse_scenario(dump_scenario(s)) == s
     data = yaml.safe_load(CSIS.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator(scenario_schema()).validate(data)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,15 @@ from forcecalc.sources import Assumption, Citation, RegisterSource
 from .strategies import scenarios
 
 SHIPPED = sorted(scenarios_dir().rglob("*.yaml"))
+#: The source documents, kept beside the repository (``../shared/seeds``), as test_seeds finds them.
+SHARED_SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+
+def _document_quotes(scenario) -> list[tuple[str, Citation]]:
+    """Every citation of a figure or claim that names a register document."""
+    sources = [(f.path, f.source) for f in scenario.figures.values()]
+    sources += [(f"expect[{i}]", e.source) for i, e in enumerate(scenario.expect)]
+    return [(p, s) for p, s in sources if isinstance(s, Citation) and s.document]
 
 
 def test_there_are_shipped_scenarios_and_a_default() -> None:
@@ -41,6 +51,32 @@ def test_every_figure_is_cited_or_a_reasoned_assumption(path: Path) -> None:
                 assert title
             case RegisterSource(figure=fig):
                 assert fig.quote
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+def test_document_quotes_are_verbatim_in_the_document(path: Path) -> None:
+    """A citation tied to a register document quotes it verbatim: the quote appears, as
+    written, in ``../shared/seeds/<document>.txt``. Without the documents the test is skipped,
+    unless the environment variable CI is set, when their absence is a failure."""
+    if not SHARED_SEEDS.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"source documents not found at {SHARED_SEEDS} (CI is set)")
+        pytest.skip(f"source documents not found at {SHARED_SEEDS}")
+    for where, source in _document_quotes(load_scenario(path)):
+        document = SHARED_SEEDS / f"{source.document}.txt"
+        assert document.is_file(), f"{where}: no document {document.name}"
+        assert source.quote, f"{where}: a citation tied to {source.document} needs its quote"
+        text = document.read_text(encoding="utf-8")
+        assert source.quote in text, f"{where}: quote not verbatim in {document.name}"
+
+
+def test_a_paraphrase_tied_to_a_document_is_caught() -> None:
+    """The check above fails on a quote that is not in the document's text."""
+    if not SHARED_SEEDS.is_dir():
+        pytest.skip(f"source documents not found at {SHARED_SEEDS}")
+    text = (SHARED_SEEDS / "001_c9dd63bdddab6577.txt").read_text(encoding="utf-8")
+    assert "A full rotation system could involve up to 100,000 troops." in text
+    assert "A full rotation could involve up to 100,000 troops." not in text
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
