@@ -41,6 +41,31 @@ def parse_assignment(text: str) -> tuple[str, float]:
         ) from None
 
 
+class _SetOnce(argparse.Action):
+    """``--set``, repeatable for different figures; the same figure twice is a usage error.
+
+    A repeated key would otherwise keep only its last value, silently: the run would not be
+    the one the command line seems to ask for.
+    """
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> None:
+        given = list(getattr(namespace, self.dest, None) or [])
+        key = str(values).partition("=")[0].strip()
+        for earlier in given:
+            if earlier.partition("=")[0].strip() == key:
+                parser.error(
+                    f"--set {values}: got {key} a second time (first as --set {earlier}); "
+                    "expected each figure at most once"
+                )
+        setattr(namespace, self.dest, [*given, str(values)])
+
+
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     """``--samples``, ``--seed``, ``--sampler`` and ``--set``: shared by the run-like commands."""
     parser.add_argument(
@@ -65,7 +90,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--set",
-        action="append",
+        action=_SetOnce,
         default=[],
         metavar="KEY.PATH=VALUE",
         dest="overrides",

@@ -65,6 +65,58 @@ IN_DOMAIN = ("value", "low", "mode", "high", "mean", "median")
 #: Numeric keys that must be above 0 whatever the domain.
 POSITIVE_PARAMS = ("sd", "sigma", "median")
 
+#: The smallest magnitude a figure's number may have other than 0: a millionth of its unit
+#: (1 mm of line, a millionth of a person). Finer numbers mean nothing here, and with them a
+#: quotient such as posts = front ÷ spacing can overflow to infinity.
+SMALLEST = 1e-6
+#: Largest ``sigma`` of a lognormal: a 90% interval spanning a factor e^(2 × 1.645 × 12), about
+#: 10^17, wider than any two figures of one unit can be apart (:data:`LIMITS`, :data:`SMALLEST`).
+LARGEST_SIGMA = 12.0
+
+
+@dataclass(frozen=True)
+class Limit:
+    """The largest magnitude the numbers of a figure in one unit may have, and why.
+
+    A figure's domain says which values make sense at all (a length is positive, a share below
+    1); a limit says which are physically possible, so that no product or quotient of figures
+    overflows to infinity or NaN. Limits apply to every number written in a figure (``value``,
+    ``low``, ``mode``, ``high``, ``mean``, ``sd``, ``median``) and to ``--set``; sampled values
+    are truncated to the domain only.
+    """
+
+    largest: float
+    why: str
+
+
+#: Largest magnitude of a figure's numbers, by unit (see :class:`Limit`).
+LIMITS: dict[str, Limit] = {
+    "km": Limit(40_075.0, "the Earth's circumference at the equator"),
+    "personnel": Limit(1e9, "an eighth of humanity"),
+    "personnel_per_post": Limit(1e9, "an eighth of humanity"),
+    "troops_per_km": Limit(1e9, "an eighth of humanity on one km"),
+    "troops_per_km2": Limit(1e9, "an eighth of humanity on one km²"),
+    "troops_per_1000": Limit(1e9, "a number of people no force can reach"),
+    "inhabitants": Limit(1e10, "more than the world's population"),
+    "months": Limit(1_200.0, "a century"),
+    "ratio": Limit(1e6, "a million: a rotation multiplier or a weight beyond it is a typo"),
+}
+
+
+def limit_problem(unit: str, x: float, zero_ok: bool = True) -> str:
+    """What a number of a figure in ``unit`` must be if ``x`` breaks its limit, else ``""``.
+
+    ``zero_ok`` says whether the figure's domain holds 0, for the wording of the rule.
+    """
+    limit = LIMITS.get(unit)
+    if limit is not None and abs(x) > limit.largest:
+        return f"at most {limit.largest:,g} {unit} ({limit.why})"
+    if x != 0 and abs(x) < SMALLEST:
+        least = f"{'0 or ' if zero_ok else ''}at least {SMALLEST:g} {unit}"
+        return f"{least} (no figure is finer than a millionth of its unit)"
+    return ""
+
+
 #: The ways to state sustainment: exactly one of these sets of keys.
 SUSTAINMENT_FORMS: tuple[tuple[str, ...], ...] = (
     ("rotation_multiplier",),

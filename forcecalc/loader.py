@@ -12,7 +12,9 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
+import os
 import re
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import cache
@@ -73,6 +75,9 @@ _REF = re.compile(fmt.REF_PATTERN)
 _DECIMAL = re.compile(
     r"^[-+]?(\d[\d_]*)?\.?\d*([eE][-+]?\d+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$"
 )
+#: Most digits of an integer read: more than a float can hold, fewer than Python's limit on
+#: converting text to int (4,300), which would otherwise raise in the middle of loading.
+_MAX_INT_DIGITS = 400
 _AMBIGUOUS_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
@@ -92,20 +97,67 @@ _CITATION_KEYS = fmt.CITATION.names
 def read_text(path: Path | str) -> tuple[str, str]:
     """Read a UTF-8 file of at most :data:`MAX_BYTES`; return ``(text, name)``."""
     name = str(path)
-    path = Path(path)
     where = Where(name)
     try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_BYTES + 1)
+        data = read_regular_file(path, MAX_BYTES)
     except FileNotFoundError:
         raise ScenarioError(where, "no such file", "a path to a scenario file") from None
-    except IsADirectoryError:
-        raise ScenarioError(where, "a directory", "a path to a scenario file") from None
+    except NotRegularFile as exc:
+        raise ScenarioError(where, exc.kind, "a path to a scenario file") from None
     except OSError as exc:
-        raise ScenarioError(where, f"unreadable file ({exc.strerror})", "a readable file") from None
+        got = f"unreadable file ({exc.strerror or exc})"
+        raise ScenarioError(where, got, "a readable file") from None
     if len(data) > MAX_BYTES:
         raise ScenarioError(where, f"a file over {MAX_BYTES:,} bytes", "a smaller scenario file")
     return decode(data, name), name
+
+
+class NotRegularFile(OSError):
+    """A path that names something other than a regular file: a FIFO, a device, a folder."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(kind)
+        self.kind = kind
+
+
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def file_kind(mode: int) -> str:
+    """``"a regular file"``, ``"a directory"``, ``"a named pipe (FIFO)"`` ... for a ``st_mode``."""
+    if stat.S_ISREG(mode):
+        return "a regular file"
+    return next((kind for test, kind in _FILE_KINDS if test(mode)), "a special file")
+
+
+def read_regular_file(path: Path | str, limit: int) -> bytes:
+    """The first ``limit + 1`` bytes of a regular file (a symlink to one is followed).
+
+    The file is opened without blocking and checked before it is read, so a FIFO or a device
+    named by mistake is refused at once instead of hanging or reading forever.
+
+    Raises
+    ------
+    NotRegularFile
+        For a directory, FIFO, device or socket.
+    OSError
+        For a file that does not exist or cannot be opened (a name too long, no permission).
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(file_kind(mode))
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read(limit + 1)
+    finally:
+        os.close(fd)
 
 
 def decode(data: bytes, name: str) -> str:
@@ -322,7 +374,7 @@ class _Reader:
         if node.tag in (_TAG + "int", _TAG + "float") and (octal or not _DECIMAL.match(node.value)):
             self.fail(node, path, _show(node), "a decimal number", _radix_hint(node.value))
         if node.tag == _TAG + "int":
-            return float(_CONSTRUCTOR.construct_yaml_int(node))
+            return self._integer(node, path)
         if node.tag == _TAG + "float":
             value = float(_CONSTRUCTOR.construct_yaml_float(node))
             if not math.isfinite(value):
@@ -351,6 +403,36 @@ class _Reader:
                 return value
             self.fail(node, path, _show(node), expected, _number_hint(text))
         self.fail(node, path, _show(node), expected)
+
+    def _integer(self, node: ScalarNode, path: str) -> float:
+        """A decimal integer as a float; one too large for a float fails, however long."""
+        digits = len(node.value.lstrip("+-").replace("_", ""))
+        expected = "a number a float can hold (at most about 1.8e308)"
+        if digits > _MAX_INT_DIGITS:  # int() would refuse it past 4,300 digits
+            self.fail(node, path, f"{_show(node)} ({digits:,} digits)", expected)
+        try:
+            return float(_CONSTRUCTOR.construct_yaml_int(node))
+        except (OverflowError, ValueError):
+            self.fail(node, path, f"{_show(node)} ({digits:,} digits)", expected)
+
+
+def _sigma_problem(sigma: float) -> str:
+    if sigma > fmt.LARGEST_SIGMA:
+        return f"a sigma of at most {fmt.LARGEST_SIGMA:g} (a 90% interval wider than 10^17)"
+    return ""
+
+
+def point_problem(figure: Figure, value: float) -> str:
+    """What a point value of ``figure`` must be, if ``value`` is not one the loader accepts.
+
+    The rules of a ``value:`` written in a scenario: a finite number, in the figure's domain,
+    within the limits of its unit (:data:`forcecalc.format.LIMITS`). ``""`` if it is fine.
+    """
+    if not math.isfinite(value):
+        return "a finite number"
+    if not figure.domain.contains(value):
+        return f"a value in {figure.domain.describe()} [{figure.unit}]"
+    return fmt.limit_problem(figure.unit, value, figure.domain.contains(0.0))
 
 
 def _radix_hint(text: str) -> str:
@@ -483,6 +565,13 @@ class _ScenarioBuilder:
             if k in fmt.FIGURE_NUMBERS
         }
         dist = self.distribution(node, path, keys, nums, term.domain)
+        for k, x in nums.items():
+            zero_ok = term.domain.contains(0.0) or k == "sd"
+            problem = (
+                _sigma_problem(x) if k == "sigma" else fmt.limit_problem(term.unit, x, zero_ok)
+            )
+            if problem:
+                r.fail(keys[k][1], f"{path}.{k}", f"{x:g}", problem)
         if "unit" in keys:
             unit = r.string(keys["unit"][1], path + ".unit")
             if unit != term.unit:
@@ -1080,6 +1169,7 @@ class _ScenarioBuilder:
                     "approx without tolerance" if "approx" in nums else "tolerance without approx",
                     "approx and tolerance together",
                 )
+            self._claim_bounds(keys, nums, path, metric)
             tolerance = fmt.CLAIM["tolerance"].kind
             if "tolerance" in nums and not tolerance.domain.contains(nums["tolerance"]):
                 r.fail(
@@ -1100,6 +1190,45 @@ class _ScenarioBuilder:
                 )
             )
         return tuple(out)
+
+    def _claim_bounds(
+        self,
+        keys: Mapping[str, tuple[Node, Node]],
+        nums: Mapping[str, float],
+        path: str,
+        metric: str,
+    ) -> None:
+        """Bounds a metric can meet: every metric is 0 or more, and a probability at most 1.
+
+        ``approx`` is met within a tolerance relative to itself, so it must be above 0; a
+        negative ``at_most`` could never hold and a negative ``at_least`` always would.
+        """
+        r = self.r
+        probability = metric in ("p_pledges_suffice", "p_pool_suffices")
+        for key in fmt.CLAIM_BOUNDS:
+            if key not in nums:
+                continue
+            x, node, sub = nums[key], keys[key][1], f"{path}.{key}"
+            if key == "approx" and x <= 0:
+                r.fail(
+                    node,
+                    sub,
+                    f"{x:g}",
+                    "a number above 0",
+                    f"{metric} is 0 or more and approx "
+                    "is met within a tolerance relative to itself",
+                )
+            if x < 0:
+                r.fail(node, sub, f"{x:g}", "0 or more", f"{metric} is never negative")
+            if probability and x > 1:
+                r.fail(node, sub, f"{x:g}", "at most 1", f"{metric} is a probability")
+        if "at_least" in nums and "at_most" in nums and nums["at_least"] > nums["at_most"]:
+            r.fail(
+                keys["at_least"][1],
+                path + ".at_least",
+                f"{nums['at_least']:g} with at_most {nums['at_most']:g}",
+                "at_least no greater than at_most (the claim could never be met)",
+            )
 
 
 def _metric_names(scenario: Scenario) -> list[str]:

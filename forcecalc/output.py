@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 from forcecalc.errors import UsageError
+from forcecalc.loader import file_kind
 
 
 def write_atomic(path: Path | str, text: str, protect: Iterable[Path | str] = ()) -> None:
@@ -35,15 +38,14 @@ def write_atomic(path: Path | str, text: str, protect: Iterable[Path | str] = ()
                 f"--output {path}: got the run's own input file; expected another "
                 "path (forcecalc never writes over its input)"
             )
-    if path.is_dir():
-        raise UsageError(f"--output {path}: got a directory; expected a file path")
+    _check_target(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
         fd, tmp = _create_temporary(folder, path.name)
     except OSError as exc:
         raise UsageError(
             f"--output {path}: got a folder that cannot be written "
-            f"({exc.strerror}); expected a writable location"
+            f"({exc.strerror or exc}); expected a writable location"
         ) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
@@ -56,13 +58,37 @@ def write_atomic(path: Path | str, text: str, protect: Iterable[Path | str] = ()
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise UsageError(
-            f"--output {path}: got a write failure ({exc.strerror}); expected a "
+            f"--output {path}: got a write failure ({exc.strerror or exc}); expected a "
             "writable file (any previous file is left intact)"
         ) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _check_target(path: Path) -> None:
+    """Refuse a path that exists and is not a regular file (or a symlink to one).
+
+    The rename would replace a FIFO, a device such as ``/dev/null`` or a socket with a
+    regular file; a directory cannot be replaced at all.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:  # a name too long, a loop of symlinks, a folder we cannot search
+        if exc.errno == errno.ENOENT:
+            return
+        raise UsageError(
+            f"--output {path}: got a path that cannot be used ({exc.strerror or exc}); "
+            "expected a writable file path"
+        ) from None
+    if not stat.S_ISREG(mode):
+        raise UsageError(
+            f"--output {path}: got {file_kind(mode)}; expected a regular file or a new path "
+            "(forcecalc writes through a rename, which would replace it)"
+        )
 
 
 def _same_file(path: Path, other: Path) -> bool:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from forcecalc.errors import UsageError
-from forcecalc.loader import load_scenario
+from forcecalc.loader import NotRegularFile, load_scenario, read_regular_file
 from forcecalc.render import run_dict, to_json
 from forcecalc.runner import RunResult, run
 from forcecalc.sampling import Sampler
@@ -44,6 +44,7 @@ class Recorded:
     version: str
     libraries: Mapping[str, str]
     numbers: Mapping[str, Any]
+    scenario_file_absolute: str | None = None
 
 
 @dataclass(frozen=True)
@@ -102,10 +103,11 @@ def _bad(path: Path, key: str, got: str, expected: str) -> UsageError:
 
 def _read_json(path: Path) -> Any:
     try:
-        with path.open("rb") as fh:
-            data = fh.read(MAX_RESULT_BYTES + 1)
+        data = read_regular_file(path, MAX_RESULT_BYTES)
+    except NotRegularFile as exc:
+        raise _bad(path, "", exc.kind, _WHAT) from None
     except OSError as exc:
-        raise _bad(path, "", f"an unreadable file ({exc.strerror})", _WHAT) from None
+        raise _bad(path, "", f"an unreadable file ({exc.strerror or exc})", _WHAT) from None
     if len(data) > MAX_RESULT_BYTES:
         raise _bad(path, "", f"a file over {MAX_RESULT_BYTES:,} bytes", _WHAT)
     try:
@@ -114,6 +116,9 @@ def _read_json(path: Path) -> Any:
         raise _bad(path, "", "a file that is not UTF-8", _WHAT) from None
     except json.JSONDecodeError as exc:
         got = f"invalid JSON at line {exc.lineno}, column {exc.colno} ({exc.msg})"
+        raise _bad(path, "", got, _WHAT) from None
+    except (ValueError, RecursionError) as exc:  # an integer over 4,300 digits; deep nesting
+        got = f"JSON that cannot be read ({' '.join(str(exc).split())[:80]})"
         raise _bad(path, "", got, _WHAT) from None
 
 
@@ -130,9 +135,13 @@ def _overrides(path: Path, value: Any) -> dict[str, float]:
         raise _bad(path, "provenance.overrides", json.dumps(value)[:60], expected)
     out = {}
     for key, number in value.items():
-        if not isinstance(number, int | float) or isinstance(number, bool):
-            raise _bad(path, f"provenance.overrides.{key}", json.dumps(number)[:60], "a number")
-        out[key] = float(number)
+        try:
+            if not isinstance(number, int | float) or isinstance(number, bool):
+                raise TypeError
+            out[key] = float(number)
+        except (TypeError, OverflowError):
+            got = json.dumps(number)[:60]
+            raise _bad(path, f"provenance.overrides.{key}", got, "a number") from None
     return out
 
 
@@ -160,6 +169,9 @@ def read_recorded(path: Path | str) -> Recorded:
     sha = stamp.get("scenario_sha256")
     if sha is not None and not isinstance(sha, str):
         raise _bad(path, "provenance.scenario_sha256", json.dumps(sha)[:60], "a sha256 in hex")
+    absolute = stamp.get("scenario_file_absolute")
+    if absolute is not None and not isinstance(absolute, str):
+        raise _bad(path, "provenance.scenario_file_absolute", json.dumps(absolute)[:60], "a path")
     libraries = stamp.get("libraries")
     return Recorded(
         path=path,
@@ -172,29 +184,47 @@ def read_recorded(path: Path | str) -> Recorded:
         version=str(stamp.get("version", "unknown")),
         libraries=dict(libraries) if isinstance(libraries, dict) else {},
         numbers={k: v for k, v in data.items() if k != "provenance"},
+        scenario_file_absolute=absolute,
     )
 
 
 def locate_scenario(recorded: Recorded) -> Path:
-    """The recorded scenario file: as named, or relative to the results file's folder.
+    """The recorded scenario file: as named, next to the results file, or by its absolute path.
+
+    A relative name is tried from the current folder (the run's own, if it is the same) and
+    from the results file's folder; then the absolute path the run recorded, so that a
+    result moved or re-run from another folder still finds its scenario.
 
     Raises
     ------
     UsageError
-        If neither exists.
+        If none of them is a file; the message lists every path tried.
     """
     named = Path(recorded.scenario_file)
     candidates = [named] if named.is_absolute() else [named, recorded.path.parent / named]
+    if recorded.scenario_file_absolute:
+        candidates.append(Path(recorded.scenario_file_absolute))
+    tried: list[Path] = []
     for candidate in candidates:
-        if candidate.is_file():
-            return candidate
+        if candidate in tried:
+            continue
+        tried.append(candidate)
+        try:
+            if candidate.is_file():
+                return candidate
+        except (OSError, ValueError):  # a name too long, a NUL byte: not a file
+            continue
+    shown = ", ".join(repr(_shorten(str(c))) for c in tried)
     raise _bad(
         recorded.path,
         "provenance.scenario_file",
-        f"{recorded.scenario_file!r}, which does not exist"
-        + ("" if named.is_absolute() else " (here or next to the results file)"),
+        f"{_shorten(recorded.scenario_file)!r}, which is not a file (tried {shown})",
         "the scenario the result was run on",
     )
+
+
+def _shorten(text: str, most: int = 120) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 # --------------------------------------------------------------------------------------------

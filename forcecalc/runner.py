@@ -6,13 +6,19 @@ import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
+import numpy as np
+from numpy.typing import ArrayLike
+
+from forcecalc import rules
 from forcecalc.distributions import Point
-from forcecalc.errors import UsageError
+from forcecalc.errors import ScenarioError, UsageError, Where
+from forcecalc.loader import point_problem
 from forcecalc.model import Outcome, evaluate
 from forcecalc.sampling import DEFAULT_SAMPLES, DEFAULT_SEED, Sampler, Samples, sample
-from forcecalc.scenario import Scenario
-from forcecalc.summary import ClaimResult, Summary, check_claims, summarize
+from forcecalc.scenario import Figure, Scenario
+from forcecalc.summary import ClaimResult, Summary, check_claims, first_non_finite, summarize
 
 
 def library_versions() -> dict[str, str]:
@@ -41,6 +47,22 @@ class Provenance:
     sampler: str
     overrides: Mapping[str, float] = field(default_factory=dict)
     libraries: Mapping[str, str] = field(default_factory=library_versions)
+    #: The scenario file's absolute path, when ``scenario_file`` names a file that exists, so
+    #: that ``run --from`` finds it from another folder; filled in when not given.
+    scenario_file_absolute: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.scenario_file_absolute is None and self.scenario_file:
+            object.__setattr__(self, "scenario_file_absolute", absolute_file(self.scenario_file))
+
+
+def absolute_file(name: str) -> str | None:
+    """The absolute path of the regular file ``name``, or None if there is none."""
+    try:
+        path = Path(name)
+        return str(path.resolve()) if path.is_file() else None
+    except (OSError, ValueError):  # a name too long, a NUL byte
+        return None
 
 
 @dataclass(frozen=True)
@@ -61,11 +83,20 @@ class RunResult:
 def override(scenario: Scenario, assignments: Mapping[str, float]) -> Scenario:
     """The scenario with some figures set to point values (``--set key.path=value``).
 
+    A value must pass the rules a ``value:`` written in the scenario passes: finite, in the
+    figure's domain and within its unit's limits (:func:`forcecalc.loader.point_problem`); a
+    contributor that refused pledges 0; an ensemble keeps a weight above 0.
+
     Raises
     ------
     UsageError
-        For a path that is not a figure of the scenario or a value outside the figure's domain.
+        For a path that is not a figure of the scenario or a value the scenario could not hold.
     """
+    refused = set()
+    if scenario.force_generation is not None:
+        refused = {
+            p.figure_path for p in scenario.force_generation.pledges if p.status == "refused"
+        }
     for path, value in assignments.items():
         figure = scenario.figures.get(path)
         if figure is None:
@@ -75,12 +106,80 @@ def override(scenario: Scenario, assignments: Mapping[str, float]) -> Scenario:
                 f"--set {path}: got an unknown figure path; expected one of the "
                 f"scenario's figures, listed by 'forcecalc sources'{hint}"
             )
-        if not math.isfinite(value) or not figure.domain.contains(value):
-            raise UsageError(
-                f"--set {path}: got {value:g}; expected a value in "
-                f"{figure.domain.describe()} [{figure.unit}]"
-            )
-    return scenario.with_distributions({p: Point(v) for p, v in assignments.items()})
+        problem = point_problem(figure, value)
+        if not problem and path in refused and value != 0:
+            problem = f"0: the scenario says this contributor refused ({_where(figure)})"
+        if problem:
+            raise UsageError(f"--set {path}: got {value:g}; expected {problem}")
+    changed = scenario.with_distributions({p: Point(v) for p, v in assignments.items()})
+    if changed.method == "ensemble" and not any(
+        getattr(changed.figures[rules.weight_path(r)].dist, "value", 1.0) > 0 for r in changed.rules
+    ):
+        given = ", ".join(f"{p}={v:g}" for p, v in assignments.items())
+        raise UsageError(
+            f"--set {given}: got every ensemble weight 0; expected a weight above 0 for at "
+            "least one rule"
+        )
+    return changed
+
+
+def _where(figure: Figure) -> str:
+    loc = figure.location
+    return f"{loc.file}:{loc.line}" if loc is not None else figure.path
+
+
+def check_finite(scenario: Scenario, values: Mapping[str, ArrayLike], outcome: Outcome) -> None:
+    """Refuse a result with a number that is not finite: the figures are too extreme.
+
+    The loader's limits keep every figure physically possible, so this is a backstop: a
+    result that overflows to infinity or becomes NaN is never printed. Coverage ratios whose
+    requirement is 0 are infinite by design and exempt.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the output, the sample, and the figures with the most extreme values in it.
+    """
+    fg = scenario.force_generation
+    denominators: dict[str, ArrayLike] = {"pool_coverage": outcome.deployed}
+    if fg is not None:
+        basis = outcome.committed if fg.pledge_basis == "committed" else outcome.deployed
+        denominators["pledge_coverage"] = basis
+    found = first_non_finite(outcome, denominators)
+    if found is None:
+        return
+    name, i, value = found
+    extreme = _most_extreme(scenario, values, i)
+    figure = scenario.figures[extreme[0][0]] if extreme else None
+    loc = figure.location if figure is not None else None
+    where = Where(
+        loc.file if loc is not None else str(scenario.source_file or "<scenario>"),
+        loc.line if loc is not None else 0,
+        loc.column if loc is not None else 0,
+        figure.path if figure is not None else "",
+    )
+    shown = ", ".join(f"{p}={x:g}" for p, x in extreme)
+    raise ScenarioError(
+        where,
+        f"figures that make {name} {value} (sample {i:,}: {shown})",
+        "figures whose results are finite numbers",
+        "see the limits in docs/scenario-format.md, validation rules",
+    )
+
+
+def _most_extreme(
+    scenario: Scenario, values: Mapping[str, ArrayLike], i: int, n: int = 3
+) -> list[tuple[str, float]]:
+    """The ``n`` figures whose values in sample ``i`` are farthest from 1 in orders of size."""
+    at: dict[str, float] = {}
+    for path in scenario.figures:
+        arr = np.asarray(values[path], dtype=float)
+        at[path] = float(arr if arr.ndim == 0 else arr[min(i, arr.size - 1)])
+
+    def size(x: float) -> float:
+        return math.inf if not math.isfinite(x) else (abs(math.log10(abs(x))) if x else 0.0)
+
+    return sorted(at.items(), key=lambda kv: -size(kv[1]))[:n]
 
 
 def run(
@@ -110,7 +209,9 @@ def run(
     overrides = dict(overrides or {})
     scenario = override(scenario, overrides)
     drawn = sample(scenario, samples, seed, sampler)
-    outcome = evaluate(scenario, drawn.values)
+    with np.errstate(over="ignore", invalid="ignore"):  # check_finite reports it in one line
+        outcome = evaluate(scenario, drawn.values)
+    check_finite(scenario, drawn.values, outcome)
     provenance = Provenance(
         version=__version__,
         scenario_file=scenario.source_file,

@@ -31,7 +31,11 @@ class Band:
 def band(values: ArrayLike, n: int) -> Band:
     """Summarise ``values`` (an array over ``n`` samples, or a scalar) as a :class:`Band`."""
     arr = np.broadcast_to(np.asarray(values, dtype=float), (n,))
-    p5, p50, p95 = np.percentile(arr, PERCENTILES)
+    with np.errstate(invalid="ignore"):
+        finite = bool(np.isfinite(arr).all())
+    # Interpolating between infinite values gives NaN (inf - inf): a ratio over a requirement
+    # of 0 is infinite by design, so such outputs take the nearest sample instead.
+    p5, p50, p95 = np.percentile(arr, PERCENTILES, method="linear" if finite else "nearest")
     return Band(mean=float(arr.mean()), p5=float(p5), p50=float(p50), p95=float(p95))
 
 
@@ -99,6 +103,35 @@ def summarize(outcome: Outcome, n: int) -> Summary:
         probabilities=probabilities,
         rules={k: band(v, n) for k, v in outcome.by_rule.items()},
     )
+
+
+def first_non_finite(
+    outcome: Outcome, denominators: Mapping[str, ArrayLike] | None = None
+) -> tuple[str, int, str] | None:
+    """The first output with a value that is not finite: ``(name, sample, "infinite" or "NaN")``.
+
+    Outputs are taken in display order (:data:`METRIC_NAMES`, then tasks, categories and
+    rules). ``denominators`` maps a ratio (``pledge_coverage``, ``pool_coverage``) to what it
+    divides by: where that is 0 (nothing to cover) the ratio is infinite or NaN by design, and
+    those samples are skipped.
+    """
+    denominators = denominators or {}
+    named = [(name, getattr(outcome, name)) for name in METRIC_NAMES]
+    named += [(f"tasks.{k}", v) for k, v in outcome.by_task.items()]
+    named += [(f"categories.{k}", v) for k, v in outcome.by_category.items()]
+    named += [(f"rules.{k}", v) for k, v in outcome.by_rule.items()]
+    for name, values in named:
+        if values is None:
+            continue
+        arr, below = np.broadcast_arrays(
+            np.atleast_1d(np.asarray(values, dtype=float)),
+            np.asarray(denominators.get(name, 1.0), dtype=float),
+        )
+        bad = ~np.isfinite(arr) & (below != 0)
+        if bad.any():
+            i = int(np.argmax(bad))
+            return name, i, "NaN" if np.isnan(arr[i]) else "infinite"
+    return None
 
 
 def probability_at_least(values: ArrayLike, threshold: float, n: int) -> float:

@@ -8,19 +8,18 @@ stderr naming the file, the line and the key path, never a traceback, a hang or 
 
 from __future__ import annotations
 
-import importlib.util
 import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from forcecalc.cli import EXIT_INPUT, EXIT_OK, main
 from forcecalc.errors import ScenarioError
 from forcecalc.loader import load_scenario
+from forcecalc.planner import read_upload
 from tests.corpus import BY_ID, CASES, CORPUS, FILE_CASES, RUNS, Case
 
 #: Address-space limit of the subprocesses. [bytes]
@@ -177,17 +176,8 @@ def test_the_whole_corpus_in_one_subprocess(tmp_path: Path) -> None:
 # The app's upload path
 
 
-def _read_upload() -> Any:
-    if importlib.util.find_spec("forcecalc.planner") is None:
-        pytest.skip("the app's upload path (forcecalc.planner.read_upload) does not exist yet")
-    from forcecalc.planner import read_upload
-
-    return read_upload
-
-
 @pytest.mark.parametrize("case", FILE_CASES, ids=lambda c: c.id)
 def test_the_app_upload_path_gives_the_same_error(case: Case, tmp_path: Path) -> None:
-    read_upload = _read_upload()
     path = case.path(tmp_path)
     with pytest.raises(ScenarioError) as info:
         read_upload(path.read_bytes(), path.name)
@@ -197,6 +187,5 @@ def test_the_app_upload_path_gives_the_same_error(case: Case, tmp_path: Path) ->
 
 
 def test_the_app_upload_path_accepts_the_valid_base() -> None:
-    read_upload = _read_upload()
     data = (CORPUS / "valid-base.yaml").read_bytes()
     assert read_upload(data, "valid-base.yaml").parse().name == "Corpus base scenario"

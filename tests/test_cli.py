@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -195,10 +196,19 @@ def test_set_overrides_a_figure(capsys: pytest.CaptureFixture[str]) -> None:
         ("=3650", "expected KEY.PATH=NUMBER"),
         (f"{FRONT}=-5", "got -5; expected a value in (0, inf) [km]"),
         (f"{FRONT}=0", "got 0; expected a value in (0, inf) [km]"),
-        (f"{FRONT}=nan", "got nan; expected a value in (0, inf) [km]"),
-        (f"{FRONT}=inf", "got inf; expected a value in (0, inf) [km]"),
+        (f"{FRONT}=nan", "got nan; expected a finite number"),
+        (f"{FRONT}=inf", "got inf; expected a finite number"),
         ("sustainment.rotation_multiplier=0.5", "got 0.5; expected a value in [1, inf)"),
         ("tasks.logistics.share=1", "got 1; expected a value in [0, 1)"),
+        # the limits a value written in the scenario obeys (docs/scenario-format.md)
+        (f"{FRONT}=1e308", "got 1e+308; expected at most 40,075 km"),
+        (f"{FRONT}=1e-310", "got 1e-310; expected at least 1e-06 km"),
+        ("tasks.line_infantry.rate=1e308", "got 1e+308; expected at most 1e+09 troops_per_km"),
+        # a refused pledge stays 0, as the loader requires of the file
+        (
+            "force_generation.pledges.Poland.personnel=50000",
+            "got 50000; expected 0: the scenario says this contributor refused",
+        ),
     ],
 )
 def test_set_errors(capsys: pytest.CaptureFixture[str], assignment: str, expected: str) -> None:
@@ -620,3 +630,62 @@ def test_version_subprocess() -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == f"forcecalc {forcecalc.__version__}\n"
     assert proc.stderr == ""
+
+
+# --------------------------------------------------------------------------------------------
+# --set once per figure; paths that are not regular files; OS errors are input errors
+
+
+@pytest.mark.parametrize("command", ["run", "check", "sweep"])
+def test_the_same_figure_set_twice_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    extra = [str(SEED_001)] if command == "check" else []
+    code, out, err = call(
+        capsys, command, *extra, *FAST, "--set", f"{FRONT}=1000", "--set", f" {FRONT}=2000"
+    )
+    assert (code, out) == (2, "")
+    line = assert_one_line_error(err)
+    assert f"got {FRONT} a second time (first as --set {FRONT}=1000)" in line
+    assert "expected each figure at most once" in line
+
+
+def test_different_figures_may_each_be_set(capsys: pytest.CaptureFixture[str]) -> None:
+    data = run_json(capsys, "--set", f"{FRONT}=1000", "--set", "geometry.buffer_width_km=5")
+    assert data["provenance"]["overrides"] == {FRONT: 1000.0, "geometry.buffer_width_km": 5.0}
+
+
+@pytest.mark.parametrize("argv", [("validate",), ("run",), ("check",), ("sources",)])
+def test_a_fifo_as_the_scenario_is_refused_without_hanging(
+    tmp_path: Path, argv: tuple[str, ...]
+) -> None:
+    fifo = tmp_path / "scenario.yaml"
+    os.mkfifo(fifo)
+    done = subprocess.run(
+        [sys.executable, "-m", "forcecalc", *argv, str(fifo)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert done.returncode == 2, done.stderr
+    line = assert_one_line_error(done.stderr)
+    assert line == (
+        f"forcecalc: error: {fifo}: got a named pipe (FIFO); expected a path to a scenario file"
+    )
+
+
+def test_a_scenario_name_too_long_is_an_input_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = call(capsys, "run", *FAST, tmp_path / ("b" * 300))
+    assert (code, out) == (2, "")
+    assert "got unreadable file (File name too long)" in assert_one_line_error(err)
+
+
+def test_an_output_name_too_long_is_an_input_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out, err = call(capsys, "run", *FAST, "-o", tmp_path / ("b" * 300))
+    assert (code, out) == (2, "")
+    assert "got a path that cannot be used (File name too long)" in assert_one_line_error(err)

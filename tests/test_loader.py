@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 import re
 import time
 from pathlib import Path
@@ -1000,3 +1001,165 @@ def test_dump_round_trips_base() -> None:
     again = parse_scenario(text, "dumped.yaml")
     assert again == scenario
     assert dump_scenario(again) == text
+
+
+# --------------------------------------------------------------------------------------------
+# Numbers too large for a float, and the limits of what is physically possible
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path"),
+    [
+        ("value: 30\n", "value: 1" + "0" * 400 + "\n", "tasks.posts.crew.value"),
+        ("low: 10\n", "low: -1" + "0" * 400 + "\n", "tasks.monitors.rate.low"),
+        ("approx: 40000\n", "approx: 1" + "0" * 400 + "\n", "expect[0].approx"),
+        ("value: 30\n", "value: 1" + "0" * 5000 + "\n", "tasks.posts.crew.value"),
+        ("value: 30\n", "value: 1_" + "0" * 400 + "\n", "tasks.posts.crew.value"),
+    ],
+    ids=["400 zeros", "negative low", "claim", "5000 digits", "underscores"],
+)
+def test_an_integer_too_large_for_a_float_is_one_line(old: str, new: str, path: str) -> None:
+    text = edit(old, new)
+    digits = len(new.strip().lstrip("-").replace("_", "").split(": ")[-1].lstrip("-"))
+    assert_error(
+        text,
+        line_of(text, new.strip()[:20]),
+        f"at {path}: got ",
+        f"({digits:,} digits); expected a number a float can hold",
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path", "expected"),
+    [
+        ("value: 10\n", "value: 1e-310\n", "tasks.posts.spacing_km.value", "at least 1e-06 km"),
+        ("value: 1000\n", "value: 1e308\n", "geometry.front_length_km.value", "at most 40,075 km"),
+        (
+            "low: 10\n      high: 20\n",
+            "low: 1e300\n      high: 1e305\n",
+            "tasks.monitors.rate.low",
+            "at most 1e+09 troops_per_km",
+        ),
+        ("value: 500\n", "value: 2e9\n", "tasks.hq.count.value", "at most 1e+09 personnel"),
+        ("value: 2.5\n", "value: 1e7\n", "sustainment.rotation_multiplier.value", "at most 1e+06"),
+        ("value: 0.2\n", "value: 1e-9\n", "tasks.logistics.share.value", "0 or at least 1e-06"),
+        (
+            "low: 10\n      high: 20\n",
+            "dist: lognormal\n      median: 15\n      sigma: 50\n",
+            "tasks.monitors.rate.sigma",
+            "a sigma of at most 12",
+        ),
+        (
+            "low: 10\n      high: 20\n",
+            "dist: normal\n      mean: 15\n      sd: 1e300\n",
+            "tasks.monitors.rate.sd",
+            "at most 1e+09 troops_per_km",
+        ),
+    ],
+    ids=["subnormal spacing", "front", "rate range", "count", "ratio", "share", "sigma", "sd"],
+)
+def test_a_number_beyond_its_units_limit_is_refused(
+    old: str, new: str, path: str, expected: str
+) -> None:
+    text = edit(old, new)
+    key = path.rsplit(".", 1)[1]
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(text, "s.yaml")
+    message = str(info.value)
+    assert "\n" not in message
+    assert f"at {path}: got " in message and f"expected {expected}" in message, message
+    needle = next(line.strip() for line in new.splitlines() if line.strip().startswith(key))
+    assert info.value.where.line == line_of(text, needle)
+
+
+def test_numbers_at_the_limits_are_accepted() -> None:
+    text = edit("value: 1000\n", "value: 40075\n")
+    text = edit("value: 500\n", "value: 1e9\n", text)
+    text = edit("value: 0.2\n", "value: 1e-6\n", text)
+    scenario = parse_scenario(text, "s.yaml")
+    assert scenario.figures["geometry.front_length_km"].dist == Point(40075.0)
+
+
+# --------------------------------------------------------------------------------------------
+# Claims that no metric could meet, or every metric would
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "expected"),
+    [
+        ("approx: 40000\n", "approx: -40000\n", "approx", "got -40000; expected a number above 0"),
+        ("approx: 40000\n", "approx: 0\n", "approx", "got 0; expected a number above 0"),
+        (
+            "approx: 40000\n    tolerance: 0.5\n",
+            "at_most: -1\n",
+            "at_most",
+            "got -1; expected 0 or more (deployed is never negative)",
+        ),
+        (
+            "approx: 40000\n    tolerance: 0.5\n",
+            "at_least: -5\n",
+            "at_least",
+            "got -5; expected 0 or more",
+        ),
+        (
+            "metric: deployed\n    approx: 40000\n    tolerance: 0.5\n",
+            "metric: p_pledges_suffice\n    at_least: 1.5\n",
+            "at_least",
+            "got 1.5; expected at most 1 (p_pledges_suffice is a probability)",
+        ),
+        (
+            "approx: 40000\n    tolerance: 0.5\n",
+            "at_least: 50000\n    at_most: 40000\n",
+            "at_least",
+            "got 50000 with at_most 40000; expected at_least no greater than at_most",
+        ),
+    ],
+    ids=[
+        "negative approx",
+        "zero approx",
+        "negative at_most",
+        "negative at_least",
+        "p > 1",
+        "crossed",
+    ],
+)
+def test_a_claim_bound_no_metric_can_meet_is_refused(
+    old: str, new: str, key: str, expected: str
+) -> None:
+    text = edit(old, new)
+    assert_error(text, line_of(text, f"{key}: "), f"at expect[0].{key}: ", expected)
+
+
+def test_claim_bounds_of_zero_are_accepted() -> None:
+    text = edit("approx: 40000\n    tolerance: 0.5\n", "at_least: 0\n    at_most: 0\n")
+    assert parse_scenario(text, "s.yaml").expect[0].at_most == 0
+
+
+# --------------------------------------------------------------------------------------------
+# Files that are not regular files
+
+
+def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
+    fifo = tmp_path / "scenario.yaml"
+    os.mkfifo(fifo)  # opened for reading, it would block until a writer came
+    start = time.perf_counter()
+    with pytest.raises(ScenarioError, match=r"got a named pipe \(FIFO\); expected a path"):
+        load_scenario(fifo)
+    assert time.perf_counter() - start < 5
+
+
+def test_a_character_device_is_refused() -> None:
+    with pytest.raises(ScenarioError, match=r"^/dev/zero: got a character device"):
+        load_scenario("/dev/zero")
+
+
+def test_a_name_too_long_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match=r"unreadable file \(File name too long\)"):
+        load_scenario(tmp_path / ("b" * 300))
+
+
+def test_a_symlink_to_a_scenario_is_read(tmp_path: Path) -> None:
+    real = tmp_path / "real.yaml"
+    real.write_text(BASE, encoding="utf-8")
+    (tmp_path / "link.yaml").symlink_to(real)
+    assert load_scenario(tmp_path / "link.yaml").name == "Test scenario"

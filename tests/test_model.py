@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forcecalc import model
+from forcecalc.distributions import Point
+from forcecalc.errors import ScenarioError
+from forcecalc.loader import load_scenario
 from forcecalc.model import evaluate
+from forcecalc.runner import run
 from forcecalc.scenario import Basis
+from forcecalc.summary import first_non_finite
 
 from .strategies import point_values, scenarios
 
@@ -107,3 +116,53 @@ def test_array_equals_loop_over_scalars(data: st.DataObject) -> None:
             assert vectorised.by_task[name][i] == pytest.approx(
                 float(alone.by_task[name]), rel=1e-12
             )
+
+
+# --------------------------------------------------------------------------------------------
+# The backstop after evaluation: a result that is not finite is an input error, never printed
+
+BASE_FILE = Path(__file__).parent / "bad_inputs" / "valid-base.yaml"
+
+
+def test_a_result_that_overflows_names_the_figures_instead_of_printing_inf() -> None:
+    """Figures past the loader's limits (set here behind its back) make deployed infinite."""
+    scenario = load_scenario(BASE_FILE).with_distributions(
+        {"tasks.observers.spacing_km": Point(1e-300), "tasks.observers.crew": Point(1e300)}
+    )
+    with pytest.raises(ScenarioError) as info:
+        run(scenario, samples=16, seed=1)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"{BASE_FILE}:18:")  # the spacing's line in the file
+    assert "at tasks.observers.spacing_km: got figures that make deployed infinite (sample 0:" in (
+        message
+    )
+    assert "tasks.observers.spacing_km=1e-300" in message
+    assert "tasks.observers.crew=1e+300" in message
+    assert "expected figures whose results are finite numbers" in message
+
+
+def test_a_coverage_with_nothing_to_cover_is_infinite_by_design() -> None:
+    """No personnel required and pledges made: pledged ÷ required is inf, not an error."""
+    zero = {
+        path: Point(0.0)
+        for path in ("tasks.infantry.rate", "tasks.border_police.rate", "tasks.headquarters.count")
+    }
+    zero["tasks.observers.crew"] = Point(0.0)
+    result = run(load_scenario(BASE_FILE).with_distributions(zero), samples=16, seed=1)
+    assert result.summary.metrics["deployed"].p95 == 0
+    assert math.isinf(result.summary.metrics["pledge_coverage"].p50)
+    assert result.summary.probabilities["p_pledges_suffice"] == 1.0
+
+
+def test_first_non_finite_names_the_output_and_the_sample() -> None:
+    ok = np.array([1.0, 2.0])
+    nan = np.array([1.0, np.nan])
+    outcome = model.Outcome({}, {}, ok, 1.0, ok, ok, ok, pledged=ok, pledge_coverage=ok)
+    assert first_non_finite(outcome) is None
+    assert first_non_finite(replace(outcome, committed=nan)) == ("committed", 1, "NaN")
+    over_zero = replace(
+        outcome, deployed=np.array([1.0, 0.0]), pledge_coverage=np.array([1.0, np.inf])
+    )
+    assert first_non_finite(over_zero) == ("pledge_coverage", 1, "infinite")
+    assert first_non_finite(over_zero, {"pledge_coverage": over_zero.deployed}) is None

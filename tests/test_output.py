@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,53 @@ def test_run_never_writes_over_its_scenario(
     assert err.count("\n") == 1 and "own input file" in err
     assert scenario.read_bytes() == before
     assert leftovers(tmp_path) == []
+
+
+# --------------------------------------------------------------------------------------------
+# Targets that are not regular files: the rename would replace them
+
+
+def test_a_fifo_target_is_refused_and_left_alone(tmp_path: Path) -> None:
+    fifo = tmp_path / "f"
+    os.mkfifo(fifo)
+    with pytest.raises(UsageError, match=r"got a named pipe \(FIFO\); expected a regular file"):
+        write_atomic(fifo, "text\n")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert leftovers(tmp_path) == []
+
+
+def test_a_symlink_to_a_device_is_refused_and_the_device_left_alone(tmp_path: Path) -> None:
+    """As root, ``-o /dev/null`` once replaced /dev/null with a file; a link to it is the same."""
+    link = tmp_path / "null"
+    link.symlink_to(os.devnull)
+    with pytest.raises(UsageError, match=r"got a character device; expected a regular file"):
+        write_atomic(link, "text\n")
+    with pytest.raises(UsageError, match=r"got a character device"):
+        write_atomic(os.devnull, "text\n")
+    assert link.is_symlink() and stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    assert leftovers(tmp_path) == []
+
+
+def test_a_symlink_to_a_regular_file_is_still_a_target(tmp_path: Path) -> None:
+    (tmp_path / "real.txt").write_text("old\n", encoding="utf-8")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "real.txt")
+    write_atomic(tmp_path / "link.txt", "new\n")
+    assert (tmp_path / "link.txt").read_text(encoding="utf-8") == "new\n"
+
+
+def test_a_name_too_long_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match=r"got a path that cannot be used \(File name too long\)"):
+        write_atomic(tmp_path / ("b" * 300), "text\n")
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("kind", ["fifo", "long name"])
+def test_run_exits_2_for_an_unusable_target(
+    kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / ("f" if kind == "fifo" else "b" * 300)
+    if kind == "fifo":
+        os.mkfifo(target)
+    assert main(["run", "--samples", "64", "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"forcecalc: error: --output {target}")

@@ -78,7 +78,7 @@ def test_a_written_file_carries_the_stamp(tmp_path: Path) -> None:
 
 
 def test_the_app_downloads_carry_the_stamp() -> None:
-    planner = pytest.importorskip("forcecalc.planner")
+    from forcecalc import planner
     from forcecalc.render import render_run
 
     text = planner.read_upload(SCENARIO.read_bytes(), SCENARIO.name)

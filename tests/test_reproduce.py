@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -143,7 +144,39 @@ BAD_RECORDS = {
     "scenario gone": (
         '{"metrics": {}, "provenance": {"scenario_file": "gone.yaml", "seed": 3, "samples": 64,'
         ' "sampler": "lhs"}}',
-        "'gone.yaml', which does not exist",
+        "'gone.yaml', which is not a file (tried 'gone.yaml')",
+    ),
+    "seed of 5,001 digits": (
+        '{"metrics": {}, "provenance": {"scenario_file": "s.yaml", "seed": 1'
+        + "0" * 5000
+        + ', "samples": 64, "sampler": "lhs"}}',
+        "got JSON that cannot be read (Exceeds the limit (4300 digits)",
+    ),
+    "seed of 400 digits": (
+        '{"metrics": {}, "provenance": {"scenario_file": "s.yaml", "seed": 1'
+        + "0" * 400
+        + ', "samples": 64, "sampler": "lhs"}}',
+        "--seed: got 1000",
+    ),
+    "scenario file name of 5,000 characters": (
+        '{"metrics": {}, "provenance": {"scenario_file": "' + "a" * 5000 + '", "seed": 3,'
+        ' "samples": 64, "sampler": "lhs"}}',
+        "which is not a file (tried 'aaaa",
+    ),
+    "override too large for a float": (
+        '{"metrics": {}, "provenance": {"scenario_file": "s.yaml", "seed": 3, "samples": 64,'
+        ' "sampler": "lhs", "overrides": {"a": 1' + "0" * 400 + "}}}",
+        "at provenance.overrides.a: got 1000",
+    ),
+    "override beyond its limit": (
+        '{"metrics": {}, "provenance": {"scenario_file": "s.yaml", "seed": 3, "samples": 64,'
+        ' "sampler": "lhs", "overrides": {"geometry.front_length_km": 1e300}}}',
+        "--set geometry.front_length_km: got 1e+300; expected at most 40,075 km",
+    ),
+    "absolute path as a number": (
+        '{"metrics": {}, "provenance": {"scenario_file": "gone.yaml", "seed": 3, "samples": 64,'
+        ' "sampler": "lhs", "scenario_file_absolute": 5}}',
+        "at provenance.scenario_file_absolute: got 5",
     ),
     "samples out of range": (
         '{"metrics": {}, "provenance": {"scenario_file": "s.yaml", "seed": 3, "samples": 0,'
@@ -176,3 +209,44 @@ def test_flatten_and_compare() -> None:
     assert [d.key for d in c.text_changes] == ["t"]
     c = compare({"x": 1.0, "gone": 2}, {"x": 1})
     assert [d.key for d in c.differences] == ["x", "gone"]  # 1 is not 1.0; gone is missing
+
+
+def test_the_scenario_is_found_from_the_results_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """run scen/x.yaml -o out/r.json; cd out; run --from r.json: the absolute path finds it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "scen").mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "scen" / "x.yaml").write_bytes(SEED_000.read_bytes())
+    run = ["run", "scen/x.yaml", "--samples", "64", "--format", "json", "-o", "out/r.json"]
+    assert main(run) == 0
+    stamp = json.loads((tmp_path / "out" / "r.json").read_text(encoding="utf-8"))["provenance"]
+    assert stamp["scenario_file"] == "scen/x.yaml"
+    assert stamp["scenario_file_absolute"] == str(tmp_path.resolve() / "scen" / "x.yaml")
+    monkeypatch.chdir(tmp_path / "out")
+    code, out, err = rerun(capsys, "--from", "r.json")
+    assert (code, err) == (0, ""), err
+    assert f"re-ran {tmp_path.resolve() / 'scen' / 'x.yaml'}" in out
+    assert "numbers: identical" in out
+
+
+def test_a_moved_scenario_names_every_path_tried(
+    recorded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "s.yaml").rename(tmp_path / "moved.yaml")
+    code, out, err = rerun(capsys, "--from", str(recorded))
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert f"'s.yaml', which is not a file (tried 's.yaml', '{tmp_path / 's.yaml'}'" in err
+    assert f"'{tmp_path.resolve() / 's.yaml'}')" in err or f"'{tmp_path / 's.yaml'}')" in err
+
+
+def test_a_fifo_as_the_results_file_is_refused_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fifo = tmp_path / "r.json"
+    os.mkfifo(fifo)
+    code, out, err = rerun(capsys, "--from", str(fifo))
+    assert (code, out) == (2, "")
+    assert f"--from {fifo}: got a named pipe (FIFO)" in err
