@@ -884,7 +884,10 @@ class _ScenarioBuilder:
         r = self.r
         if entry is None:
             chosen = sizing.applicable(catalogue, site)
-            weights = {k: sizing.weight_figure(k) for k in chosen}
+            weights = {
+                k: sizing.weight_figure(k, w, sizing.MISSION_WEIGHT)
+                for k, w in sizing.group_weights(chosen).items()
+            }
         else:
             chosen, weights = {}, {}
             block = r.section(entry[1], "ensemble", fmt.ENSEMBLE)

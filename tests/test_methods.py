@@ -13,7 +13,7 @@ import yaml
 from forcecalc import cli, dump_scenario, parse_scenario, run
 from forcecalc.errors import ScenarioError
 from forcecalc.missions import default_missions
-from forcecalc.rules import RULE_CHOICE, all_rules, weight_path
+from forcecalc.rules import RULE_CHOICE, all_rules, group_weights, weight_path
 from forcecalc.schema import scenario_schema
 
 REPO = Path(__file__).resolve().parents[1]
@@ -75,7 +75,11 @@ def test_a_default_ensemble_takes_every_rule_the_geometry_allows() -> None:
     s = scenario("method: ensemble\n")
     expected = {k for k, r in all_rules(MISSIONS).items() if r.needs != "population"}
     assert set(s.rules) == expected
-    assert all(s.figures[weight_path(r)].dist.value == 1 for r in s.rules)
+    weights = {r: s.figures[weight_path(r)].dist.value for r in s.rules}
+    assert weights == pytest.approx(group_weights({r: all_rules(MISSIONS)[r] for r in s.rules}))
+    # Equal weights per mission: UNFICYP's years and rules share one mission's weight.
+    unficyp = sum(w for r, w in weights.items() if r.startswith("unficyp"))
+    assert unficyp == pytest.approx(1.0) and weights["unmee.per_km2"] == pytest.approx(0.5)
     assert RULE_CHOICE in s.figures
     people = BASE.replace(
         "sustainment:",
