@@ -48,6 +48,9 @@ NOT_EXPRESSIBLE: dict[str, str] = {
     "cross_reference": "rules that relate a value to other values: share_of naming an unknown "
     "task, itself or a cycle; duplicate task names or contributors; a claim on a task or a "
     "metric the scenario lacks; a sizing rule naming a mission the missions dataset lacks",
+    "finer_than_limit": "a non-zero number finer than a millionth of its unit (the schema "
+    "states each unit's largest number, not the gap between 0 and the smallest), and a "
+    "lognormal's sigma above 12",
     "register_value": "a point citing a register figure in its own unit must equal the value "
     "the register states",
 }
@@ -68,6 +71,12 @@ def _domain_bounds(domain: Domain | None) -> JSONSchema:
     if domain.upper != float("inf"):
         out["exclusiveMaximum" if domain.upper_open else "maximum"] = _num(domain.upper)
     return out
+
+
+def _limit_bounds(unit: str) -> JSONSchema:
+    """``maximum`` of a figure's numbers in ``unit``: its physical limit (:data:`fmt.LIMITS`)."""
+    limit = fmt.LIMITS.get(unit)
+    return {} if limit is None else {"maximum": _num(limit.largest)}
 
 
 def _num(x: float) -> int | float:
@@ -169,7 +178,9 @@ def figure_schema() -> JSONSchema:
 
 def term_figure_schema(term: glossary.Term) -> JSONSchema:
     """A figure of one glossary term: its unit, and the domain its values lie in."""
-    bounds = _domain_bounds(term.domain)
+    bounds = {**_limit_bounds(term.unit), **_domain_bounds(term.domain)}
+    if "exclusiveMaximum" in bounds:
+        bounds.pop("maximum", None)
     properties: JSONSchema = {k: dict(bounds) for k in fmt.IN_DOMAIN}
     properties["unit"] = {"const": term.unit}
     return {

@@ -178,4 +178,5 @@ def test_what_the_schema_cannot_express_is_listed_and_exercised() -> None:
         "comparison",
         "cross_reference",
         "register_value",
+        "finer_than_limit",
     }
