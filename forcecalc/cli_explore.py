@@ -94,13 +94,18 @@ def tornado_table(r: sensitivity.TornadoResult) -> Table:
     lo, hi = f"P{r.low_quantile * 100:g}", f"P{r.high_quantile * 100:g}"
     sections = [
         (
-            f"{t.output} [{t.unit}], baseline {t.baseline:,.0f} with every input at its median",
+            f"{t.output} [{t.unit}], baseline {t.baseline:,.0f} with every input at its median"
+            + (
+                f" (averaged over {', '.join(t.averaged_over)} by weight)"
+                if t.averaged_over
+                else ""
+            ),
             [
                 [
                     b.path,
                     b.unit,
-                    b.input_low,
-                    b.input_high,
+                    b.low_level or b.input_low,
+                    b.high_level or b.input_high,
                     b.output_low,
                     b.output_high,
                     b.swing,
@@ -129,6 +134,7 @@ def tornado_table(r: sensitivity.TornadoResult) -> Table:
             f"each input at its {lo} and {hi}, every other input at its median; sorted by "
             f"swing; {r.probes} quantiles probed from {lo} to {hi}, NO = the output rises and "
             "falls between them (Saltelli et al. 2008, ch. 1.2)",
+            *_rule_notes(r),
         ),
         units={
             f"input {lo}": "row",
@@ -138,6 +144,19 @@ def tornado_table(r: sensitivity.TornadoResult) -> Table:
             "swing": "personnel",
         },
     )
+
+
+def _rule_notes(r: sensitivity.TornadoResult) -> list[str]:
+    """How the rule selector's bar reads, when the scenario is an ensemble."""
+    for t in r.tornadoes:
+        for b in t.bars:
+            if b.level_outputs:
+                return [
+                    f"{b.path} picks a rule: it has no median, so the baseline and the other "
+                    "bars average over the rules by weight; its own bar runs from the rule of "
+                    "least to the rule of greatest output, every other input at its median"
+                ]
+    return []
 
 
 def sobol_table(r: sensitivity.SobolAnalysis) -> Table:
@@ -196,6 +215,14 @@ def rank_table(r: sensitivity.RankAnalysis) -> Table:
             r.provenance,
             "importance = |Spearman rho| of the input with the output (Analytica's importance); "
             "low/high: 95% interval from Fisher's z, s.e. 1.03/sqrt(n-3) (Fieller et al. 1957)",
+            *(
+                [
+                    "a rule selector's rules are ordered by their effect on the output before "
+                    "ranking, so its rho is 0 or more and does not depend on the rules' order"
+                ]
+                if any(e.levels for o in r.outputs for e in o.entries)
+                else []
+            ),
         ),
         units={c: "ratio" for c in columns[2:]},
     )
@@ -237,6 +264,14 @@ def threshold_table(r: sensitivity.ThresholdAnalysis) -> Table:
             "delta = P(exceed | top bin) - P(exceed | bottom bin); spread = max - min over bins; "
             "KS = Kolmogorov-Smirnov distance between the input's values in exceeding and "
             "other samples",
+            *(
+                [
+                    "a rule selector's bins run over its rules ordered by P(exceed | rule): "
+                    + ", ".join(f"{name} {p:.1%}" for name, p in d.by_level)
+                    for d in r.drivers
+                    if d.by_level
+                ]
+            ),
             *notes,
         ),
         units={**{b: "probability" for b in bins}, "delta": "ratio", "spread": "ratio"}
@@ -266,22 +301,36 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                 bar.close()
             table, p = sobol_table(r), r.provenance
         case "rank":
-            r = sensitivity.rank_correlation(
-                scenario, args.samples, args.seed, args.sampler, overrides=overrides
-            )
+            bar = explore.Progress("rank", counts=False)
+            try:
+                r = sensitivity.rank_correlation(
+                    scenario,
+                    args.samples,
+                    args.seed,
+                    args.sampler,
+                    overrides=overrides,
+                    on_progress=bar,
+                )
+            finally:
+                bar.close()
             table, p = rank_table(r), r.provenance
         case _:
             supply = args.ceiling if args.ceiling is not None else args.against
-            r = sensitivity.threshold(
-                scenario,
-                supply=supply,
-                requirement=args.requirement,
-                n=args.samples,
-                seed=args.seed,
-                sampler=args.sampler,
-                bins=args.bins,
-                overrides=overrides,
-            )
+            bar = explore.Progress("threshold", counts=False)
+            try:
+                r = sensitivity.threshold(
+                    scenario,
+                    supply=supply,
+                    requirement=args.requirement,
+                    n=args.samples,
+                    seed=args.seed,
+                    sampler=args.sampler,
+                    bins=args.bins,
+                    overrides=overrides,
+                    on_progress=bar,
+                )
+            finally:
+                bar.close()
             table, p = threshold_table(r), r.provenance
     text = _json(r, p, method=args.method) if args.format == "json" else None
     emit(text or render_table(table, args.format), args)
@@ -391,7 +440,7 @@ def goal_table(r: explore.GoalSeek) -> Table:
         ["status", r.status, ""],
         ["figure", r.path, ""],
         ["answer", r.bound or "none", ""],
-        ["value", r.value, r.unit],
+        ["value", r.answer if r.value is not None else None, r.unit],
         ["pool", r.pool_personnel, "personnel"],
         ["requirement", r.requirement, ""],
         ["confidence asked", r.confidence, "probability"],
@@ -415,18 +464,23 @@ def goal_table(r: explore.GoalSeek) -> Table:
 
 def cmd_goal(args: argparse.Namespace) -> int:
     scenario, overrides = _load(args)
-    r = explore.goal_seek(
-        scenario,
-        args.solve,
-        args.pool,
-        args.confidence,
-        args.requirement,
-        parse_range(args.range),
-        args.samples,
-        args.seed,
-        args.sampler,
-        overrides,
-    )
+    bar = explore.Progress("goal", counts=False)
+    try:
+        r = explore.goal_seek(
+            scenario,
+            args.solve,
+            args.pool,
+            args.confidence,
+            args.requirement,
+            parse_range(args.range),
+            args.samples,
+            args.seed,
+            args.sampler,
+            overrides,
+            on_progress=bar,
+        )
+    finally:
+        bar.close()
     if args.format == "json":
         emit(_json(r, r.provenance, answer=r.describe()), args)
     else:
@@ -461,6 +515,17 @@ def _goal_args(p: argparse.ArgumentParser) -> None:
 # forcecalc run-large
 
 
+#: Default sample count of ``run-large``.
+LARGE_SAMPLES = 10_000_000
+
+
+def _set_default(p: argparse.ArgumentParser, option: str, value: object, help_text: str) -> None:
+    """Give an option added by :func:`forcecalc.cli.add_run_options` another default and help."""
+    for action in p._actions:
+        if option in action.option_strings:
+            action.default, action.help = value, help_text
+
+
 def cmd_run_large(args: argparse.Namespace) -> int:
     scenario, overrides = _load(args)
     bar = explore.Progress("run-large")
@@ -483,7 +548,13 @@ def cmd_run_large(args: argparse.Namespace) -> int:
 def _run_large_args(p: argparse.ArgumentParser) -> None:
     scenario_argument(p)
     add_run_options(p)
-    p.set_defaults(samples=10_000_000, sampler="mc")
+    _set_default(p, "--samples", LARGE_SAMPLES, f"number of samples (default {LARGE_SAMPLES:,})")
+    _set_default(
+        p,
+        "--sampler",
+        "mc",
+        "plain Monte Carlo (default) or scrambled Sobol; lhs only for runs of one chunk",
+    )
     p.add_argument(
         "--chunk",
         type=int,

@@ -23,6 +23,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import TextIO
 
 import numpy as np
@@ -30,6 +31,7 @@ from numpy.typing import NDArray
 from scipy import optimize
 from scipy.stats import qmc
 
+from forcecalc import format as fmt
 from forcecalc.errors import UsageError
 from forcecalc.model import Outcome, evaluate
 from forcecalc.runner import Provenance, RunResult, override
@@ -270,6 +272,12 @@ def _band_at(stats: FloatArray, i: int) -> Band:
 REQUIREMENTS = ("committed", "deployed")
 
 
+#: Significant digits of a goal's printed answer.
+ANSWER_DIGITS = 6
+#: An infinite upper end of a figure's domain is searched up to this many times its median.
+PLAUSIBLE_FACTOR = 1024
+
+
 @dataclass(frozen=True)
 class GoalSeek:
     """The boundary value of a figure at which a pool still covers the requirement.
@@ -288,7 +296,9 @@ class GoalSeek:
         ``solved``; ``always_covered`` (the pool covers it over the whole search range: the
         figure does not limit); or ``never_covered`` (nowhere in the range).
     value : float or None
-        The answer when solved. [unit]
+        The answer when solved, rounded to :data:`ANSWER_DIGITS` significant digits towards
+        the covered side (down for a largest value, up for a smallest) and checked: fed back
+        with ``--set`` it meets the pool at the stated confidence. [unit]
     bound : str or None
         ``largest`` when the requirement grows with the figure (front length, rates), so the
         answer is the largest value covered; ``smallest`` when it shrinks (post spacing, tour
@@ -296,7 +306,8 @@ class GoalSeek:
     search_range : tuple of float
         The values searched. [unit]
     probability : float
-        Share of samples covered at ``value`` (solved) or at the range end nearest a solution.
+        Share of samples covered at ``value`` (solved) or at ``at``, the end of the range
+        nearest a solution.
     requirement_at_confidence : float
         The requirement's ``confidence`` quantile there. [personnel]
     depends : bool
@@ -304,6 +315,20 @@ class GoalSeek:
         enter it (e.g. a buffer width when no task scales with the buffer's area).
     evaluations : int
         Model evaluations (each over all samples) used.
+    exact_value : float or None
+        The boundary the root finder found, on the covered side, before rounding. [unit]
+    at : float or None
+        Without a solution: the end of the range nearest one (where ``probability`` and
+        ``requirement_at_confidence`` are measured). [unit]
+    scope : str
+        Without a solution, where it holds: ``searched`` (the search range: the one given, or
+        the figure's domain within the limits of its unit); ``beyond`` (the search range and
+        every larger value: an unbounded domain whose search stopped because the requirement
+        moved away from the pool, which a monotonic model keeps doing); or ``plausible`` (an
+        unbounded domain searched only up to :data:`PLAUSIBLE_FACTOR` times the figure's
+        median).
+    domain : str
+        The figure's domain, e.g. ``(0, inf)``.
     """
 
     name: str
@@ -321,6 +346,15 @@ class GoalSeek:
     depends: bool
     evaluations: int
     provenance: Provenance
+    exact_value: float | None = None
+    at: float | None = None
+    scope: str = "searched"
+    domain: str = ""
+
+    @property
+    def answer(self) -> str:
+        """The printed value, as ``--set`` takes it back (no thousands separators)."""
+        return "none" if self.value is None else f"{self.value:.{ANSWER_DIGITS}g}"
 
     def describe(self) -> str:
         """The answer in one sentence."""
@@ -330,7 +364,7 @@ class GoalSeek:
         if self.status == "solved":
             return (
                 f"{self.bound} {self.path} that {pool} personnel cover ({self.requirement}) "
-                f"with {level} confidence: {self.value:,.6g} {self.unit}"
+                f"with {level} confidence: {self.answer} {self.unit}"
             )
         if not self.depends:
             state = "cover" if self.status == "always_covered" else "never cover"
@@ -338,16 +372,21 @@ class GoalSeek:
                 f"no solution: the {self.requirement} requirement does not depend on "
                 f"{self.path}; {pool} personnel {state} it with {level} confidence"
             )
+        where = f"every {self.path} in [{lo:,.6g}, {hi:,.6g}] {self.unit}"
+        if self.scope == "beyond":
+            where += " and beyond (the requirement only moves away from the pool)"
+        elif self.scope == "plausible":
+            where += f" (searched up to {PLAUSIBLE_FACTOR:,}× its median; no limit beyond)"
+        at = f"{self.at:,.6g} {self.unit}" if self.at is not None else "the range's best end"
         if self.status == "always_covered":
             return (
                 f"no solution: {pool} personnel cover the {self.requirement} requirement with "
-                f"{level} confidence for every {self.path} in [{lo:,.6g}, {hi:,.6g}] "
-                f"{self.unit}; this figure does not limit the pool"
+                f"{level} confidence for {where}; this figure does not limit the pool"
             )
         return (
             f"no solution: {pool} personnel never cover the {self.requirement} requirement "
-            f"with {level} confidence for {self.path} in [{lo:,.6g}, {hi:,.6g}] {self.unit}; "
-            f"at best its {level} quantile is {self.requirement_at_confidence:,.0f}"
+            f"with {level} confidence for {where}; at best, at {at}, its {level} quantile "
+            f"is {self.requirement_at_confidence:,.0f}"
         )
 
 
@@ -362,6 +401,7 @@ def goal_seek(
     seed: int = DEFAULT_SEED,
     sampler: Sampler | str = Sampler.LHS,
     overrides: Mapping[str, float] | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> GoalSeek:
     """The largest (or smallest) value of a figure that a pool covers with given confidence.
 
@@ -379,21 +419,30 @@ def goal_seek(
         ``committed`` (default) or ``deployed``.
     search_range : tuple of float, optional
         ``(low, high)`` inside the figure's domain; default: the domain, whose infinite upper
-        end is searched by doubling from the figure's median up to 2^60 times it.
+        end is searched by doubling from the figure's median up to :data:`PLAUSIBLE_FACTOR`
+        times it.
     samples, seed, sampler
         The samples of the other figures, drawn exactly as ``forcecalc run`` draws them.
     overrides : mapping of str to float, optional
         Other figures set to point values, as ``--set`` does.
+    on_progress : callable, optional
+        Called as ``on_progress(done, 100)`` as the search narrows: the share of the digits of
+        the answer found so far.
 
     Notes
     -----
     ``g(x) = Q_c(requirement | figure = x) - pool`` with ``Q_c`` the empirical ``c``-quantile
     (inverse empirical CDF, Hyndman & Fan definition 1 [3]_), so ``g(x) <= 0`` exactly when at
     least a share ``c`` of the samples is covered. With common random numbers [2]_ ``g`` is a
-    deterministic function of ``x``, continuous wherever the model is, and monotonic for every
-    figure of the model, so Brent's method [1]_ (``scipy.optimize.brentq``) finds the boundary;
-    the answer is then moved onto the covered side of it by at most a few tolerances, so that
-    fed back with ``--set`` it meets the pool at the stated confidence.
+    deterministic function of ``x``, monotonic for every figure of the model but not always
+    continuous (a requirement in whole posts, or one with no uncertainty left, jumps), so
+    Brent's method [1]_ (``scipy.optimize.brentq``) finds the boundary and the answer is moved
+    onto its covered side. It is then rounded to :data:`ANSWER_DIGITS` significant digits
+    towards the covered side and evaluated once more: the printed number, fed back with
+    ``--set``, meets the pool at the stated confidence (more digits are kept if the rounded
+    value would not). An infinite domain is searched by doubling, and the search stops early
+    once the gap moves away from the pool: the model being monotonic, larger values only
+    widen it.
     """
     if requirement not in REQUIREMENTS:
         raise UsageError(f"--requirement: got {requirement!r}; expected 'committed' or 'deployed'")
@@ -404,24 +453,25 @@ def goal_seek(
     scenario = override(scenario, dict(overrides or {}))
     figure = find_figure(scenario, path, "--solve")
     lo, hi = _search_range(figure, search_range)
+    unbounded = math.isinf(hi)
     base = override(scenario, {path: lo})
     drawn = sample(base, samples, seed, sampler)
     values = dict(drawn.values)
     k = max(math.ceil(confidence * samples) - 1, 0)
-    calls = 0
+    track = _Narrowing(on_progress)
 
     def need(x: float) -> float:
-        nonlocal calls
-        calls += 1
         values[path] = np.float64(x)
         y = np.broadcast_to(getattr(evaluate(base, values), requirement), (samples,))
         return float(np.partition(y, k)[k])
 
     def gap(x: float) -> float:
-        return need(x) - pool_personnel
+        g = need(x) - pool_personnel
+        track.seen(x, g)
+        return g
 
     g_lo = gap(lo)
-    hi, g_hi, prev = _bracket(figure, lo, hi, g_lo, gap)
+    hi, g_hi, prev, whole = _bracket(figure, lo, hi, g_lo, gap)
     result = dict(
         name=scenario.name,
         path=path,
@@ -430,11 +480,14 @@ def goal_seek(
         confidence=confidence,
         requirement=requirement,
         search_range=(lo, hi),
+        domain=figure.domain.describe(),
         provenance=make_provenance(scenario, samples, seed, str(drawn.sampler), overrides),
     )
     if (g_lo <= 0) == (g_hi <= 0):
+        scope = "searched" if not unbounded else ("beyond" if whole else "plausible")
         covered = g_lo <= 0
         at = lo if g_lo <= g_hi else hi
+        track.finish()
         return GoalSeek(
             status="always_covered" if covered else "never_covered",
             value=None,
@@ -442,24 +495,105 @@ def goal_seek(
             probability=_share_covered(base, values, path, at, requirement, pool_personnel),
             requirement_at_confidence=min(g_lo, g_hi) + pool_personnel,
             depends=g_lo != g_hi,
-            evaluations=calls,
+            evaluations=track.calls,
+            at=at,
+            scope=scope,
             **result,
         )
-    value = _solve(gap, prev, hi, feasible_high=g_hi <= 0)
+    feasible_high = g_hi <= 0
+    exact = _solve(gap, prev, hi, feasible_high)
+    value = _round_covered(exact, prev, hi, feasible_high, lambda x: gap(x) <= 0)
+    track.finish()
     return GoalSeek(
         status="solved",
         value=value,
-        bound="smallest" if g_hi <= 0 else "largest",
+        bound="smallest" if feasible_high else "largest",
         probability=_share_covered(base, values, path, value, requirement, pool_personnel),
         requirement_at_confidence=need(value),
         depends=True,
-        evaluations=calls,
+        evaluations=track.calls + 1,
+        exact_value=exact,
         **result,
     )
 
 
+class _Narrowing:
+    """Counts a root search's evaluations and reports how far its bracket has narrowed."""
+
+    def __init__(self, callback: ProgressCallback | None) -> None:
+        self.callback = callback
+        self.calls = 0
+        self.below: float | None = None  # largest x seen on the covered side, and so on
+        self.points: list[tuple[float, bool]] = []
+        self.start_width: float | None = None
+
+    def seen(self, x: float, g: float) -> None:
+        self.calls += 1
+        self.points.append((x, g <= 0))
+        if self.callback is None:
+            return
+        width = self._width()
+        if width is None:
+            self.callback(min(self.calls, 10), 100)
+            return
+        if self.start_width is None:
+            self.start_width = width
+        digits = math.log(max(self.start_width / max(width, 1e-300), 1.0)) / math.log(1e10)
+        self.callback(10 + int(89 * min(digits, 1.0)), 100)
+
+    def _width(self) -> float | None:
+        """Width of the narrowest interval between a covered and an uncovered point seen."""
+        covered = [x for x, ok in self.points if ok]
+        short = [x for x, ok in self.points if not ok]
+        if not covered or not short:
+            return None
+        return min(abs(a - b) for a in covered[-3:] for b in short[-3:]) or 1e-300
+
+    def finish(self) -> None:
+        if self.callback is not None:
+            self.callback(100, 100)
+
+
+def _round_covered(
+    x: float, a: float, b: float, feasible_high: bool, covered: Callable[[float], bool]
+) -> float:
+    """``x`` rounded towards the covered side to the fewest digits that stay covered.
+
+    Tries :data:`ANSWER_DIGITS` significant digits first, then more; ``x`` itself (covered)
+    if no rounding stays inside ``[a, b]`` and covered.
+    """
+    lo, hi = min(a, b), max(a, b)
+    for digits in range(ANSWER_DIGITS, 18):
+        r = round_significant(x, digits, up=feasible_high)
+        if r == x:
+            return x
+        if lo <= r <= hi and covered(r):
+            return r
+    return x
+
+
+def round_significant(x: float, digits: int, up: bool) -> float:
+    """``x`` rounded up (towards +inf) or down to ``digits`` significant digits.
+
+    The result is the float nearest the rounded decimal, so that printing it with
+    ``digits`` significant digits and parsing that back gives the same float.
+    """
+    if x == 0 or not math.isfinite(x):
+        return x
+    exponent = math.floor(math.log10(abs(x))) - digits + 1
+    d = Decimal(x).quantize(
+        Decimal(1).scaleb(exponent), rounding=ROUND_CEILING if up else ROUND_FLOOR
+    )
+    return float(d)
+
+
 def _search_range(figure: Figure, given: tuple[float, float] | None) -> tuple[float, float]:
-    """The interval to search: the one given (checked) or the figure's domain, ends inside."""
+    """The interval to search: the one given (checked) or the figure's domain, ends inside.
+
+    The domain's ends are kept within what ``--set`` accepts: the limits of the figure's unit
+    (:data:`forcecalc.format.LIMITS`, e.g. the Earth's circumference for a length) and no value
+    finer than :data:`forcecalc.format.SMALLEST` but 0.
+    """
     if given is not None:
         lo, hi = given
         if not lo < hi:
@@ -470,9 +604,15 @@ def _search_range(figure: Figure, given: tuple[float, float] | None) -> tuple[fl
     d = figure.domain
     scale = max(abs(float(figure_values(figure, 0.5))), 1.0)
     lo = d.lower + (1e-9 * scale if d.lower_open else 0.0)
-    if math.isinf(d.upper):
-        return lo, math.inf
-    return lo, d.upper - (1e-9 * max(abs(d.upper), 1.0) if d.upper_open else 0.0)
+    if lo != 0 and abs(lo) < fmt.SMALLEST:
+        lo = math.copysign(fmt.SMALLEST, lo)
+    hi = d.upper - (
+        1e-9 * max(abs(d.upper), 1.0) if d.upper_open and math.isfinite(d.upper) else 0.0
+    )
+    limit = fmt.LIMITS.get(figure.unit)
+    if limit is not None:
+        hi = min(hi, limit.largest)
+    return lo, hi
 
 
 def _bracket(
@@ -481,23 +621,32 @@ def _bracket(
     hi: float,
     g_lo: float,
     gap: Callable[[float], float],
-) -> tuple[float, float, float]:
-    """``(hi, gap(hi), previous hi)``: an infinite ``hi`` is found by doubling.
+) -> tuple[float, float, float, bool]:
+    """``(hi, gap(hi), previous hi, whole domain)``: an infinite ``hi`` is found by doubling.
 
-    Doubling stops at a change of sign, or when the gap is the same at ``lo`` and at two
-    successive doublings (the figure does not enter the requirement).
+    Doubling starts at twice the figure's median and stops at a change of sign; when the gap
+    moves away from zero (the requirement grows away from the pool: a monotonic model keeps
+    it so, the answer holds for the whole domain); when the gap is the same at ``lo`` and at
+    two successive doublings (the figure does not enter the requirement); or at
+    :data:`PLAUSIBLE_FACTOR` times the median (the answer then holds only up to there).
     """
     if math.isfinite(hi):
-        return hi, gap(hi), lo
+        return hi, gap(hi), lo, True
     start = max(abs(float(figure_values(figure, 0.5))), abs(lo), 1.0)
+    limit = start * PLAUSIBLE_FACTOR
     prev, x = lo, start * 2.0
     g_prev, g_x = g_lo, gap(x)
-    for _ in range(60):
-        if (g_x <= 0) != (g_lo <= 0) or (g_x == g_prev == g_lo and prev != lo):
-            break
+    while True:
+        if (g_x <= 0) != (g_lo <= 0):
+            return x, g_x, prev, True
+        if g_x == g_prev == g_lo and prev != lo:
+            return x, g_x, prev, True
+        if (g_x > g_prev > 0) or (g_x < g_prev and g_prev <= 0):
+            return x, g_x, prev, True
+        if x >= limit:
+            return x, g_x, prev, False
         prev, x, g_prev = x, x * 2.0, g_x
         g_x = gap(x)
-    return x, g_x, prev
 
 
 def _solve(gap: Callable[[float], float], a: float, b: float, feasible_high: bool) -> float:
@@ -703,7 +852,8 @@ class Progress:
     """A one-line progress bar on a terminal, shown once a task has run ``delay_s`` seconds.
 
     Call it as ``progress(done, total)``; :meth:`close` ends the line. Nothing is written when
-    ``stream`` is not a terminal, so pipes, files and CI logs stay clean.
+    ``stream`` is not a terminal, so pipes, files and CI logs stay clean. With ``counts=False``
+    only the percentage is shown (for work measured in steps rather than samples).
     """
 
     def __init__(
@@ -712,8 +862,10 @@ class Progress:
         stream: TextIO | None = None,
         delay_s: float = 2.0,
         clock: Callable[[], float] = time.monotonic,
+        counts: bool = True,
     ) -> None:
         self.label = label
+        self.counts = counts
         self.stream = stream if stream is not None else sys.stderr
         self.delay_s = delay_s
         self.clock = clock
@@ -729,8 +881,9 @@ class Progress:
         width = 30
         filled = int(width * done / max(total, 1))
         bar = "#" * filled + "." * (width - filled)
+        count = f" {done:,}/{total:,}" if self.counts else ""
         self.stream.write(
-            f"\r{self.label} [{bar}] {done / max(total, 1):4.0%} {done:,}/{total:,} {elapsed:.0f} s"
+            f"\r{self.label} [{bar}] {done / max(total, 1):4.0%}{count} {elapsed:.0f} s"
         )
         self.stream.flush()
         self.shown = True

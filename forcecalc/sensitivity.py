@@ -34,19 +34,37 @@ References
    Wagener, T. (2016). Sensitivity analysis of environmental models: a systematic review with
    practical workflow. *Environmental Modelling & Software* 79, 214-232 (Monte Carlo filtering
    with the Kolmogorov-Smirnov distance).
+
+Categorical inputs
+------------------
+An ensemble's rule selector ``ensemble.rule_choice`` is sampled as a uniform draw, but it only
+picks a rule: its numeric value, and the order in which the scenario lists the rules, mean
+nothing. Every method therefore treats it as a :class:`Categorical` input whose levels are the
+rules, so that no result depends on the order of the rules in the YAML file:
+
+- tornado: the rule has no median, so the baseline and every other input's bar average the
+  output over the rules, weighted by their shares; the rule's own bar spans the least and the
+  greatest rule's output with every other input at its median;
+- rank: the rules are ordered by their effect (the mean rank of the output among the samples
+  that take each rule) before Spearman's rho is taken, so rho is 0 or more and its sign has no
+  meaning;
+- threshold: the rules are ordered by their probability of exceeding, and the equal-count bins
+  and the Kolmogorov-Smirnov distance are taken over that order;
+- Sobol indices are variance-based and need no order: ``Var(E[Y | rule_choice])`` is the same
+  whichever rule takes which slice of the draw.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from forcecalc import glossary
+from forcecalc import glossary, rules
 from forcecalc.distributions import Point
 from forcecalc.errors import UsageError
 from forcecalc.model import evaluate
@@ -72,6 +90,72 @@ DEFAULT_OUTPUTS = ("deployed", "committed")
 _EPS = 1e-12
 
 Model = Callable[[Mapping[str, ArrayLike]], Mapping[str, ArrayLike]]
+ProgressCallback = Callable[[int, int], None]
+#: Samples evaluated at once by the sampling methods, so that they can report progress.
+PROGRESS_CHUNK = 1 << 18
+
+
+# --------------------------------------------------------------------------------------------
+# Categorical inputs
+
+
+@dataclass(frozen=True)
+class Categorical:
+    """An input whose uniform draw picks one of a few levels by their weights (a rule).
+
+    Attributes
+    ----------
+    path : str
+        The figure holding the draw, e.g. ``ensemble.rule_choice``.
+    levels : tuple of str
+        The levels in the order the model maps the draw to them (the scenario's rule order).
+    weights : tuple of float
+        Each level's relative weight, 0 or more. [ratio]
+
+    Notes
+    -----
+    Level ``k`` takes the draws in ``[c[k-1], c[k])``, ``c`` the cumulative weights over their
+    sum (:func:`forcecalc.rules.mixture`). The methods never use that order: they iterate the
+    levels by name (:attr:`canonical`) and order them by their effect on the output.
+    """
+
+    path: str
+    levels: tuple[str, ...]
+    weights: tuple[float, ...]
+
+    @property
+    def shares(self) -> FloatArray:
+        """Each level's share of the draws. [fraction]"""
+        w = np.asarray(self.weights, dtype=float)
+        return w / math.fsum(self.weights)  # fsum: exact, whatever the order of the levels
+
+    @property
+    def canonical(self) -> tuple[int, ...]:
+        """Indices of the levels that can be drawn (weight above 0), sorted by name."""
+        return tuple(
+            sorted((k for k, w in enumerate(self.weights) if w > 0), key=self.levels.__getitem__)
+        )
+
+    def draw_of(self, k: int) -> float:
+        """A draw that picks level ``k``: the middle of its slice of (0, 1). [fraction]"""
+        edges = np.concatenate([[0.0], np.cumsum(self.shares)])
+        return float((edges[k] + edges[k + 1]) / 2.0)
+
+    def index(self, u: ArrayLike) -> NDArray[np.intp]:
+        """The level each draw picks, as the model picks it."""
+        return rules.rule_index(self.weights, u)
+
+
+def categoricals_of(scenario: Scenario) -> dict[str, Categorical]:
+    """The categorical inputs of a scenario: an ensemble's rule selector, if it is sampled."""
+    figure = scenario.figures.get(rules.RULE_CHOICE)
+    if scenario.method != "ensemble" or figure is None or not figure.is_uncertain:
+        return {}
+    weights = tuple(
+        float(scenario.figures[rules.weight_path(r)].dist.value)  # type: ignore[union-attr]
+        for r in scenario.rules
+    )
+    return {figure.path: Categorical(figure.path, tuple(scenario.rules), weights)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -98,6 +182,8 @@ class Problem:
         Title used in reports.
     scenario : Scenario or None
         The scenario the problem comes from, for provenance.
+    categorical : mapping of str to Categorical
+        Uncertain figures whose draw only picks a level (an ensemble's rule), by path.
     """
 
     figures: tuple[Figure, ...]
@@ -106,6 +192,7 @@ class Problem:
     units: Mapping[str, str]
     name: str = ""
     scenario: Scenario | None = None
+    categorical: Mapping[str, Categorical] = field(default_factory=dict)
 
     @property
     def inputs(self) -> tuple[Figure, ...]:
@@ -166,6 +253,7 @@ def problem_of(scenario: Scenario, outputs: Sequence[str] = DEFAULT_OUTPUTS) -> 
         units={name: glossary.unit_of(name) for name in outputs},
         name=scenario.name,
         scenario=scenario,
+        categorical=categoricals_of(scenario),
     )
 
 
@@ -236,15 +324,23 @@ class TornadoBar:
     path, unit : str
         The figure and its unit.
     input_low, input_high : float
-        The figure's value at the low and the high quantile. [unit]
+        The figure's value at the low and the high quantile; NaN for a categorical input, whose
+        draw has no meaning as a number (see ``low_level`` and ``high_level``). [unit]
     output_low, output_high : float
-        The output with the figure there and every other input at its median. [output unit]
+        The output with the figure there and every other input at its median (averaged over
+        the levels of any categorical input). [output unit]
     output_min, output_max : float
-        Least and greatest output over all probed quantiles between low and high.
+        Least and greatest output over all probed quantiles between low and high (over all
+        levels, for a categorical input).
     swing : float
         ``|output_high - output_low|``. [output unit]
     monotonic : bool
-        False when the output rises and falls over the probed quantiles.
+        False when the output rises and falls over the probed quantiles (always True for a
+        categorical input, whose levels are ordered by their output).
+    low_level, high_level : str or None
+        For a categorical input, the level (rule) of least and of greatest output.
+    level_outputs : tuple of (str, float)
+        For a categorical input, every level and its output, least first.
     """
 
     path: str
@@ -257,16 +353,24 @@ class TornadoBar:
     output_max: float
     swing: float
     monotonic: bool
+    low_level: str | None = None
+    high_level: str | None = None
+    level_outputs: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
 class Tornado:
-    """The bars of one output, largest swing first, around its all-medians baseline."""
+    """The bars of one output, largest swing first, around its all-medians baseline.
+
+    ``averaged_over`` names the categorical inputs the baseline averages over (their levels
+    weighted by their shares): such an input has no median.
+    """
 
     output: str
     unit: str
     baseline: float
     bars: tuple[TornadoBar, ...]
+    averaged_over: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -288,6 +392,19 @@ def _is_monotonic(y: FloatArray) -> NDArray[np.bool_]:
     scale = np.max(np.abs(y), axis=-1, initial=0.0)
     tol = 1e-12 * scale[..., None]
     return np.all(step >= -tol, axis=-1) | np.all(step <= tol, axis=-1)
+
+
+def _level_combinations(
+    categorical: Sequence[Categorical],
+) -> tuple[list[tuple[int, ...]], FloatArray]:
+    """Every combination of the categorical inputs' levels (by name) and its joint share."""
+    combos: list[tuple[int, ...]] = [()]
+    for c in categorical:
+        combos = [(*m, k) for m in combos for k in c.canonical]
+    shares = np.array(
+        [math.prod(float(c.shares[k]) for c, k in zip(categorical, m, strict=True)) for m in combos]
+    )
+    return combos, shares
 
 
 def tornado(
@@ -316,50 +433,80 @@ def tornado(
 
     Notes
     -----
-    Row ``i`` of a ``(k, probes)`` grid moves input ``i`` over the probed quantiles and holds
-    every other input at its median; the whole grid is one vectorized model evaluation. The
-    swing does not see interactions (Sobol indices do).
+    Row ``i`` of a ``(k, probes, m)`` grid moves input ``i`` over the probed quantiles and
+    holds every other input at its median; the whole grid is one vectorized model evaluation.
+    A categorical input (an ensemble's rule) has no median: the last axis runs over the ``m``
+    combinations of its levels, and every bar and the baseline are averages over them
+    weighted by the levels' shares; the categorical input's own bar spans its levels, each
+    with every other input at its median. So the result does not depend on the order in which
+    the levels are listed. The swing does not see interactions (Sobol indices do).
     """
     if not 0.0 < low < high < 1.0:
         raise UsageError(f"--low/--high: got {low:g} and {high:g}; expected 0 < low < high < 1")
     if probes < 2:
         raise UsageError(f"--probes: got {probes}; expected at least 2")
     problem = _prepare(target, outputs, overrides)
-    inputs = problem.inputs
-    k, quantiles = len(inputs), np.linspace(low, high, probes)
-    varied = np.eye(k, dtype=bool)[:, :, None]
+    categorical = [
+        problem.categorical[f.path] for f in problem.inputs if f.path in problem.categorical
+    ]
+    inputs = [f for f in problem.inputs if f.path not in problem.categorical]
+    combos, shares = _level_combinations(categorical)
+    k, m, quantiles = len(inputs), len(combos), np.linspace(low, high, probes)
+    varied = np.eye(k, dtype=bool)[:, :, None, None]
     values: dict[str, ArrayLike] = dict(problem.fixed)
+    for i, c in enumerate(categorical):
+        values[c.path] = np.array([c.draw_of(combo[i]) for combo in combos])
     medians = dict(values)
     for j, figure in enumerate(inputs):
         medians[figure.path] = float(figure_at(figure, 0.5))
-        values[figure.path] = np.where(
-            varied[:, j], figure_at(figure, quantiles), medians[figure.path]
-        )
-    grid = evaluate_outputs(problem, values, (k, probes))
-    baseline = evaluate_outputs(problem, medians, ())
+        at = figure_at(figure, quantiles)[:, None]
+        values[figure.path] = np.where(varied[:, j], at, medians[figure.path])
+    grid = evaluate_outputs(problem, values, (k, probes, m))
+    at_medians = evaluate_outputs(problem, medians, (m,))
     tornadoes = tuple(
-        _tornado_of(problem, name, float(baseline[name]), grid[name], quantiles)
+        _tornado_of(
+            problem,
+            inputs,
+            categorical,
+            combos,
+            shares,
+            name,
+            grid[name],
+            at_medians[name],
+            quantiles,
+        )
         for name in problem.outputs
     )
+    evaluations = (k * probes + 1) * m
     return TornadoResult(
         name=problem.name,
         low_quantile=low,
         high_quantile=high,
         probes=probes,
-        evaluations=k * probes + 1,
+        evaluations=evaluations,
         tornadoes=tornadoes,
         provenance=make_provenance(
-            problem.scenario, k * probes + 1, 0, "none (fixed quantiles)", overrides
+            problem.scenario, evaluations, 0, "none (fixed quantiles)", overrides
         ),
     )
 
 
 def _tornado_of(
-    problem: Problem, output: str, baseline: float, y: FloatArray, quantiles: FloatArray
+    problem: Problem,
+    inputs: Sequence[Figure],
+    categorical: Sequence[Categorical],
+    combos: Sequence[tuple[int, ...]],
+    shares: FloatArray,
+    output: str,
+    grid: FloatArray,
+    at_medians: FloatArray,
+    quantiles: FloatArray,
 ) -> Tornado:
+    """The bars of one output from the ``(k, probes, m)`` grid and the ``(m,)`` medians."""
+    y = grid @ shares
     monotonic = _is_monotonic(y)
     bars = []
-    for i, figure in enumerate(problem.inputs):
+    for i, figure in enumerate(inputs):
         ends = figure_at(figure, quantiles[[0, -1]])
         bars.append(
             TornadoBar(
@@ -375,8 +522,39 @@ def _tornado_of(
                 monotonic=bool(monotonic[i]),
             )
         )
+    for i, c in enumerate(categorical):
+        bars.append(_categorical_bar(c, [m[i] for m in combos], shares, at_medians))
     bars.sort(key=lambda b: (-b.swing, -(b.output_max - b.output_min), b.path))
-    return Tornado(output, problem.units.get(output, ""), baseline, tuple(bars))
+    baseline = float(at_medians @ shares)
+    averaged = tuple(c.path for c in categorical)
+    return Tornado(output, problem.units.get(output, ""), baseline, tuple(bars), averaged)
+
+
+def _categorical_bar(
+    c: Categorical, level_of: Sequence[int], shares: FloatArray, y: FloatArray
+) -> TornadoBar:
+    """A categorical input's bar: each level's output (others averaged), least to greatest."""
+    by_level = []
+    for k in c.canonical:
+        pick = np.array([lv == k for lv in level_of])
+        by_level.append((c.levels[k], float(y[pick] @ shares[pick] / shares[pick].sum()), k))
+    by_level.sort(key=lambda t: (t[1], t[0]))
+    (lo_name, lo, _), (hi_name, hi, _) = by_level[0], by_level[-1]
+    return TornadoBar(
+        path=c.path,
+        unit="rule",
+        input_low=math.nan,
+        input_high=math.nan,
+        output_low=lo,
+        output_high=hi,
+        output_min=lo,
+        output_max=hi,
+        swing=hi - lo,
+        monotonic=True,
+        low_level=lo_name,
+        high_level=hi_name,
+        level_outputs=tuple((name, value) for name, value, _ in by_level),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -575,7 +753,9 @@ def _mean_interval(x: FloatArray, confidence: float) -> tuple[FloatArray, FloatA
 class RankEntry:
     """Spearman's rank correlation of one input with an output, and its interval.
 
-    ``importance`` is ``|rho|``, the measure Analytica ranks inputs by [5]_.
+    ``importance`` is ``|rho|``, the measure Analytica ranks inputs by [5]_. For a categorical
+    input (an ensemble's rule), ``levels`` lists its levels ordered by their effect on the
+    output (least first) and ``rho`` is taken over that order, so it is 0 or more.
     """
 
     path: str
@@ -584,6 +764,7 @@ class RankEntry:
     rho_low: float
     rho_high: float
     importance: float
+    levels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -633,6 +814,7 @@ def rank_correlation(
     confidence: float = 0.95,
     outputs: Sequence[str] = DEFAULT_OUTPUTS,
     overrides: Mapping[str, float] | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> RankAnalysis:
     """Importance of each uncertain input as its rank correlation with each output [5]_.
 
@@ -647,18 +829,43 @@ def rank_correlation(
         ``1.03 / sqrt(n - 3)`` [6]_ (approximate for Latin hypercube and Sobol' designs).
     outputs, overrides
         As for :func:`tornado`.
+    on_progress : callable, optional
+        Called as ``on_progress(done, total)`` as the samples are drawn, evaluated (in chunks)
+        and ranked.
+
+    Notes
+    -----
+    A categorical input (an ensemble's rule) is first replaced by the mean rank of the output
+    among the samples that take each of its levels: its levels ordered by their effect, so
+    that rho does not depend on the order in which the scenario lists them.
     """
     check_sample_count(n, Sampler(sampler))
     check_seed(seed)
     if n < 4:
         raise UsageError(f"--samples: got {n}; expected at least 4 for rank correlations")
     problem = _prepare(target, outputs, overrides)
+    steps = _Steps(on_progress, 3 * n)
     values = draw(problem, n, seed, sampler)
+    steps.advance(n)
     inputs = problem.inputs
-    out = evaluate_outputs(problem, values, (n,))
-    x = np.column_stack([values[f.path] for f in inputs]) if inputs else np.empty((n, 0))
+    out = evaluate_chunked(problem, values, n, steps.advance)
     y = np.column_stack([out[name] for name in problem.outputs])
-    rho = spearman(x, y)
+    zy = _standard_ranks(y)
+    steps.advance(n // 2)
+    rho = np.zeros((len(inputs), len(problem.outputs)))
+    levels: dict[str, list[tuple[str, ...]]] = {}
+    plain = [j for j, f in enumerate(inputs) if f.path not in problem.categorical]
+    if plain:
+        x = np.column_stack([values[inputs[j].path] for j in plain])
+        rho[plain] = np.clip(_standard_ranks(x).T @ zy / n, -1.0, 1.0)
+    for j, f in enumerate(inputs):
+        if f.path in problem.categorical:
+            c = problem.categorical[f.path]
+            pairs = [_ordered_by_effect(c, values[f.path], y[:, o]) for o in range(y.shape[1])]
+            encoded = np.column_stack([code for code, _ in pairs])
+            rho[j] = np.clip(np.sum(_standard_ranks(encoded) * zy, axis=0) / n, -1.0, 1.0)
+            levels[f.path] = [order for _, order in pairs]
+    steps.advance(n - n // 2)
     half = stats.norm.ppf(0.5 + confidence / 2.0) * 1.03 / math.sqrt(n - 3)
     with np.errstate(divide="ignore"):
         z = np.arctanh(rho)
@@ -668,11 +875,12 @@ def rank_correlation(
         entries = [
             RankEntry(
                 f.path,
-                f.unit,
+                "rule" if f.path in levels else f.unit,
                 float(rho[j, o]),
                 float(low[j, o]),
                 float(high[j, o]),
                 float(abs(rho[j, o])),
+                levels[f.path][o] if f.path in levels else (),
             )
             for j, f in enumerate(inputs)
         ]
@@ -684,6 +892,59 @@ def rank_correlation(
         outputs=tuple(results),
         provenance=make_provenance(problem.scenario, n, seed, str(Sampler(sampler)), overrides),
     )
+
+
+def _ordered_by_effect(
+    c: Categorical, u: FloatArray, y: FloatArray
+) -> tuple[FloatArray, tuple[str, ...]]:
+    """Each sample's level coded by the mean rank of ``y`` in that level; levels by that code.
+
+    Returns the codes ``(n,)`` and the levels drawn, least mean rank first (ties by name).
+    """
+    index = c.index(np.broadcast_to(u, y.shape))
+    ranks = stats.rankdata(y)
+    count = np.bincount(index, minlength=len(c.levels))
+    total = np.bincount(index, ranks, minlength=len(c.levels))
+    mean = np.divide(total, count, out=np.zeros(len(c.levels)), where=count > 0)
+    drawn = sorted(
+        (k for k in range(len(c.levels)) if count[k]), key=lambda k: (mean[k], c.levels[k])
+    )
+    return mean[index], tuple(c.levels[k] for k in drawn)
+
+
+class _Steps:
+    """Counts work done towards ``total`` and reports it to an optional progress callback."""
+
+    def __init__(self, callback: ProgressCallback | None, total: int) -> None:
+        self.callback, self.total, self.done = callback, max(total, 1), 0
+
+    def advance(self, amount: int) -> None:
+        self.done = min(self.done + amount, self.total)
+        if self.callback is not None:
+            self.callback(self.done, self.total)
+
+
+def evaluate_chunked(
+    problem: Problem,
+    values: Mapping[str, ArrayLike],
+    n: int,
+    on_chunk: Callable[[int], None] | None = None,
+    chunk: int = PROGRESS_CHUNK,
+) -> dict[str, FloatArray]:
+    """The outputs over ``n`` samples, evaluated ``chunk`` samples at a time.
+
+    The model works sample by sample, so the result equals one evaluation over all of them;
+    ``on_chunk(m)`` is called after each chunk of ``m`` samples.
+    """
+    out = {name: np.empty(n) for name in problem.outputs}
+    for start in range(0, n, chunk):
+        stop = min(start + chunk, n)
+        part = {k: v[start:stop] if np.ndim(v) else v for k, v in values.items()}
+        for name, y in evaluate_outputs(problem, part, (stop - start,)).items():
+            out[name][start:stop] = y
+        if on_chunk is not None:
+            on_chunk(stop - start)
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -711,6 +972,11 @@ class ExceedanceDriver:
     ks : float
         Kolmogorov-Smirnov distance between the input's distribution in the samples that
         exceed and in those that do not [7]_ [8]_; 0 when all or none exceed.
+    by_level : tuple of (str, float)
+        For a categorical input (an ensemble's rule): ``P(exceed | level)`` of every level
+        drawn, least first. Its bins, ``delta`` and ``ks`` are then taken over the levels in
+        that order (each bin the share-weighted mean of the levels it overlaps), so ``delta``
+        is 0 or more and nothing depends on the order the scenario lists the levels in.
     """
 
     path: str
@@ -719,6 +985,7 @@ class ExceedanceDriver:
     delta: float
     spread: float
     ks: float
+    by_level: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -774,6 +1041,7 @@ def threshold(
     sampler: Sampler | str = Sampler.LHS,
     bins: int = 5,
     overrides: Mapping[str, float] | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> ThresholdAnalysis:
     """Probability that the requirement exceeds a supply, and which inputs drive it [7]_.
 
@@ -792,6 +1060,9 @@ def threshold(
         Quantile bins of each input for the conditional probabilities.
     overrides : mapping of str to float, optional
         Figures set to point values first, as ``--set`` does.
+    on_progress : callable, optional
+        Called as ``on_progress(done, total)`` as the samples are drawn, evaluated (in chunks)
+        and binned.
 
     Notes
     -----
@@ -816,8 +1087,10 @@ def threshold(
     supply_output = _supply_output(scenario, supply)
     outputs = (requirement,) if supply_output is None else (requirement, supply_output)
     problem = problem_of(scenario, outputs)
+    steps = _Steps(on_progress, 3 * n)
     values = draw(problem, n, seed, sampler)
-    out = evaluate_outputs(problem, values, (n,))
+    steps.advance(n)
+    out = evaluate_chunked(problem, values, n, steps.advance)
     need = out[requirement]
     if supply_output is not None:
         ceiling, level = None, out[supply_output]
@@ -825,7 +1098,8 @@ def threshold(
         ceiling = float(np.median(need)) if supply == "median" else float(supply)
         level = np.float64(ceiling)
     exceed = need > level
-    drivers = exceedance_drivers(problem.inputs, values, exceed, bins)
+    drivers = exceedance_drivers(problem.inputs, values, exceed, bins, problem.categorical)
+    steps.advance(n)
     return ThresholdAnalysis(
         name=scenario.name,
         requirement=requirement,
@@ -859,6 +1133,7 @@ def exceedance_drivers(
     values: Mapping[str, ArrayLike],
     exceed: NDArray[np.bool_],
     bins: int,
+    categorical: Mapping[str, Categorical] | None = None,
 ) -> tuple[ExceedanceDriver, ...]:
     """Conditional exceedance probabilities by quantile bin and KS distance, per input.
 
@@ -872,32 +1147,82 @@ def exceedance_drivers(
         Whether each sample exceeds the threshold.
     bins : int
         Number of equal-count quantile bins.
+    categorical : mapping of str to Categorical, optional
+        Inputs whose draw picks a level (an ensemble's rule); their levels are ordered by
+        ``P(exceed | level)`` (see :class:`ExceedanceDriver`).
     """
-    n, k = exceed.shape[0], len(inputs)
-    if k == 0:
-        return ()
-    x = np.column_stack([np.broadcast_to(values[f.path], (n,)) for f in inputs])
-    order = np.argsort(x, axis=0, kind="stable")
-    ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(n)[:, None], axis=0)
-    bin_of = ranks * bins // n + bins * np.arange(k)
-    hits = np.bincount(bin_of.ravel(), np.repeat(exceed, k).astype(float), bins * k)
-    counts = np.bincount(bin_of.ravel(), minlength=bins * k)
-    p = (hits / counts).reshape(k, bins)
-    ks = _ks_distance(exceed[order])
+    categorical = categorical or {}
+    n = exceed.shape[0]
+    plain = [f for f in inputs if f.path not in categorical]
     drivers = [
-        ExceedanceDriver(
-            path=f.path,
-            unit=f.unit,
-            by_bin=tuple(float(v) for v in p[j]),
-            delta=float(p[j, -1] - p[j, 0]),
-            spread=float(p[j].max() - p[j].min()),
-            ks=float(ks[j]),
+        _categorical_driver(
+            categorical[f.path], f, np.broadcast_to(values[f.path], (n,)), exceed, bins
         )
-        for j, f in enumerate(inputs)
+        for f in inputs
+        if f.path in categorical
     ]
+    if plain:
+        k = len(plain)
+        x = np.column_stack([np.broadcast_to(values[f.path], (n,)) for f in plain])
+        order = np.argsort(x, axis=0, kind="stable")
+        ranks = np.empty_like(order)
+        np.put_along_axis(ranks, order, np.arange(n)[:, None], axis=0)
+        bin_of = ranks * bins // n + bins * np.arange(k)
+        hits = np.bincount(bin_of.ravel(), np.repeat(exceed, k).astype(float), bins * k)
+        counts = np.bincount(bin_of.ravel(), minlength=bins * k)
+        p = (hits / counts).reshape(k, bins)
+        ks = _ks_distance(exceed[order])
+        drivers += [
+            ExceedanceDriver(
+                path=f.path,
+                unit=f.unit,
+                by_bin=tuple(float(v) for v in p[j]),
+                delta=float(p[j, -1] - p[j, 0]),
+                spread=float(p[j].max() - p[j].min()),
+                ks=float(ks[j]),
+            )
+            for j, f in enumerate(plain)
+        ]
     drivers.sort(key=lambda dr: (-dr.spread, -dr.ks, dr.path))
     return tuple(drivers)
+
+
+def _categorical_driver(
+    c: Categorical, figure: Figure, u: FloatArray, exceed: NDArray[np.bool_], bins: int
+) -> ExceedanceDriver:
+    """A categorical input's driver: its levels ordered by ``P(exceed | level)``.
+
+    Bin ``b`` covers the positions ``[b n / bins, (b + 1) n / bins)`` of the samples sorted by
+    level in that order; its probability is the mean of the levels' probabilities weighted by
+    how many of their samples fall in it (the samples within a level are exchangeable).
+    """
+    n, size = exceed.shape[0], len(c.levels)
+    index = c.index(u)
+    count = np.bincount(index, minlength=size).astype(float)
+    hits = np.bincount(index, exceed.astype(float), minlength=size)
+    drawn = [k for k in range(size) if count[k]]
+    p = {k: hits[k] / count[k] for k in drawn}
+    drawn.sort(key=lambda k: (p[k], c.levels[k]))
+    ends = np.concatenate([[0.0], np.cumsum(count[drawn])])
+    edges = np.arange(bins + 1) * n / bins
+    overlap = np.clip(
+        np.minimum(ends[1:, None], edges[None, 1:]) - np.maximum(ends[:-1, None], edges[None, :-1]),
+        0.0,
+        None,
+    )
+    by_bin = np.array([p[k] for k in drawn]) @ overlap / np.diff(edges)
+    hit_cdf = np.cumsum(hits[drawn]) / max(hits.sum(), 1.0)
+    miss_cdf = np.cumsum(count[drawn] - hits[drawn]) / max(n - hits.sum(), 1.0)
+    ks = float(np.abs(hit_cdf - miss_cdf).max()) if 0 < hits.sum() < n else 0.0
+    return ExceedanceDriver(
+        path=figure.path,
+        unit="rule",
+        by_bin=tuple(float(v) for v in by_bin),
+        delta=float(by_bin[-1] - by_bin[0]),
+        spread=float(by_bin.max() - by_bin.min()),
+        ks=ks,
+        by_level=tuple((c.levels[k], float(p[k])) for k in drawn),
+    )
 
 
 def _ks_distance(sorted_exceed: NDArray[np.bool_]) -> FloatArray:

@@ -7,10 +7,13 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from forcecalc import load_scenario, run
 from forcecalc.cli import main
 from forcecalc.resources import default_scenario, scenarios_dir
+from forcecalc.sensitivity import tornado
 
 SHIPPED = sorted(scenarios_dir().rglob("*.yaml"))
 FRONT = "geometry.front_length_km"
@@ -81,6 +84,44 @@ def test_goal_answer_in_json(capsys) -> None:
     assert data["status"] == "solved" and data["bound"] == "largest"
     assert data["probability"] >= 0.8
     assert data["answer"].startswith("largest geometry.front_length_km that 150,000 personnel")
+
+
+def _driver(path: Path) -> str:
+    """The figure that moves the committed requirement most (a rule selector aside)."""
+    result = tornado(load_scenario(path), outputs=("committed",))
+    bars = [b for b in result.tornadoes[0].bars if b.swing > 0 and not b.level_outputs]
+    return bars[0].path if bars else FRONT
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)
+@pytest.mark.parametrize("confidence", [0.5, 0.8])
+def test_printed_goal_answer_fed_back_meets_the_pool(path, confidence, capsys) -> None:
+    """For every shipped scenario, solving for the figure that drives it most with a pool of
+    its median committed requirement: the answer exactly as printed, fed back with --set,
+    covers at least the confidence asked."""
+    figure = _driver(path)
+    common = ["--samples", "2048", "--seed", "5"]
+    assert main(["run", str(path), *common, "--format", "json"]) == 0
+    pool = round(json.loads(capsys.readouterr().out)["metrics"]["committed"]["p50"])
+    argv = ["goal", str(path), "--pool", str(pool), "--solve", figure]
+    assert main([*argv, "--confidence", str(confidence), *common]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line.split() for line in out.splitlines() if line.startswith("  ")}
+    if rows["status"][1] != "solved":
+        pytest.skip(f"no solution for {figure}: {rows['status'][1]}")
+    printed = rows["value"][1]
+    assert f"confidence: {printed} " in out  # the sentence says the same number
+    scenario = load_scenario(path)
+    result = run(scenario, 2048, 5, overrides={figure: float(printed)})
+    committed = np.broadcast_to(result.outcome.committed, (2048,))
+    assert np.mean(committed <= pool) >= confidence
+
+
+def test_run_large_help_shows_its_own_defaults(capsys) -> None:
+    assert main(["run-large", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert "number of samples (default 10,000,000)" in text
+    assert "plain Monte Carlo (default)" in text and "16,384" not in text
 
 
 def test_threshold_with_a_ceiling(capsys) -> None:

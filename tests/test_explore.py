@@ -18,6 +18,7 @@ from forcecalc.explore import (
     axis,
     design_chunks,
     goal_seek,
+    round_significant,
     run_chunked,
     sweep,
 )
@@ -154,12 +155,68 @@ def test_goal_seek_reports_no_solution(seed001, seed000) -> None:
     never = goal_seek(seed000, "sustainment.tour_months", 100, 0.8, samples=256)
     assert never.status == "never_covered" and never.value is None
     assert never.describe().startswith("no solution: 100 personnel never cover")
+    # the range searched stays within what --set accepts: the unit's limit (a century)
+    assert never.search_range == (1e-6, 1200.0) and never.at == 1200.0
+    assert "in [1e-06, 1,200] months; at best, at 1,200 months" in never.describe()
     always = goal_seek(seed001, FRONT, 1e6, 0.8, search_range=(100, 2000), samples=256)
     assert always.status == "always_covered" and always.search_range == (100, 2000)
     assert "for every geometry.front_length_km in [100, 2,000]" in always.describe()
     unrelated = goal_seek(seed001, BUFFER, 1000, 0.8, samples=256)
     assert not unrelated.depends and unrelated.evaluations <= 4
     assert "does not depend on geometry.buffer_width_km" in unrelated.describe()
+
+
+def test_goal_seek_search_is_bounded_by_the_units_limit(seed001) -> None:
+    """An unbounded domain is searched up to the unit's limit, not by doubling to 10^21."""
+    always = goal_seek(seed001, FRONT, 1e9, 0.8, samples=256)
+    assert always.status == "always_covered" and always.search_range[1] == 40_075.0
+    assert "in [1.14018e-06, 40,075] km; this figure does not limit" in always.describe()
+
+
+def test_goal_answer_of_a_step_requirement_is_rounded_to_the_covered_side() -> None:
+    """GCSP option A has no uncertainty left once the front is set: every sample jumps from
+    covered to not covered at 100,000 / (13.16 × 3) = 2,532.928 km, so rounding to 2,532.93
+    would cover 0%."""
+    gcsp = load_scenario(scenarios_dir() / "published" / "gcsp-2025-option-a.yaml")
+    result = goal_seek(gcsp, FRONT, 100_000, 0.8)
+    assert result.answer == "2532.92" and result.value == 2532.92
+    assert result.exact_value is not None and result.value <= result.exact_value
+    assert result.probability == 1.0
+    assert _share_covered(gcsp, FRONT, float(result.answer), 100_000, n=16_384) == 1.0
+
+
+def test_goal_answer_is_rounded_down_for_a_largest_value(seed001) -> None:
+    """Seed 001 at 100,000: the boundary is 956.69... km; 957 covers only 79.96%."""
+    result = goal_seek(seed001, FRONT, 100_000, 0.8)
+    assert result.bound == "largest" and result.value <= result.exact_value
+    assert result.probability >= 0.8
+    assert len(result.answer.replace(".", "").lstrip("0")) <= 6
+
+
+@pytest.mark.parametrize(
+    ("x", "digits", "up", "expected"),
+    [
+        (2532.9280, 6, False, 2532.92),
+        (2532.9201, 6, True, 2532.93),
+        (956.6934, 3, True, 957.0),
+        (1.23456789e-7, 2, False, 1.2e-7),
+        (-2.5, 1, False, -3.0),
+        (2e21 + 1e15, 2, True, 2.1e21),
+        (1234.0, 6, True, 1234.0),
+    ],
+)
+def test_round_significant(x, digits, up, expected) -> None:
+    r = round_significant(x, digits, up)
+    assert r == expected
+    assert float(f"{r:.{digits}g}") == r
+    assert (r >= x) if up else (r <= x)
+
+
+def test_goal_seek_reports_progress(seed001) -> None:
+    calls: list[tuple[int, int]] = []
+    goal_seek(seed001, FRONT, 100_000, 0.8, samples=512, on_progress=lambda *a: calls.append(a))
+    assert calls[-1] == (100, 100) and all(t == 100 for _, t in calls)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
 
 
 @pytest.mark.parametrize(
@@ -277,6 +334,13 @@ def test_progress_waits_then_draws_on_a_terminal() -> None:
     bar.close()
     assert stream.getvalue().startswith("\rrun [###############...............]  50% 2/4 3 s")
     assert stream.getvalue().endswith("\n")
+
+
+def test_progress_without_counts_shows_the_percentage_only() -> None:
+    stream = FakeTerminal()
+    bar = Progress("goal", stream=stream, delay_s=0.0, clock=lambda: 0.0, counts=False)
+    bar(25, 100)
+    assert stream.getvalue() == "\rgoal [#######.......................]  25% 0 s"
 
 
 def test_progress_is_silent_off_a_terminal() -> None:

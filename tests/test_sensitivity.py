@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from dataclasses import asdict
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import stats
 
-from forcecalc import UsageError, load_scenario, run
+from forcecalc import UsageError, evaluate, load_scenario, run
 from forcecalc.distributions import Point, Uniform
 from forcecalc.resources import default_scenario, scenarios_dir
 from forcecalc.scenario import Basis, Domain, Figure, Scenario, Task
@@ -320,3 +321,112 @@ def test_bin_probabilities_average_to_the_probability(bins, per_bin, seed) -> No
         assert len(driver.by_bin) == bins
         assert np.mean(driver.by_bin) == pytest.approx(exceed.mean())
         assert 0.0 <= driver.ks <= 1.0
+
+
+# --------------------------------------------------------------------------------------------
+# The ensemble's rule selector is categorical: no method depends on the order of the rules
+
+CSIS = scenarios_dir() / "published" / "csis-2025-force-to-space.yaml"
+
+
+@pytest.fixture(scope="module")
+def csis_pair(tmp_path_factory) -> tuple[Scenario, Scenario]:
+    """The CSIS ensemble and the same scenario with its rules listed in reverse order."""
+    text = CSIS.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    starts = [i for i, line in enumerate(lines) if line.startswith("    - rule: ")]
+    end = starts[-1] + 1
+    while end < len(lines) and lines[end].startswith("      "):
+        end += 1  # the last rule's further keys
+    items = [lines[a:b] for a, b in zip(starts, [*starts[1:], end], strict=True)]
+    assert len(items) >= 3
+    lines[starts[0] : end] = [line for item in reversed(items) for line in item]
+    path = tmp_path_factory.mktemp("csis") / "csis-reordered.yaml"
+    path.write_text("".join(lines), encoding="utf-8")
+    a, b = load_scenario(CSIS), load_scenario(path)
+    assert a.rules == tuple(reversed(b.rules))
+    return a, b
+
+
+def _without_provenance(result) -> dict:
+    data = asdict(result)
+    data.pop("provenance")
+    return data
+
+
+def test_reordering_the_rules_leaves_the_tornado_unchanged(csis_pair) -> None:
+    a, b = csis_pair
+    assert _without_provenance(tornado(a)) == _without_provenance(tornado(b))
+
+
+def test_reordering_the_rules_leaves_sampled_methods_unchanged(csis_pair) -> None:
+    """Rank, threshold and Sobol draw samples whose rule depends on the order only through
+    which samples take which rule: the results agree within sampling error, rankings exactly."""
+    a, b = csis_pair
+    ra, rb = rank_correlation(a, 8192), rank_correlation(b, 8192)
+    for oa, ob in zip(ra.outputs, rb.outputs, strict=True):
+        assert [e.path for e in oa.entries] == [e.path for e in ob.entries]
+        assert [e.levels for e in oa.entries] == [e.levels for e in ob.entries]
+        for ea, eb in zip(oa.entries, ob.entries, strict=True):
+            assert ea.importance == pytest.approx(eb.importance, abs=0.03)
+    rule = next(e for e in ra.outputs[0].entries if e.levels)
+    assert rule.path == "ensemble.rule_choice" and rule.rho > 0.8
+    ta, tb = threshold(a, n=8192), threshold(b, n=8192)
+    assert ta.probability == pytest.approx(tb.probability, abs=0.02)
+    assert [d.path for d in ta.drivers] == [d.path for d in tb.drivers]
+    da, db = (next(d for d in t.drivers if d.by_level) for t in (ta, tb))
+    assert [name for name, _ in da.by_level] == [name for name, _ in db.by_level]
+    np.testing.assert_allclose(da.by_bin, db.by_bin, atol=0.05)
+    assert da.delta >= 0 and da.delta == pytest.approx(db.delta, abs=0.05)
+    sa, sb = sobol(a, n=4096, repeats=4), sobol(b, n=4096, repeats=4)
+    for oa, ob in zip(sa.outputs, sb.outputs, strict=True):
+        ia, ib = ({i.path: i for i in o.indices} for o in (oa, ob))
+        for path in ia:
+            assert ia[path].total_order == pytest.approx(ib[path].total_order, abs=0.02)
+            assert ia[path].first_order == pytest.approx(ib[path].first_order, abs=0.02)
+
+
+def test_tornado_of_the_rule_spans_the_rules_and_averages_the_baseline(csis_pair) -> None:
+    a, _ = csis_pair
+    result = tornado(a, outputs=("deployed",))
+    t = result.tornadoes[0]
+    bar = next(b for b in t.bars if b.level_outputs)
+    assert bar.unit == "rule" and math.isnan(bar.input_low)
+    assert {name for name, _ in bar.level_outputs} == set(a.rules)
+    outputs = [v for _, v in bar.level_outputs]
+    assert outputs == sorted(outputs)
+    assert (bar.low_level, bar.output_low) == bar.level_outputs[0]
+    assert (bar.high_level, bar.output_high) == bar.level_outputs[-1]
+    assert t.averaged_over == ("ensemble.rule_choice",)
+    # the baseline is the rules' outputs at the medians, averaged by the rules' weights
+    weights = {r: a.figures[f"rules.{r}.weight"].dist.value for r in a.rules}
+    mean = sum(weights[r] * v for r, v in bar.level_outputs) / sum(weights.values())
+    assert t.baseline == pytest.approx(mean, rel=1e-12)
+    # each rule's output equals a run with every figure at its median and that rule picked
+    medians = {
+        f.path: float(f.dist.ppf(0.5)) if f.is_uncertain else f.dist.value
+        for f in a.figures.values()
+    }
+    edges = np.cumsum([0.0, *(weights[r] for r in a.rules)]) / sum(weights.values())
+    for k, rule in enumerate(a.rules):
+        medians["ensemble.rule_choice"] = (edges[k] + edges[k + 1]) / 2
+        expected = float(evaluate(a, medians).deployed)
+        assert dict(bar.level_outputs)[rule] == pytest.approx(expected, rel=1e-12)
+
+
+def test_categorical_bins_average_to_the_probability(csis_pair) -> None:
+    a, _ = csis_pair
+    result = threshold(a, n=4096, bins=4)
+    rule = next(d for d in result.drivers if d.by_level)
+    assert np.mean(rule.by_bin) == pytest.approx(result.probability, abs=1e-12)
+    assert list(rule.by_bin) == sorted(rule.by_bin)
+
+
+@pytest.mark.parametrize("method", ["rank", "threshold"])
+def test_sampled_methods_report_progress_to_the_end(seed001, method) -> None:
+    calls: list[tuple[int, int]] = []
+    fn = rank_correlation if method == "rank" else threshold
+    fn(seed001, n=600_000, on_progress=lambda d, t: calls.append((d, t)))
+    assert len(calls) >= 4
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert calls[-1][0] == calls[-1][1]
