@@ -34,7 +34,7 @@ from scipy.stats import qmc
 from forcecalc import format as fmt
 from forcecalc.errors import UsageError
 from forcecalc.model import Outcome, evaluate
-from forcecalc.runner import Provenance, RunResult, override
+from forcecalc.runner import Provenance, RunResult, check_finite, override
 from forcecalc.sampling import (
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
@@ -80,12 +80,14 @@ def find_figure(scenario: Scenario, path: str, option: str) -> Figure:
 
 
 def check_in_domain(figure: Figure, value: float, option: str) -> None:
-    """Raise :class:`UsageError` unless ``value`` is finite and in the figure's domain."""
-    if not math.isfinite(value) or not figure.domain.contains(value):
-        raise UsageError(
-            f"{option} {figure.path}: got {value:g}; expected a value in "
-            f"{figure.domain.describe()} [{figure.unit}]"
-        )
+    """Raise :class:`UsageError` unless ``value`` is a point the loader would accept.
+
+    The same rules as a ``value:`` in a scenario or a ``--set``: finite, in the figure's
+    domain, within its unit's limits (:func:`forcecalc.format.point_problem`).
+    """
+    problem = fmt.point_problem(figure, value)
+    if problem:
+        raise UsageError(f"{option} {figure.path}: got {value:g}; expected {problem}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -187,7 +189,8 @@ def sweep(
         raise UsageError(f"--vary: got {axes[0].path} twice; expected two different figures")
     figures = [find_figure(scenario, a.path, "--vary") for a in axes]
     for figure, ax in zip(figures, axes, strict=True):
-        for value in ax.values:
+        ends = (ax.values[0], ax.values[-1])  # the ends first: the value the user wrote
+        for value in (*ends, *ax.values):
             check_in_domain(figure, value, "--vary")
     outputs = tuple(outputs)
     check_outputs(scenario, outputs, option="--output")
@@ -786,7 +789,10 @@ def run_chunked(
     store: dict[str, FloatArray | np.float64] = {}
     for start, u in design_chunks(len(figures), samples, seed, sampler, chunk_samples):
         values = {f.path: figure_values(f, u[:, j]) for j, f in enumerate(figures)}
-        _store(store, _flatten(evaluate(scenario, values)), start, len(u), samples)
+        with np.errstate(over="ignore", invalid="ignore"):  # check_finite reports it
+            chunk = evaluate(scenario, values)
+        check_finite(scenario, values, chunk)
+        _store(store, _flatten(chunk), start, len(u), samples)
         if on_progress is not None:
             on_progress(start + len(u), samples)
     outcome = _unflatten(store)

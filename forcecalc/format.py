@@ -17,9 +17,10 @@ and the schema lists it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from forcecalc.scenario import BASIS_FIGURES, CATEGORIES, Basis, Domain
+from forcecalc.scenario import BASIS_FIGURES, CATEGORIES, Basis, Domain, Figure
 
 #: Version of the scenario format written in every scenario's ``schema_version``.
 SCHEMA_VERSION = 1
@@ -115,6 +116,19 @@ def limit_problem(unit: str, x: float, zero_ok: bool = True) -> str:
         least = f"{'0 or ' if zero_ok else ''}at least {SMALLEST:g} {unit}"
         return f"{least} (no figure is finer than a millionth of its unit)"
     return ""
+
+
+def point_problem(figure: Figure, value: float) -> str:
+    """What a point value of ``figure`` must be, if ``value`` is not one the loader accepts.
+
+    The rules of a ``value:`` written in a scenario: a finite number, in the figure's domain,
+    within the limits of its unit (:data:`forcecalc.format.LIMITS`). ``""`` if it is fine.
+    """
+    if not math.isfinite(value):
+        return "a finite number"
+    if not figure.domain.contains(value):
+        return f"a value in {figure.domain.describe()} [{figure.unit}]"
+    return limit_problem(figure.unit, value, figure.domain.contains(0.0))
 
 
 #: The ways to state sustainment: exactly one of these sets of keys.

@@ -422,19 +422,6 @@ def _sigma_problem(sigma: float) -> str:
     return ""
 
 
-def point_problem(figure: Figure, value: float) -> str:
-    """What a point value of ``figure`` must be, if ``value`` is not one the loader accepts.
-
-    The rules of a ``value:`` written in a scenario: a finite number, in the figure's domain,
-    within the limits of its unit (:data:`forcecalc.format.LIMITS`). ``""`` if it is fine.
-    """
-    if not math.isfinite(value):
-        return "a finite number"
-    if not figure.domain.contains(value):
-        return f"a value in {figure.domain.describe()} [{figure.unit}]"
-    return fmt.limit_problem(figure.unit, value, figure.domain.contains(0.0))
-
-
 def _radix_hint(text: str) -> str:
     if re.fullmatch(r"[+-]?0\d+(\.\d*)?", text):
         return f"drop the leading zero: YAML reads {text} as an octal number"

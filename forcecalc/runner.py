@@ -14,7 +14,7 @@ from numpy.typing import ArrayLike
 from forcecalc import rules
 from forcecalc.distributions import Point
 from forcecalc.errors import ScenarioError, UsageError, Where
-from forcecalc.loader import point_problem
+from forcecalc.format import point_problem
 from forcecalc.model import Outcome, evaluate
 from forcecalc.sampling import DEFAULT_SAMPLES, DEFAULT_SEED, Sampler, Samples, sample
 from forcecalc.scenario import Figure, Scenario
@@ -84,7 +84,7 @@ def override(scenario: Scenario, assignments: Mapping[str, float]) -> Scenario:
     """The scenario with some figures set to point values (``--set key.path=value``).
 
     A value must pass the rules a ``value:`` written in the scenario passes: finite, in the
-    figure's domain and within its unit's limits (:func:`forcecalc.loader.point_problem`); a
+    figure's domain and within its unit's limits (:func:`forcecalc.format.point_problem`); a
     contributor that refused pledges 0; an ensemble keeps a weight above 0.
 
     Raises

@@ -93,6 +93,9 @@ def test_sweep_deployed_grows_linearly_with_the_front(seed001) -> None:
     ("axes", "message"),
     [
         ([(FRONT, -5, 10, 3)], r"--vary geometry.front_length_km: got -5; expected a value in"),
+        # The loader's limits hold for sweeps too, and the message names the end as written.
+        ([(FRONT, 1, 1e308, 3)], r"got 1e\+308; expected at most 40,075 km"),
+        ([(FRONT, 1e-7, 1, 3)], r"got 1e-07; expected at least 1e-06 km"),
         ([("geometry.front_km", 1, 2, 2)], r"did you mean 'geometry.front_length_km'"),
         ([(FRONT, 1, 2, 2)] * 2, r"--vary: got geometry.front_length_km twice"),
         ([(FRONT, 1, 2, 2), (BUFFER, 1, 2, 2), (RATE, 1, 2, 2)], r"--vary: got 3 figures"),
@@ -228,6 +231,10 @@ def test_goal_seek_reports_progress(seed001) -> None:
         ({"path": "geometry.fron"}, r"--solve geometry.fron: got an unknown figure path"),
         ({"search_range": (5, 1)}, r"--range: got 5:1; expected LOW:HIGH with LOW < HIGH"),
         ({"search_range": (-5, 1)}, r"--range geometry.front_length_km: got -5"),
+        (
+            {"search_range": (1, 1e9)},
+            r"--range geometry.front_length_km: got 1e\+09; expected at most",
+        ),
     ],
 )
 def test_goal_seek_bad_arguments(seed001, kwargs, message) -> None:
