@@ -904,10 +904,14 @@ class _ScenarioBuilder:
                     weights[rule.id] = w
             if not any(w.dist.value > 0 for w in weights.values()):
                 r.fail(entry[1], "ensemble.rules", "weights that are all 0", "a weight above 0")
-        self.figures.update(sizing.rule_figures(chosen.values()))
-        self.figures.update({w.path: w for w in weights.values()})
+        # The rules in order of their ids, not of the list: the order a file lists them in
+        # changes neither which design column a rule's figures take nor which rule a draw of
+        # the selector picks, so reordering the list leaves every number unchanged.
+        order = sorted(chosen)
+        self.figures.update(sizing.rule_figures(chosen[k] for k in order))
+        self.figures.update({weights[k].path: weights[k] for k in order})
         self.figures[sizing.RULE_CHOICE] = sizing.rule_choice_figure()
-        return tuple(chosen)
+        return tuple(order)
 
     def geometry(self, node: Node) -> Geometry:
         keys = self.r.section(node, "geometry", fmt.GEOMETRY)

@@ -344,7 +344,8 @@ def csis_pair(tmp_path_factory) -> tuple[Scenario, Scenario]:
     path = tmp_path_factory.mktemp("csis") / "csis-reordered.yaml"
     path.write_text("".join(lines), encoding="utf-8")
     a, b = load_scenario(CSIS), load_scenario(path)
-    assert a.rules == tuple(reversed(b.rules))
+    listed = [line.split()[-1] for line in lines if line.startswith("    - rule: ")]
+    assert listed != sorted(listed) and a.rules == b.rules == tuple(sorted(listed))
     return a, b
 
 
@@ -359,31 +360,25 @@ def test_reordering_the_rules_leaves_the_tornado_unchanged(csis_pair) -> None:
     assert _without_provenance(tornado(a)) == _without_provenance(tornado(b))
 
 
-def test_reordering_the_rules_leaves_sampled_methods_unchanged(csis_pair) -> None:
-    """Rank, threshold and Sobol draw samples whose rule depends on the order only through
-    which samples take which rule: the results agree within sampling error, rankings exactly."""
+def test_reordering_the_rules_leaves_every_number_unchanged(csis_pair) -> None:
+    """The loader takes the rules in order of their ids, so the design columns and the
+    selector's slices do not depend on the list: run, rank, threshold and Sobol are identical."""
     a, b = csis_pair
-    ra, rb = rank_correlation(a, 8192), rank_correlation(b, 8192)
-    for oa, ob in zip(ra.outputs, rb.outputs, strict=True):
-        assert [e.path for e in oa.entries] == [e.path for e in ob.entries]
-        assert [e.levels for e in oa.entries] == [e.levels for e in ob.entries]
-        for ea, eb in zip(oa.entries, ob.entries, strict=True):
-            assert ea.importance == pytest.approx(eb.importance, abs=0.03)
-    rule = next(e for e in ra.outputs[0].entries if e.levels)
+    ra, rb = run(a, samples=4096), run(b, samples=4096)
+    assert np.array_equal(ra.outcome.deployed, rb.outcome.deployed)
+    assert _without_provenance(rank_correlation(a, 4096)) == _without_provenance(
+        rank_correlation(b, 4096)
+    )
+    assert _without_provenance(threshold(a, n=4096)) == _without_provenance(threshold(b, n=4096))
+
+
+def test_the_rule_selector_is_ranked_by_effect(csis_pair) -> None:
+    a, _ = csis_pair
+    result = rank_correlation(a, 8192)
+    rule = next(e for e in result.outputs[0].entries if e.levels)
     assert rule.path == "ensemble.rule_choice" and rule.rho > 0.8
-    ta, tb = threshold(a, n=8192), threshold(b, n=8192)
-    assert ta.probability == pytest.approx(tb.probability, abs=0.02)
-    assert [d.path for d in ta.drivers] == [d.path for d in tb.drivers]
-    da, db = (next(d for d in t.drivers if d.by_level) for t in (ta, tb))
-    assert [name for name, _ in da.by_level] == [name for name, _ in db.by_level]
-    np.testing.assert_allclose(da.by_bin, db.by_bin, atol=0.05)
-    assert da.delta >= 0 and da.delta == pytest.approx(db.delta, abs=0.05)
-    sa, sb = sobol(a, n=4096, repeats=4), sobol(b, n=4096, repeats=4)
-    for oa, ob in zip(sa.outputs, sb.outputs, strict=True):
-        ia, ib = ({i.path: i for i in o.indices} for o in (oa, ob))
-        for path in ia:
-            assert ia[path].total_order == pytest.approx(ib[path].total_order, abs=0.02)
-            assert ia[path].first_order == pytest.approx(ib[path].first_order, abs=0.02)
+    driver = next(d for d in threshold(a, n=8192).drivers if d.by_level)
+    assert driver.delta >= 0
 
 
 def test_tornado_of_the_rule_spans_the_rules_and_averages_the_baseline(csis_pair) -> None:
