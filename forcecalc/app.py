@@ -8,8 +8,10 @@ through one pure runner cached on the scenario's YAML text and the run settings.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import altair as alt
@@ -20,7 +22,7 @@ from forcecalc import planner
 from forcecalc.analogs import Comparison, compare
 from forcecalc.errors import ForcecalcError
 from forcecalc.explore import Sweep
-from forcecalc.render import fmt_number, provenance_lines, render_run, sources_rows
+from forcecalc.render import fmt_number, provenance_lines, sources_rows
 from forcecalc.resources import DEFAULT_SCENARIO
 from forcecalc.runner import RunResult
 from forcecalc.sampling import DEFAULT_SAMPLES, DEFAULT_SEED, Sampler
@@ -105,6 +107,19 @@ def run_of(scenario_text: planner.ScenarioText, settings: RunSettings) -> RunRes
     )
 
 
+@contextmanager
+def shown_errors(prefix: str = "") -> Iterator[None]:
+    """Show an expected error (:class:`ForcecalcError`) as its one-line message and go on.
+
+    The rest of the ``with`` block is skipped; the page below it is still drawn. Anything else
+    is a bug and is left to Streamlit, which shows it with its traceback.
+    """
+    try:
+        yield
+    except ForcecalcError as exc:
+        st.error(f"{prefix}{exc}")
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def cached_compare(text: str, name: str, samples: int, seed: int, sampler: str) -> Comparison:
     """The scenario beside past missions (:func:`forcecalc.analogs.compare`), cached."""
@@ -129,14 +144,29 @@ def _reset() -> None:
     st.session_state["generation"] = st.session_state.get("generation", 0) + 1
 
 
+#: Session-state key of the last scenario shown, kept on screen while a bad file is fixed.
+LAST_GOOD = "last_good_scenario"
+
+
 def _user_scenario(data: bytes, name: str, fallback: planner.ScenarioText) -> planner.ScenarioText:
-    """A user's scenario if the loader accepts it; else its one-line error and the fallback."""
+    """A user's scenario if the loader accepts it; else its error and the last good scenario.
+
+    The last good scenario is the one shown before this file (an earlier upload or paste, with
+    the edits made to it), or ``fallback`` (the shipped scenario picked) when there is none.
+    """
+    last: planner.ScenarioText = st.session_state.get(LAST_GOOD, fallback)
     try:
         return planner.read_upload(data, name)
     except ForcecalcError as exc:
         st.error(str(exc))
-        st.caption(f"Showing {fallback.name} until the file is fixed.")
-        return fallback
+    except Exception as exc:  # a bug in the loader, not in the file: say so, keep working
+        message = " ".join(str(exc).split())
+        st.error(
+            f"{name}: internal error (a bug in forcecalc, not in your file): "
+            f"{type(exc).__name__}: {message}"
+        )
+    st.caption(f"Showing {plain(last.name)} until the file is fixed.")
+    return last
 
 
 def scenario_input() -> planner.ScenarioText:
@@ -146,16 +176,17 @@ def scenario_input() -> planner.ScenarioText:
     files = list(planner.shipped_scenarios())
     default = files.index(DEFAULT_SCENARIO) if DEFAULT_SCENARIO in files else 0
     pick = st.selectbox("Shipped scenario", files, index=default, key="shipped")
-    shipped = cached_shipped(pick)
+    chosen = cached_shipped(pick)
     if origin == UPLOAD:
         upload = st.file_uploader("Scenario file (YAML)", type=["yaml", "yml"], key="upload")
         if upload is not None:
-            return _user_scenario(upload.getvalue(), upload.name, shipped)
+            chosen = _user_scenario(upload.getvalue(), upload.name, chosen)
     elif origin == PASTE:
         text = st.text_area("Scenario YAML", key="paste", height=240)
         if text.strip():
-            return _user_scenario(text.encode("utf-8"), "pasted.yaml", shipped)
-    return shipped
+            chosen = _user_scenario(text.encode("utf-8"), "pasted.yaml", chosen)
+    st.session_state[LAST_GOOD] = chosen
+    return chosen
 
 
 def run_settings() -> RunSettings:
@@ -282,13 +313,30 @@ def band_chart(
     return bars + ticks
 
 
+PERSONNEL_COLUMNS = ("p5", "p50", "p95", "mean")
+
+
 def whole_numbers(
-    rows: Sequence[Mapping[str, object]], columns: Sequence[str] = ("p5", "p50", "p95", "mean")
+    rows: Sequence[Mapping[str, object]], columns: Sequence[str] = PERSONNEL_COLUMNS
 ) -> pd.DataFrame:
-    """A table whose personnel columns show as whole numbers."""
+    """A table whose personnel columns are rounded to whole numbers.
+
+    They stay floating point, so a value no integer type holds (NaN, ±inf, 1e300 from an
+    extreme figure) is kept as it is rather than breaking the table.
+    """
     frame = pd.DataFrame(rows)
-    frame[list(columns)] = frame[list(columns)].round(0).astype("Int64")
+    frame[list(columns)] = frame[list(columns)].astype(float).round(0)
     return frame
+
+
+def show_table(
+    rows: Sequence[Mapping[str, object]], columns: Sequence[str] = PERSONNEL_COLUMNS
+) -> None:
+    """A table of bands, personnel columns as whole numbers with thousands separators."""
+    number = st.column_config.NumberColumn(format="localized")
+    st.dataframe(
+        whole_numbers(rows, columns), hide_index=True, column_config=dict.fromkeys(columns, number)
+    )
 
 
 def show_breakdown(result: RunResult) -> None:
@@ -299,12 +347,12 @@ def show_breakdown(result: RunResult) -> None:
         rules = planner.band_rows(result.summary.rules, "rule")
         title = f"By sizing rule (alternatives; method {result.scenario.method})"
         st.altair_chart(band_chart(rules, "rule", title))
-        st.dataframe(whole_numbers(rules), hide_index=True)
+        show_table(rules)
     else:
         st.altair_chart(band_chart(tasks, "task", "By task"))
-        st.dataframe(whole_numbers(tasks), hide_index=True)
+        show_table(tasks)
         st.altair_chart(band_chart(categories, "category", "By category"))
-        st.dataframe(whole_numbers(categories), hide_index=True)
+        show_table(categories)
     claims = planner.claim_rows(result)
     if claims:
         st.subheader("What the sources claim, at these settings")
@@ -316,10 +364,15 @@ def show_distribution(result: RunResult) -> None:
     metric = st.radio(
         "Requirement", planner.metric_choices(result), horizontal=True, key="dist_metric"
     )
-    hist = pd.DataFrame(planner.histogram_rows(planner.samples_of(result, metric)))
+    rows = planner.histogram_rows(planner.samples_of(result, metric))
+    if not rows:
+        st.info(f"No finite sample of {metric} to draw.")
+        return
+    hist = pd.DataFrame(rows)
     marks = pd.DataFrame(planner.band_marks(result.summary.metrics[metric]))
+    marks = marks[[math.isfinite(v) for v in marks["value"]]]
     bars = (
-        alt.Chart(hist)
+        alt.Chart(hist, title=f"Distribution of {metric}")
         .mark_bar(opacity=0.7)
         .encode(
             x=alt.X("start:Q", title=f"{metric} [personnel]"),
@@ -352,7 +405,7 @@ def show_drivers(current: planner.ScenarioText) -> None:
     data = pd.DataFrame(rows)
     y = alt.Y("figure:N", sort=alt.SortField("rank"), title=None, axis=alt.Axis(labelLimit=420))
     bars = (
-        alt.Chart(data)
+        alt.Chart(data, title=f"Drivers of {output}")
         .mark_bar()
         .encode(
             y=y,
@@ -420,7 +473,7 @@ def show_sweep(current: planner.ScenarioText, scenario: Scenario, settings: RunS
     x = alt.X("value:Q", title=f"{figure.path} [{figure.unit}]")
     band = alt.Chart(data).mark_area(opacity=0.3).encode(x=x, y="p5:Q", y2="p95:Q")
     line = (
-        alt.Chart(data)
+        alt.Chart(data, title=f"{output} against {figure.path}")
         .mark_line(point=True)
         .encode(
             x=x,
@@ -441,16 +494,18 @@ def show_sweep(current: planner.ScenarioText, scenario: Scenario, settings: RunS
 def show_compare(current: planner.ScenarioText, settings: RunSettings) -> None:
     """Two or more scenarios side by side at the same settings."""
     files = list(planner.shipped_scenarios())
+    top_level = [f for f in files if "/" not in f and f != current.name]
     chosen = st.multiselect(
-        "Scenarios to compare",
+        "Scenarios to compare (the published ones too)",
         [CURRENT, *files],
-        default=[CURRENT, *(f for f in files if f != current.name)],
+        default=[CURRENT, *top_level],
         key="compare",
     )
     results: dict[str, RunResult] = {}
     for label in chosen:
         text = current if label == CURRENT else cached_shipped(label)
-        results[label] = run_of(text, settings)
+        with shown_errors(f"{label}: "):
+            results[label] = run_of(text, settings)
     if not results:
         st.info("Choose at least one scenario.")
         return
@@ -458,7 +513,7 @@ def show_compare(current: planner.ScenarioText, settings: RunSettings) -> None:
     title = "Deployed and committed, P5–P95 with P50"
     st.altair_chart(band_chart(rows, "scenario", title, color="metric", x_title="personnel"))
     personnel = [f"{m} {p}" for m in ("deployed", "committed") for p in ("p5", "p50", "p95")]
-    st.dataframe(whole_numbers(planner.compare_rows(results), personnel), hide_index=True)
+    show_table(planner.compare_rows(results), personnel)
 
 
 _DENSITIES = {
@@ -508,42 +563,33 @@ def show_sources(scenario: Scenario) -> None:
     st.dataframe(pd.DataFrame(rows)[columns], hide_index=True, height=520)
 
 
-def show_downloads(current: planner.ScenarioText, result: RunResult, n_edited: int) -> None:
-    """Download the edited scenario as YAML and the results as CSV and JSON."""
-    stem = current.name.removesuffix(".yaml").removesuffix(".yml")
-    what = f"{n_edited} edited figures, each marked in its note" if n_edited else "no edits"
-    st.download_button(
-        f"Scenario YAML ({what})",
-        current.text,
-        file_name=current.name if current.name.endswith((".yaml", ".yml")) else f"{stem}.yaml",
-        mime="application/x-yaml",
-        key="download_yaml",
-    )
-    st.download_button(
-        "Results CSV",
-        render_run(result, "csv"),
-        file_name=f"{stem}-results.csv",
-        mime="text/csv",
-        key="download_csv",
-    )
-    st.download_button(
-        "Results JSON (with provenance)",
-        render_run(result, "json"),
-        file_name=f"{stem}-results.json",
-        mime="application/json",
-        key="download_json",
-    )
-    p = result.provenance
-    st.caption(
-        f"`forcecalc run {current.name} --samples {p.samples} --seed {p.seed} "
-        f"--sampler {p.sampler}` gives the same numbers."
-    )
+def show_downloads(current: planner.ScenarioText, result: RunResult | None, n_edited: int) -> None:
+    """Download the edited scenario as YAML and the results (if any) as CSV and JSON."""
+    files = planner.downloads(current, result, n_edited)
+    for f in files:
+        st.download_button(f.label, f.data, file_name=f.file_name, mime=f.mime, key=f.key)
+    if result is None:
+        st.caption("No results to download at these settings (see the error above).")
+    else:
+        p = result.provenance
+        st.caption(
+            f"`forcecalc run {plain(files[0].file_name)} --samples {p.samples} --seed {p.seed} "
+            f"--sampler {p.sampler}` gives the same numbers."
+        )
     with st.expander("Scenario YAML"):
         st.code(current.text, language="yaml")
 
 
 # --------------------------------------------------------------------------------------------
 # The page
+
+
+def if_run(result: RunResult | None, show: Callable[[RunResult], None]) -> None:
+    """``show(result)``; with no result (its error is shown above the tabs), a note saying so."""
+    if result is None:
+        st.info("No results at these settings: see the error above.")
+    else:
+        show(result)
 
 
 def main() -> None:
@@ -562,27 +608,31 @@ def main() -> None:
     with tabs["Assumptions"]:
         values = edit_figures(scenario, base)
     current, n_edited, error = edited_scenario(base, scenario, values)
-    result = run_of(current, settings)
-    reference = run_of(base, settings) if current is not base else None
+    result: RunResult | None = None
+    reference: RunResult | None = None
     with head:
         if error:
             st.error(f"{error} — showing the scenario as loaded until this is fixed.")
         elif n_edited:
             st.info(f"{n_edited} figure(s) edited; changes shown against the scenario as loaded.")
-        show_headlines(result, reference)
+        with shown_errors():  # e.g. too many samples for this many figures
+            result = run_of(current, settings)
+            reference = run_of(base, settings) if current is not base else None
+        if result is not None:
+            show_headlines(result, reference)
     with tabs["Breakdown"]:
-        show_breakdown(result)
+        if_run(result, show_breakdown)
     with tabs["Distribution"]:
-        show_distribution(result)
-    with tabs["Drivers"]:
+        if_run(result, show_distribution)
+    with tabs["Drivers"], shown_errors():
         show_drivers(current)
-    with tabs["Sweep"]:
-        show_sweep(current, result.scenario, settings)
+    with tabs["Sweep"]:  # the sweep and the precedents run at the same settings
+        if_run(result, lambda r: show_sweep(current, r.scenario, settings))
     with tabs["Compare"]:
         show_compare(current, settings)
-    with tabs["Precedents"]:
-        show_precedents(current, settings)
+    with tabs["Precedents"], shown_errors():
+        if_run(result, lambda r: show_precedents(current, settings))
     with tabs["Sources"]:
-        show_sources(result.scenario)
+        show_sources(cached_parse(current.text, current.name))
     with tabs["Download"]:
         show_downloads(current, result, n_edited)

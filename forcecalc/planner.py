@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -35,7 +36,7 @@ from forcecalc.edit import edit_scenario
 from forcecalc.errors import ScenarioError, Where
 from forcecalc.explore import Sweep, axis, sweep
 from forcecalc.loader import MAX_BYTES, decode, dump_scenario, parse_scenario, read_text
-from forcecalc.render import fmt_number
+from forcecalc.render import fmt_number, render_run
 from forcecalc.resources import scenarios_dir
 from forcecalc.runner import RunResult, run
 from forcecalc.sampling import Sampler
@@ -77,14 +78,20 @@ class ScenarioText:
 
 
 def shipped_scenarios() -> dict[str, Path]:
-    """The shipped scenario files by file name, sorted."""
-    return {p.name: p for p in sorted(scenarios_dir().glob("*.yaml"))}
+    """The shipped scenario files by name: the top level first, then ``published/...``.
+
+    A scenario's name is its path under ``scenarios/`` (``seed-000-buffer-zone.yaml``,
+    ``published/iiss-2025-brigade.yaml``), each group sorted.
+    """
+    root = scenarios_dir()
+    files = sorted(root.rglob("*.yaml"), key=lambda p: (len(p.relative_to(root).parts), p))
+    return {p.relative_to(root).as_posix(): p for p in files}
 
 
-def read_shipped(file_name: str) -> ScenarioText:
-    """The text of a shipped scenario, by file name."""
-    text, _ = read_text(shipped_scenarios()[file_name])
-    return ScenarioText(text, file_name)
+def read_shipped(name: str) -> ScenarioText:
+    """The text of a shipped scenario, by its name in :func:`shipped_scenarios`."""
+    text, _ = read_text(shipped_scenarios()[name])
+    return ScenarioText(text, name)
 
 
 def read_upload(data: bytes, name: str) -> ScenarioText:
@@ -109,10 +116,32 @@ def read_upload(data: bytes, name: str) -> ScenarioText:
     return scenario_text
 
 
+def file_name(name: str) -> str:
+    """A scenario's name as a file name to save it under: ``published/x.yaml`` → ``x.yaml``."""
+    base = PurePosixPath(name.replace("\\", "/")).name or "scenario.yaml"
+    return base if base.endswith((".yaml", ".yml")) else f"{base}.yaml"
+
+
 def edited_name(name: str) -> str:
-    """File name of an edited scenario: ``x.yaml`` → ``x-edited.yaml``."""
-    stem = name.removesuffix(".yaml").removesuffix(".yml").removesuffix("-edited")
+    """File name of an edited scenario: ``x.yaml`` → ``x-edited.yaml``, without folders."""
+    stem = file_name(name).removesuffix(".yaml").removesuffix(".yml").removesuffix("-edited")
     return f"{stem}-edited.yaml"
+
+
+#: The first line of a scenario that tells an editor which JSON schema checks it.
+_MODELINE = re.compile(r"^# yaml-language-server: [^\n]*\n")
+
+
+def with_modeline(text: str, base: str) -> str:
+    """``text`` headed by ``base``'s ``# yaml-language-server: $schema=...`` line, if it has one.
+
+    :func:`~forcecalc.loader.dump_scenario` writes no comments, so an edited scenario would lose
+    the line that lets an editor check it against ``scenario.schema.json``.
+    """
+    line = _MODELINE.match(base.removeprefix("\ufeff"))
+    if line is None or _MODELINE.match(text):
+        return text
+    return line.group(0) + text
 
 
 def apply_edits(base: ScenarioText, changes: Mapping[str, Distribution]) -> ScenarioText:
@@ -129,7 +158,7 @@ def apply_edits(base: ScenarioText, changes: Mapping[str, Distribution]) -> Scen
     if not changes:
         return base
     edited = edit_scenario(base.parse(), changes)
-    out = ScenarioText(dump_scenario(edited), edited_name(base.name))
+    out = ScenarioText(with_modeline(dump_scenario(edited), base.text), edited_name(base.name))
     out.parse()
     return out
 
@@ -139,6 +168,51 @@ def run_text(
 ) -> RunResult:
     """Parse scenario text and run it: the pure function the app caches on its arguments."""
     return run(parse_text(text, name), samples=samples, seed=seed, sampler=sampler)
+
+
+@dataclass(frozen=True)
+class Download:
+    """One file the app offers: its widget key, button label, content, file name and type."""
+
+    key: str
+    label: str
+    data: str
+    file_name: str
+    mime: str
+
+
+def downloads(current: ScenarioText, result: RunResult | None, n_edited: int) -> list[Download]:
+    """The files offered for download: the scenario as edited, and the results if there are any.
+
+    The scenario is ``current.text`` itself, the text the app runs, so ``forcecalc run`` on the
+    file at the same samples, seed and sampler gives the app's numbers.
+    """
+    name = file_name(current.name)
+    stem = name.removesuffix(".yaml").removesuffix(".yml")
+    what = f"{n_edited} edited figures, each marked in its note" if n_edited else "no edits"
+    files = [
+        Download(
+            "download_yaml", f"Scenario YAML ({what})", current.text, name, "application/x-yaml"
+        )
+    ]
+    if result is not None:
+        files += [
+            Download(
+                "download_csv",
+                "Results CSV",
+                render_run(result, "csv"),
+                f"{stem}-results.csv",
+                "text/csv",
+            ),
+            Download(
+                "download_json",
+                "Results JSON (with provenance)",
+                render_run(result, "json"),
+                f"{stem}-results.json",
+                "application/json",
+            ),
+        ]
+    return files
 
 
 # --------------------------------------------------------------------------------------------
@@ -278,11 +352,14 @@ class Headline:
 
     @property
     def band_text(self) -> str:
-        if not math.isfinite(self.value):
+        if self.unit == "probability" and math.isnan(self.value):
             return "no pledges in this scenario"
+        if not math.isfinite(self.value):
+            return "not a finite number"
         if self.p5 is None or self.p95 is None:
             return ""
-        return f"P5–P95: {fmt_number(self.p5, self.unit)} – {fmt_number(self.p95, self.unit)}"
+        ends = (fmt_number(x, self.unit) if math.isfinite(x) else "–" for x in (self.p5, self.p95))
+        return "P5–P95: {} – {}".format(*ends)
 
     @property
     def delta_text(self) -> str | None:
@@ -370,10 +447,18 @@ def samples_of(result: RunResult, metric: str) -> np.ndarray:
 
 
 def histogram_rows(values: ArrayLike, bins: int = 50) -> list[dict[str, float]]:
-    """A histogram as rows ``start``, ``end``, ``share`` (fraction of samples in the bin)."""
+    """A histogram as rows ``start``, ``end``, ``share`` (fraction of samples in the bin).
+
+    Samples that are not finite (an overflow from an extreme figure) fall in no bin, so the
+    shares then sum to less than one; with no finite sample there are no rows.
+    """
     arr = np.asarray(values, dtype=float).ravel()
-    counts, edges = np.histogram(arr, bins=bins)
-    shares = counts / max(arr.size, 1)
+    finite = arr[np.isfinite(arr)]
+    with np.errstate(over="ignore"):
+        if finite.size == 0 or not np.isfinite(np.ptp(finite)):
+            return []
+    counts, edges = np.histogram(finite, bins=bins)
+    shares = counts / arr.size
     return [
         {"start": float(a), "end": float(b), "share": float(s)}
         for a, b, s in zip(edges[:-1], edges[1:], shares, strict=True)
@@ -460,9 +545,19 @@ def tornado_rows(t: Tornado) -> list[dict[str, object]]:
     return rows
 
 
+#: The largest number a range or an input may hold (a browser's number input refuses inf).
+LARGEST = float(np.finfo(float).max)
+
+
 def sweep_range(figure: Figure) -> tuple[float, float]:
-    """A default range to sweep a figure over: half its P5 to twice its P95, in its domain."""
-    q05, q95 = (float(v) for v in figure_at(figure, [0.05, 0.95]))
+    """A default range to sweep a figure over: half its P5 to twice its P95, in its domain.
+
+    Both ends are finite, even for a figure so extreme that its P95 overflows: its quantiles
+    are taken at most a quarter of :data:`LARGEST` in size.
+    """
+    q05, q95 = (
+        float(np.clip(v, -LARGEST / 4, LARGEST / 4)) for v in figure_at(figure, [0.05, 0.95])
+    )
     d = figure.domain
     start = max(0.5 * q05, d.lower)
     if d.lower_open and start <= d.lower:

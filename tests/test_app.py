@@ -7,29 +7,37 @@ number it shows is compared with the library's result for the same settings.
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from forcecalc import cli, parse_scenario, planner, run
-from forcecalc.app import PASTE, UPLOAD, figure_key
-from forcecalc.planner import read_shipped, shipped_scenarios
+from forcecalc import cli, parse_scenario, planner, run, runner
+from forcecalc.app import PASTE, UPLOAD, figure_key, whole_numbers
+from forcecalc.distributions import Point
+from forcecalc.planner import ScenarioText, read_shipped, shipped_scenarios
 from forcecalc.render import fmt_number
 from forcecalc.resources import DEFAULT_SCENARIO
 from forcecalc.sampling import DEFAULT_SEED
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+REPO = Path(__file__).resolve().parents[1]
+APP = str(REPO / "app.py")
 SAMPLES = 2048
+#: Samples for the test that starts the app on every shipped scenario, to keep it quick.
+FEW_SAMPLES = 1024
 SEED_000 = "seed-000-buffer-zone.yaml"
 BUFFER = "geometry.buffer_width_km"
 
 
-def start() -> AppTest:
+def start(samples: int = SAMPLES) -> AppTest:
     """The app after its first run, switched to the test's sample count."""
     at = AppTest.from_file(APP, default_timeout=120).run()
     assert not at.exception
-    at.select_slider(key="samples").set_value(SAMPLES).run()
+    at.select_slider(key="samples").set_value(samples).run()
     assert not at.exception
     return at
 
@@ -43,14 +51,14 @@ def shown_p50(result_metric: float, unit: str = "personnel") -> str:
     return fmt_number(result_metric, unit)
 
 
-def library(name: str, overrides: dict[str, float] | None = None):
+def library(name: str, overrides: dict[str, float] | None = None, samples: int = SAMPLES):
     """The library's result for a shipped scenario at the test's settings."""
-    return run(read_shipped(name).parse(), SAMPLES, DEFAULT_SEED, overrides=overrides).summary
+    return run(read_shipped(name).parse(), samples, DEFAULT_SEED, overrides=overrides).summary
 
 
 @pytest.fixture(scope="module")
 def app() -> AppTest:
-    return start()
+    return start(FEW_SAMPLES)
 
 
 def test_the_app_starts_on_the_default_scenario() -> None:
@@ -61,12 +69,22 @@ def test_the_app_starts_on_the_default_scenario() -> None:
     assert metrics(at)["Deployed (P50)"] == shown_p50(summary.metrics["deployed"].p50)
 
 
+def test_the_published_scenarios_can_be_picked_and_compared(app: AppTest) -> None:
+    published = sorted(
+        p.relative_to(REPO / "scenarios").as_posix()
+        for p in REPO.glob("scenarios/published/*.yaml")
+    )
+    assert len(published) >= 9
+    assert set(published) <= set(app.selectbox(key="shipped").options)
+    assert set(published) <= set(app.multiselect(key="compare").options)
+
+
 @pytest.mark.parametrize("name", list(shipped_scenarios()))
 def test_every_shipped_scenario_shows_the_librarys_headline(app: AppTest, name: str) -> None:
     app.selectbox(key="shipped").set_value(name).run()
     assert not app.exception
     assert not app.error
-    summary = library(name)
+    summary = library(name, samples=FEW_SAMPLES)
     shown = metrics(app)
     assert shown["Deployed (P50)"] == shown_p50(summary.metrics["deployed"].p50)
     assert shown["Committed (P50)"] == shown_p50(summary.metrics["committed"].p50)
@@ -170,17 +188,41 @@ def test_a_bad_paste_shows_the_error_and_a_good_one_is_run() -> None:
     assert at.title[0].value == read_shipped(SEED_000).parse().name
 
 
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, dict[str, object]]]:
+    """What the app hands to each ``st.download_button``, by widget key: the bytes a user saves.
+
+    AppTest shows a download button's label but not its data, so the test records the call
+    and lets the real widget draw.
+    """
+    calls: dict[str, dict[str, object]] = {}
+    real = st.download_button
+
+    def recording(label: str, data: object, **kwargs: object):
+        calls[str(kwargs.get("key"))] = {"label": label, "data": data, **kwargs}
+        return real(label, data, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    yield calls
+
+
 def test_the_downloaded_yaml_round_trips_and_forcecalc_run_gives_the_same_numbers(
-    tmp_path: Path,
+    tmp_path: Path, downloads: dict[str, dict[str, object]]
 ) -> None:
     at = start()
     at.selectbox(key="shipped").set_value(SEED_000).run()
     at.number_input(key=figure_key(read_shipped(SEED_000), 0, BUFFER, "value")).set_value(10)
     at.run()
-    labels = [b.label for b in at.get("download_button")]
-    assert any(label.startswith("Scenario YAML (1 edited figures") for label in labels)
-    assert "Results CSV" in labels and "Results JSON (with provenance)" in labels
-    text = at.code[0].value
+    assert not at.exception
+    labels = [b.label for b in at.download_button]
+    assert labels == [str(downloads[k]["label"]) for k in downloads]
+    assert labels[0].startswith("Scenario YAML (1 edited figures")
+    assert labels[1:] == ["Results CSV", "Results JSON (with provenance)"]
+    yaml_file = downloads["download_yaml"]
+    assert yaml_file["file_name"] == "seed-000-buffer-zone-edited.yaml"
+    text = yaml_file["data"]
+    assert isinstance(text, str)
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=scenario.schema.json"
     scenario = parse_scenario(text, "edited.yaml")
     figure = scenario.figures[BUFFER]
     assert figure.dist.value == 10
@@ -194,6 +236,8 @@ def test_the_downloaded_yaml_round_trips_and_forcecalc_run_gives_the_same_number
     deployed = json.loads(out.read_text())["metrics"]["deployed"]["p50"]
     assert metrics(at)["Deployed (P50)"] == shown_p50(deployed)
     assert deployed == library(SEED_000, {BUFFER: 10}).metrics["deployed"].p50
+    shown_json = json.loads(str(downloads["download_json"]["data"]))
+    assert shown_json["metrics"]["deployed"]["p50"] == deployed
 
 
 def test_the_seed_is_a_visible_control_that_changes_the_numbers() -> None:
@@ -216,11 +260,40 @@ def test_the_sources_table_lists_every_figure_with_quote_and_gloss() -> None:
     assert row["quote"] and row["gloss"]
 
 
+def chart_titles(at: AppTest) -> set[str]:
+    """The titles of the charts on the page (a layered chart's layers share one)."""
+    titles: set[str] = set()
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            title = node.get("title")
+            if isinstance(title, str) and ("mark" in node or "layer" in node):
+                titles.add(title)
+            elif isinstance(title, dict) and isinstance(title.get("text"), str):
+                titles.add(title["text"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for chart in at.get("vega_lite_chart"):
+        walk(json.loads(chart.proto.spec))
+    return titles
+
+
 def test_the_tornado_and_the_sweep_are_drawn_from_the_library() -> None:
     at = start()
     assert not at.exception
-    charts = at.get("vega_lite_chart")
-    assert len(charts) == 8  # breakdown ×2, distribution, tornado, sweep, comparison, precedents ×2
+    assert chart_titles(at) >= {
+        "By task",
+        "By category",
+        "Distribution of deployed",
+        "Drivers of deployed",
+        "deployed against geometry.front_length_km",
+        "Deployed and committed, P5–P95 with P50",
+        "Personnel per km of line: this scenario (P5–P95) beside past missions",
+    }
     captions = " ".join(c.value for c in at.caption)
     tornado = planner.tornado_text(*_text(DEFAULT_SCENARIO))
     baseline = next(t for t in tornado.tornadoes if t.output == "deployed").baseline
@@ -239,3 +312,147 @@ def test_a_sweep_outside_the_domain_shows_the_error_and_no_exception() -> None:
 def _text(name: str) -> tuple[str, str]:
     shipped = read_shipped(name)
     return shipped.text, shipped.name
+
+
+# --------------------------------------------------------------------------------------------
+# Errors: expected ones are one line and the app keeps working, with the last good scenario
+
+VALID_BASE = (REPO / "tests" / "bad_inputs" / "valid-base.yaml").read_text(encoding="utf-8")
+
+
+def test_a_bad_paste_keeps_the_last_good_scenario_with_its_edits() -> None:
+    at = start()
+    at.radio(key="origin").set_value(PASTE).run()
+    good = read_shipped(SEED_000).text
+    at.text_area(key="paste").set_value(good).run()
+    key = figure_key(ScenarioText(good, "pasted.yaml"), 0, BUFFER, "value")
+    at.number_input(key=key).set_value(10).run()
+    edited = metrics(at)
+    at.text_area(key="paste").set_value(BAD).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [loader_message(BAD, "pasted.yaml")]
+    assert at.title[0].value == read_shipped(SEED_000).parse().name  # not the shipped pick
+    assert at.number_input(key=key).value == 10
+    assert metrics(at) == edited
+    deployed = library(SEED_000, {BUFFER: 10}).metrics["deployed"].p50
+    assert metrics(at)["Deployed (P50)"] == shown_p50(deployed)
+    assert any("Showing pasted.yaml until the file is fixed" in c.value for c in at.caption)
+
+
+def test_an_upload_with_a_400_digit_number_shows_the_loaders_error() -> None:
+    at = start()
+    at.radio(key="origin").set_value(UPLOAD).run()
+    text = VALID_BASE.replace("crew: {value: 8,", "crew: {value: 1" + "0" * 400 + ",")
+    at.file_uploader(key="upload").upload("huge.yaml", text.encode(), "application/x-yaml")
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [loader_message(text, "huge.yaml")]
+    assert "tasks.observers.crew" in at.error[0].value
+    assert "Deployed (P50)" in metrics(at)
+
+
+def test_a_bug_in_the_loader_is_reported_as_one_and_the_app_keeps_working(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    at = start()
+    shown = metrics(at)
+
+    def broken(data: bytes, name: str) -> ScenarioText:
+        raise OverflowError("int too large to convert to float")
+
+    monkeypatch.setattr(planner, "read_upload", broken)
+    at.radio(key="origin").set_value(PASTE).run()
+    at.text_area(key="paste").set_value(VALID_BASE).run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "pasted.yaml: internal error (a bug in forcecalc, not in your file): "
+        "OverflowError: int too large to convert to float"
+    ]
+    assert metrics(at) == shown
+
+
+def test_too_many_samples_for_a_big_scenario_is_a_one_line_error_not_a_crash() -> None:
+    pledges = "".join(
+        f"    - contributor: C{i}\n      personnel: {{value: 1, assumption: a}}\n"
+        for i in range(60)
+    )
+    text = VALID_BASE.replace("  pledges:\n", "  pledges:\n" + pledges)
+    n_figures = len(parse_scenario(text, "pasted.yaml").figures)
+    at = start()
+    at.radio(key="origin").set_value(PASTE).run()
+    at.text_area(key="paste").set_value(text).run()
+    assert not at.exception and not at.error
+    at.select_slider(key="samples").set_value(2**18).run()
+    assert not at.exception
+    expected = f"--samples: got 262,144 for a scenario of {n_figures} figures; expected at most"
+    assert at.error and all(expected in e.value for e in at.error)
+    assert all("\n" not in e.value for e in at.error)
+    assert not at.metric
+    at.select_slider(key="samples").set_value(SAMPLES).run()  # and the app keeps working
+    assert not at.exception and not at.error
+    deployed = run(parse_scenario(text, "pasted.yaml"), SAMPLES, DEFAULT_SEED).summary
+    assert metrics(at)["Deployed (P50)"] == shown_p50(deployed.metrics["deployed"].p50)
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
+@pytest.mark.parametrize("refused", [True, False], ids=["refused", "returned"])
+def test_a_figure_too_extreme_to_run_does_not_break_the_page(
+    monkeypatch: pytest.MonkeyPatch, refused: bool
+) -> None:
+    """An infinite result, refused by the library (a one-line error) or returned: no crash.
+
+    The loader bounds every figure, so the extreme value is put in behind its back; "returned"
+    turns off the runner's check, so every panel meets infinite numbers.
+    """
+    path = "geometry.front_length_km"
+    if not refused:
+        monkeypatch.setattr(runner, "check_finite", lambda *args: None, raising=False)
+
+    def extreme(text: str, name: str, samples: int, seed: int, sampler: str):
+        scenario = parse_scenario(text, name)
+        figure = replace(scenario.figures[path], dist=Point(1e308))
+        return run(replace(scenario, figures={**scenario.figures, path: figure}), samples, seed)
+
+    at = start()
+    monkeypatch.setattr(planner, "run_text", extreme)
+    seed = 4242 if refused else 4244  # seeds no other test has cached
+    at.number_input(key="seed").set_value(seed).run()
+    assert not at.exception
+    assert all("\n" not in e.value for e in at.error)
+    assert bool(at.error) == refused
+    if not refused:
+        assert metrics(at)["Deployed (P50)"] == "–"
+        assert any(c.value == "not a finite number" for c in at.caption)
+    monkeypatch.undo()
+    at.number_input(key="seed").set_value(4243).run()
+    assert not at.exception and not at.error
+    summary = run(read_shipped(DEFAULT_SCENARIO).parse(), SAMPLES, 4243).summary
+    assert metrics(at)["Deployed (P50)"] == shown_p50(summary.metrics["deployed"].p50)
+
+
+def test_whole_numbers_round_and_keep_what_no_integer_holds() -> None:
+    rows = [
+        {"task": "a", "p5": 1.4, "p50": 2.6, "p95": 1e300, "mean": math.inf},
+        {"task": "b", "p5": math.nan, "p50": -math.inf, "p95": 3.0, "mean": 3.0},
+    ]
+    frame = whole_numbers(rows)
+    assert frame["p5"].iloc[0] == 1 and math.isnan(frame["p5"].iloc[1])
+    assert list(frame["p50"]) == [3, -math.inf]
+    assert list(frame["p95"]) == [1e300, 3]
+    assert list(frame["mean"]) == [math.inf, 3]
+
+
+def _non_finite_tables() -> None:
+    import math
+
+    from forcecalc.app import show_table
+
+    show_table([{"task": "a", "p5": math.nan, "p50": math.inf, "p95": 1e300, "mean": -math.inf}])
+    show_table([{"scenario": "x", "deployed p50": math.inf}], ["deployed p50"])
+
+
+def test_non_finite_numbers_do_not_break_a_table() -> None:
+    at = AppTest.from_function(_non_finite_tables).run()
+    assert not at.exception
+    assert list(at.dataframe[0].value["p50"]) == [math.inf]
+    assert list(at.dataframe[1].value["deployed p50"]) == [math.inf]

@@ -1,13 +1,22 @@
 """The planner app in a real browser: ``streamlit run app.py`` opened in headless Chromium.
 
 Playwright drives Debian's Chromium (``apt-get install chromium``; ``.ci/run`` installs it), not
-a browser of its own. The test starts the server on a free localhost port, waits for the headline
-metric, checks its text against the library, saves ``docs/screenshot.png`` (the README's
-picture) and always stops the server it started.
+a browser of its own. The test starts the server on a free localhost port (another port if that
+one is taken before the server binds it), waits for the headline metric, checks its text against
+the library, takes a screenshot and always stops the server it started.
+
+The screenshot goes to the test's temporary directory, so a run leaves the checkout as it was
+(and works on a read-only one). To refresh the README's picture, name the file::
+
+    FORCECALC_SCREENSHOT=docs/screenshot.png python -m pytest tests/test_browser.py
+
+A relative path is taken from the checkout's root. The server's output is written to
+``streamlit.log`` in the temporary directory and its end is quoted when the test fails.
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -15,6 +24,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -33,8 +43,12 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-SCREENSHOT = REPO / "docs" / "screenshot.png"
+#: Environment variable naming where to save the screenshot (e.g. ``docs/screenshot.png``).
+SCREENSHOT_ENV = "FORCECALC_SCREENSHOT"
 START_TIMEOUT_S = 90.0
+#: Servers started before giving up, each on a newly chosen port.
+START_ATTEMPTS = 3
+LOG_TAIL_LINES = 40
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
@@ -42,33 +56,46 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not 
 
 
 def free_port() -> int:
-    """A TCP port on localhost that nothing listens on now."""
+    """A TCP port on localhost that nothing listens on now (it may be taken before it is used)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def wait_until_healthy(url: str, server: subprocess.Popen[bytes], timeout_s: float) -> None:
-    """Poll Streamlit's health endpoint until it answers, the server dies or time runs out."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {server.returncode} before serving")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.25)
-    raise TimeoutError(f"streamlit did not answer at {url} within {timeout_s:.0f} s")
+def screenshot_path(tmp_path: Path) -> Path:
+    """Where to save the screenshot: ``$FORCECALC_SCREENSHOT`` if set, else ``tmp_path``."""
+    named = os.environ.get(SCREENSHOT_ENV, "").strip()
+    if not named:
+        return tmp_path / "screenshot.png"
+    path = Path(named)
+    return path if path.is_absolute() else REPO / path
 
 
-@pytest.fixture
-def server_url() -> Iterator[str]:
-    """``streamlit run app.py`` on a free localhost port, stopped after the test."""
-    port = free_port()
-    command = [
+def tail(log: Path, lines: int = LOG_TAIL_LINES) -> str:
+    """The last lines of the server's log, to quote in a failure message."""
+    try:
+        text = log.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        return f"(no log at {log}: {exc.strerror})"
+    last = text.splitlines()[-lines:]
+    return "\n".join(last) if last else "(the log is empty)"
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running ``streamlit run app.py``: its address and the file its output goes to."""
+
+    url: str
+    log: Path
+
+    def explain(self, problem: str) -> str:
+        """A failure message with the end of the server's log."""
+        return f"{problem}\n--- last lines of {self.log} ---\n{tail(self.log)}"
+
+
+def command(port: int) -> list[str]:
+    """``streamlit run app.py`` headless on ``127.0.0.1:port``."""
+    return [
         sys.executable,
         "-m",
         "streamlit",
@@ -85,43 +112,116 @@ def server_url() -> Iterator[str]:
         "--server.fileWatcherType",
         "none",
     ]
-    server = subprocess.Popen(
-        command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
+
+
+def serving(url: str, log: Path) -> bool:
+    """Whether our server says it serves ``url`` and its health endpoint answers there.
+
+    Checking the log as well as the endpoint keeps another server that took the port from
+    passing for ours.
+    """
+    said = f"URL: {url}"  # streamlit's own line, once it listens
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    if not any(line.strip() == said for line in lines):
+        return False
     try:
-        wait_until_healthy(url, server, START_TIMEOUT_S)
-        yield url
-    finally:
-        server.terminate()
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def wait_until_serving(
+    url: str, server: subprocess.Popen[bytes], log: Path, timeout_s: float
+) -> bool:
+    """Wait until the server serves ``url``; False if it exits first (e.g. the port was taken).
+
+    Raises
+    ------
+    TimeoutError
+        If it neither serves nor exits within ``timeout_s``, with the end of its log.
+    """
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            return False
+        if serving(url, log):
+            return True
+        time.sleep(0.25)
+    raise TimeoutError(
+        Server(url, log).explain(f"streamlit did not answer at {url} within {timeout_s:.0f} s")
+    )
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop a server we started: terminate, then kill if it does not exit."""
+    if server.poll() is not None:
+        return
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=15)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    """``streamlit run app.py`` on a free localhost port, stopped after the test.
+
+    A port found free can be taken by another process before streamlit binds it; streamlit
+    then exits ("Port ... is already in use") and the server is started again on a new port.
+    """
+    log = tmp_path / "streamlit.log"
+    for attempt in range(1, START_ATTEMPTS + 1):
+        url = f"http://127.0.0.1:{free_port()}"
+        with log.open("ab") as out:
+            out.write(f"--- attempt {attempt}: {url} ---\n".encode())
+            out.flush()
+            process = subprocess.Popen(
+                command(int(url.rsplit(":", 1)[1])),
+                cwd=REPO,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},  # the log shows the URL at once
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=15)
+            if wait_until_serving(url, process, log, START_TIMEOUT_S):
+                yield Server(url, log)
+                return
+        finally:
+            stop(process)
+    raise RuntimeError(
+        Server(url, log).explain(f"streamlit exited before serving, {START_ATTEMPTS} times")
+    )
 
 
-def test_the_app_shows_the_headline_in_chromium(server_url: str) -> None:
+def test_the_app_shows_the_headline_in_chromium(server: Server, tmp_path: Path) -> None:
     expected = fmt_number(
         run(read_shipped(DEFAULT_SCENARIO).parse()).summary.metrics["deployed"].p50, "personnel"
     )
+    picture = screenshot_path(tmp_path)
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(server_url, wait_until="domcontentloaded")
+            page.goto(server.url, wait_until="domcontentloaded")
             metric = page.locator('[data-testid="stMetric"]').first
             metric.wait_for(timeout=60_000)
-            assert "Deployed (P50)" in metric.inner_text()
-            value = metric.locator('[data-testid="stMetricValue"]')
-            assert value.inner_text().strip() == expected
+            assert "Deployed (P50)" in metric.inner_text(), server.explain("no headline")
+            shown = metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+            assert shown == expected, server.explain(f"headline {shown!r}, not {expected!r}")
             page.locator('[data-testid="stVegaLiteChart"], canvas').first.wait_for(
                 state="attached", timeout=30_000
             )
-            assert page.locator('[data-testid="stException"]').count() == 0
+            errors = page.locator('[data-testid="stException"]').all_inner_texts()
+            assert not errors, server.explain(f"the page shows an exception: {errors}")
             page.wait_for_timeout(1500)  # let the charts draw before the picture
-            SCREENSHOT.parent.mkdir(exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT))
+            picture.parent.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(picture))
+        except sync_api.Error as exc:  # a timeout or a closed page: say what the server said
+            raise AssertionError(server.explain(f"the browser failed: {exc}")) from exc
         finally:
             browser.close()
-    assert SCREENSHOT.stat().st_size > 10_000
+    assert picture.stat().st_size > 10_000

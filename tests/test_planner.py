@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import math
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,14 +16,17 @@ from forcecalc.errors import ScenarioError, UsageError
 from forcecalc.loader import MAX_BYTES
 from forcecalc.planner import (
     GROUPS,
+    Headline,
     ScenarioText,
     apply_edits,
     band_marks,
     changed_figures,
     compare_rows,
     dist_params,
+    downloads,
     edited_name,
     figure_median,
+    file_name,
     grouped_figures,
     headlines,
     histogram_rows,
@@ -50,6 +56,17 @@ def test_every_shipped_scenario_is_offered_and_reads_as_it_loads() -> None:
     assert DEFAULT_SCENARIO in files
     for name, path in files.items():
         assert read_shipped(name).parse() == load_scenario(path)
+
+
+def test_the_published_scenarios_are_offered_after_the_top_level_ones() -> None:
+    checkout = Path(__file__).resolve().parents[1] / "scenarios"
+    names = list(shipped_scenarios())
+    published = sorted(f"published/{p.name}" for p in (checkout / "published").glob("*.yaml"))
+    top = sorted(p.name for p in checkout.glob("*.yaml"))
+    assert len(published) >= 9
+    assert names == top + published
+    iiss = read_shipped("published/iiss-2025-brigade.yaml")
+    assert iiss.parse().name.startswith("IISS reassurance force, small option")
 
 
 @pytest.mark.parametrize(
@@ -108,6 +125,43 @@ def test_edited_names() -> None:
     assert edited_name("a.yaml") == "a-edited.yaml"
     assert edited_name("a-edited.yaml") == "a-edited.yaml"
     assert edited_name("pasted.yml") == "pasted-edited.yaml"
+    assert edited_name("published/iiss-2025-brigade.yaml") == "iiss-2025-brigade-edited.yaml"
+    assert file_name("published/iiss-2025-brigade.yaml") == "iiss-2025-brigade.yaml"
+    assert file_name("mine") == "mine.yaml"
+
+
+@pytest.mark.parametrize("name", [SEED_000, "published/iiss-2025-brigade.yaml"])
+def test_an_edited_scenario_keeps_its_schema_line(name: str) -> None:
+    base = read_shipped(name)
+    first = base.text.splitlines()[0]
+    assert first.startswith("# yaml-language-server: $schema=")
+    path = "geometry.buffer_width_km"
+    edited = apply_edits(base, {path: Point(8.0)})
+    assert edited.text.splitlines()[0] == first
+    assert edited.text.count("yaml-language-server") == 1
+    assert edited.parse().figures[path].dist == Point(8.0)
+
+
+def test_an_edited_upload_without_a_schema_line_gets_none() -> None:
+    base = read_upload(read_shipped(SEED_000).text.split("\n", 1)[1].encode(), "mine.yaml")
+    edited = apply_edits(base, {"geometry.buffer_width_km": Point(8)})
+    assert not edited.text.startswith("#")
+
+
+def test_downloads_are_the_scenario_text_and_the_rendered_results() -> None:
+    base = read_shipped("published/iiss-2025-brigade.yaml")
+    result = run_text(base.text, base.name, 256, 1)
+    yaml_file, csv_file, json_file = downloads(base, result, 0)
+    assert yaml_file.data == base.text
+    assert yaml_file.file_name == "iiss-2025-brigade.yaml"
+    assert yaml_file.label == "Scenario YAML (no edits)"
+    assert csv_file.file_name == "iiss-2025-brigade-results.csv"
+    provenance = json.loads(json_file.data)["provenance"]
+    assert provenance["seed"] == 1 and provenance["samples"] == 256
+    only_yaml = downloads(base, None, 2)
+    assert [d.label for d in only_yaml] == [
+        "Scenario YAML (2 edited figures, each marked in its note)"
+    ]
 
 
 def test_run_text_is_the_librarys_run() -> None:
@@ -121,7 +175,8 @@ def test_every_figure_is_in_exactly_one_group_in_document_order() -> None:
         groups = grouped_figures(scenario)
         assert set(groups) <= set(GROUPS)
         flat = [f.path for figs in groups.values() for f in figs]
-        assert sorted(flat) == sorted(scenario.figures)
+        from_dataset = ("rules.", "ensemble.")  # a sizing rule's figures: not in the YAML
+        assert sorted(flat) == sorted(p for p in scenario.figures if not p.startswith(from_dataset))
         assert [f.path for f in groups["geometry"]] == [
             p for p in scenario.figures if p.startswith("geometry.")
         ]
@@ -181,6 +236,16 @@ def test_headlines_are_the_summarys_bands_with_changes_from_the_reference() -> N
     assert all(h.delta is None for h in headlines(reference))
 
 
+def test_a_headline_that_is_not_finite_says_so() -> None:
+    deployed = Headline("deployed", "Deployed (P50)", "personnel", math.inf, 10.0, math.inf)
+    assert deployed.value_text == "–"
+    assert deployed.band_text == "not a finite number"
+    band = Headline("deployed", "Deployed (P50)", "personnel", 20.0, 10.0, math.inf)
+    assert band.band_text == "P5–P95: 10 – –"
+    probability = Headline("p_pledges_suffice", "P(pledges suffice)", "probability", math.nan)
+    assert probability.band_text == "no pledges in this scenario"
+
+
 def test_a_scenario_without_pledges_shows_no_probability() -> None:
     base = read_shipped(SEED_000)
     items = {h.key: h for h in headlines(run_text(base.text, base.name, 256, 1))}
@@ -212,6 +277,21 @@ def test_histogram_shares_sum_to_one_and_marks_are_the_band() -> None:
 def test_a_point_only_requirement_is_one_bar() -> None:
     rows = histogram_rows(np.full(100, 7.0))
     assert sum(r["share"] for r in rows) == 1.0
+
+
+def test_a_histogram_leaves_out_samples_that_are_not_finite() -> None:
+    rows = histogram_rows([1.0, 2.0, np.inf, np.nan], bins=2)
+    assert [r["start"] for r in rows] == [1.0, 1.5]
+    assert sum(r["share"] for r in rows) == 0.5
+    assert histogram_rows([np.inf, -np.inf, np.nan]) == []
+    assert histogram_rows([-1e308, 1e308]) == []  # a range that overflows
+
+
+def test_the_sweep_range_of_an_extreme_figure_is_finite() -> None:
+    figure = read_shipped(SEED_001).parse().figures["geometry.front_length_km"]
+    extreme = replace(figure, dist=Interval90(1040.0, 1e308))
+    start, stop = sweep_range(extreme)
+    assert math.isfinite(start) and math.isfinite(stop) and start < stop
 
 
 def test_compare_rows_are_one_per_scenario() -> None:
