@@ -415,16 +415,23 @@ def show_drivers(current: planner.ScenarioText) -> None:
             tooltip=[
                 "figure",
                 "end",
-                alt.Tooltip("input:Q", format=",.4g"),
+                alt.Tooltip("at:N", title="figure at"),
                 alt.Tooltip("output:Q", format=",.0f"),
             ],
         )
     )
     rule = alt.Chart(pd.DataFrame({"baseline": [t.baseline]})).mark_rule().encode(x="baseline:Q")
     st.altair_chart(bars + rule)
+    rules = (
+        " The ensemble's rule choice runs from the rule giving the least to the one giving the "
+        "most; every other bar and the line are averaged over the rules by their weights."
+        if t.averaged_over
+        else ""
+    )
     st.caption(
         f"Each uncertain figure moved from its P5 to its P95 with every other figure at its "
-        f"median; the line is that all-medians {output}, {fmt_number(t.baseline, 'personnel')}. "
+        f"median; the line is that all-medians {output}, {fmt_number(t.baseline, 'personnel')}."
+        f"{rules} "
         f"{result.evaluations} model evaluations; interactions are not shown, and figures "
         "that do not move it are left out."
     )

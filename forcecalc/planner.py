@@ -523,20 +523,25 @@ def tornado_rows(t: Tornado) -> list[dict[str, object]]:
     (a pledge, for the requirement) are left out."""
     rows: list[dict[str, object]] = []
     for rank, bar in enumerate(b for b in t.bars if b.output_max > b.output_min):
-        label = (
-            f"{bar.path} ({fmt_number(bar.input_low, bar.unit)} → "
-            f"{fmt_number(bar.input_high, bar.unit)} {bar.unit})"
-        )
-        for end, value, output in (
-            ("figure at its P5", bar.input_low, bar.output_low),
-            ("figure at its P95", bar.input_high, bar.output_high),
-        ):
+        if bar.low_level is not None:  # the ensemble's rule choice: its ends are rules
+            label = f"{bar.path} ({bar.low_level} → {bar.high_level})"
+            ends = (("least rule", bar.low_level), ("greatest rule", bar.high_level))
+        else:
+            label = (
+                f"{bar.path} ({fmt_number(bar.input_low, bar.unit)} → "
+                f"{fmt_number(bar.input_high, bar.unit)} {bar.unit})"
+            )
+            ends = (
+                ("figure at its P5", fmt_number(bar.input_low, bar.unit)),
+                ("figure at its P95", fmt_number(bar.input_high, bar.unit)),
+            )
+        for (end, value), output in zip(ends, (bar.output_low, bar.output_high), strict=True):
             rows.append(
                 {
                     "figure": label,
                     "rank": rank,
                     "end": end,
-                    "input": value,
+                    "at": value,
                     "baseline": t.baseline,
                     "output": output,
                     "swing": bar.swing,

@@ -318,6 +318,21 @@ def test_tornado_rows_are_two_segments_per_moving_figure_largest_first() -> None
     assert rows[1]["output"] == moving[0].output_high
 
 
+def test_the_rule_choices_tornado_row_names_the_rules_not_numbers() -> None:
+    base = read_shipped("published/csis-2025-force-to-space.yaml")
+    deployed = tornado_text(base.text, base.name).tornadoes[0]
+    bar = next(b for b in deployed.bars if b.low_level is not None)
+    rows = [r for r in tornado_rows(deployed) if r["figure"].startswith("ensemble.rule_choice")]
+    assert [r["figure"] for r in rows] == [
+        f"ensemble.rule_choice ({bar.low_level} → {bar.high_level})"
+    ] * 2
+    assert [(r["end"], r["at"], r["output"]) for r in rows] == [
+        ("least rule", bar.low_level, bar.output_low),
+        ("greatest rule", bar.high_level, bar.output_high),
+    ]
+    assert "nan" not in rows[0]["figure"]
+
+
 def test_sweep_ranges_stay_inside_the_domain() -> None:
     for name in shipped_scenarios():
         for figure in read_shipped(name).parse().figures.values():
