@@ -66,14 +66,20 @@ class _SetOnce(argparse.Action):
         setattr(namespace, self.dest, [*given, str(values)])
 
 
-def add_run_options(parser: argparse.ArgumentParser) -> None:
-    """``--samples``, ``--seed``, ``--sampler`` and ``--set``: shared by the run-like commands."""
+def add_sampling_options(
+    parser: argparse.ArgumentParser,
+    samples: int = DEFAULT_SAMPLES,
+    sampler: Sampler = Sampler.LHS,
+    samples_help: str = "number of samples",
+    sampler_help: str = "Latin hypercube (default), scrambled Sobol or plain Monte Carlo",
+) -> None:
+    """``--samples``, ``--seed`` and ``--sampler``, with the command's own defaults."""
     parser.add_argument(
         "--samples",
         type=int,
-        default=DEFAULT_SAMPLES,
+        default=samples,
         metavar="N",
-        help=f"number of samples (default {DEFAULT_SAMPLES:,})",
+        help=f"{samples_help} (default {samples:,})",
     )
     parser.add_argument(
         "--seed",
@@ -83,11 +89,19 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         help=f"random seed; same seed, same numbers (default {DEFAULT_SEED})",
     )
     parser.add_argument(
-        "--sampler",
-        choices=[s.value for s in Sampler],
-        default="lhs",
-        help="Latin hypercube (default), scrambled Sobol or plain Monte Carlo",
+        "--sampler", choices=[s.value for s in Sampler], default=sampler.value, help=sampler_help
     )
+
+
+def add_run_options(
+    parser: argparse.ArgumentParser,
+    samples: int = DEFAULT_SAMPLES,
+    sampler: Sampler = Sampler.LHS,
+    sampler_help: str = "Latin hypercube (default), scrambled Sobol or plain Monte Carlo",
+) -> None:
+    """``--samples``, ``--seed``, ``--sampler`` and ``--set``: shared by the run-like commands,
+    with the command's own defaults (:func:`add_sampling_options`)."""
+    add_sampling_options(parser, samples, sampler, sampler_help=sampler_help)
     parser.add_argument(
         "--set",
         action=_SetOnce,

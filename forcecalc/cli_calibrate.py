@@ -15,6 +15,7 @@ from forcecalc.cli import (
     Command,
     add_output_options,
     add_run_options,
+    add_sampling_options,
     emit,
     run_from_args,
     scenario_argument,
@@ -22,7 +23,6 @@ from forcecalc.cli import (
 from forcecalc.missions import default_missions
 from forcecalc.render_calibration import render_analogs, render_backtest, render_missions
 from forcecalc.rules import WEIGHTINGS
-from forcecalc.sampling import DEFAULT_SEED, Sampler
 
 
 def cmd_analogs(args: argparse.Namespace) -> int:
@@ -58,25 +58,8 @@ def _analogs_args(p: argparse.ArgumentParser) -> None:
 
 
 def _backtest_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--samples",
-        type=int,
-        default=DEFAULT_BACKTEST_SAMPLES,
-        metavar="N",
-        help=f"samples of each mission's ensemble (default {DEFAULT_BACKTEST_SAMPLES:,})",
-    )
-    p.add_argument(
-        "--seed",
-        type=int,
-        default=DEFAULT_SEED,
-        metavar="S",
-        help=f"random seed; same seed, same numbers (default {DEFAULT_SEED})",
-    )
-    p.add_argument(
-        "--sampler",
-        choices=[s.value for s in Sampler],
-        default="lhs",
-        help="Latin hypercube (default), scrambled Sobol or plain Monte Carlo",
+    add_sampling_options(
+        p, DEFAULT_BACKTEST_SAMPLES, samples_help="samples of each mission's ensemble"
     )
     p.add_argument(
         "--no-doctrine",

@@ -32,6 +32,7 @@ from forcecalc.render import (
 )
 from forcecalc.resources import default_scenario
 from forcecalc.runner import Provenance
+from forcecalc.sampling import Sampler
 from forcecalc.scenario import Scenario
 
 METHODS = ("tornado", "sobol", "rank", "threshold")
@@ -286,8 +287,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             r = sensitivity.tornado(scenario, args.low, args.high, args.probes, overrides=overrides)
             table, p = tornado_table(r), r.provenance
         case "sobol":
-            bar = explore.Progress("sobol")
-            try:
+            with explore.Progress("sobol") as bar:
                 r = sensitivity.sobol(
                     scenario,
                     n=args.samples,
@@ -297,12 +297,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                     overrides=overrides,
                     on_progress=bar,
                 )
-            finally:
-                bar.close()
             table, p = sobol_table(r), r.provenance
         case "rank":
-            bar = explore.Progress("rank", counts=False)
-            try:
+            with explore.Progress("rank", counts=False) as bar:
                 r = sensitivity.rank_correlation(
                     scenario,
                     args.samples,
@@ -311,13 +308,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                     overrides=overrides,
                     on_progress=bar,
                 )
-            finally:
-                bar.close()
             table, p = rank_table(r), r.provenance
         case _:
             supply = args.ceiling if args.ceiling is not None else args.against
-            bar = explore.Progress("threshold", counts=False)
-            try:
+            with explore.Progress("threshold", counts=False) as bar:
                 r = sensitivity.threshold(
                     scenario,
                     supply=supply,
@@ -329,8 +323,6 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                     overrides=overrides,
                     on_progress=bar,
                 )
-            finally:
-                bar.close()
             table, p = threshold_table(r), r.provenance
     text = _json(r, p, method=args.method) if args.format == "json" else None
     emit(text or render_table(table, args.format), args)
@@ -403,13 +395,10 @@ def sweep_table(r: explore.Sweep) -> Table:
 def cmd_sweep(args: argparse.Namespace) -> int:
     scenario, overrides = _load(args)
     axes = [parse_vary(v) for v in args.vary]
-    bar = explore.Progress("sweep")
-    try:
+    with explore.Progress("sweep") as bar:
         r = explore.sweep(
             scenario, axes, args.samples, args.seed, args.sampler, overrides, on_progress=bar
         )
-    finally:
-        bar.close()
     if args.format == "json":
         emit(_json(r, r.provenance, shape=list(r.shape)), args)
     else:
@@ -464,8 +453,7 @@ def goal_table(r: explore.GoalSeek) -> Table:
 
 def cmd_goal(args: argparse.Namespace) -> int:
     scenario, overrides = _load(args)
-    bar = explore.Progress("goal", counts=False)
-    try:
+    with explore.Progress("goal", counts=False) as bar:
         r = explore.goal_seek(
             scenario,
             args.solve,
@@ -479,8 +467,6 @@ def cmd_goal(args: argparse.Namespace) -> int:
             overrides,
             on_progress=bar,
         )
-    finally:
-        bar.close()
     if args.format == "json":
         emit(_json(r, r.provenance, answer=r.describe()), args)
     else:
@@ -519,17 +505,9 @@ def _goal_args(p: argparse.ArgumentParser) -> None:
 LARGE_SAMPLES = 10_000_000
 
 
-def _set_default(p: argparse.ArgumentParser, option: str, value: object, help_text: str) -> None:
-    """Give an option added by :func:`forcecalc.cli.add_run_options` another default and help."""
-    for action in p._actions:
-        if option in action.option_strings:
-            action.default, action.help = value, help_text
-
-
 def cmd_run_large(args: argparse.Namespace) -> int:
     scenario, overrides = _load(args)
-    bar = explore.Progress("run-large")
-    try:
+    with explore.Progress("run-large") as bar:
         result = explore.run_chunked(
             scenario,
             args.samples,
@@ -539,21 +517,17 @@ def cmd_run_large(args: argparse.Namespace) -> int:
             chunk_samples=args.chunk,
             on_progress=bar,
         )
-    finally:
-        bar.close()
     emit(render_run(result, args.format), args)
     return EXIT_OK
 
 
 def _run_large_args(p: argparse.ArgumentParser) -> None:
     scenario_argument(p)
-    add_run_options(p)
-    _set_default(p, "--samples", LARGE_SAMPLES, f"number of samples (default {LARGE_SAMPLES:,})")
-    _set_default(
+    add_run_options(
         p,
-        "--sampler",
-        "mc",
-        "plain Monte Carlo (default) or scrambled Sobol; lhs only for runs of one chunk",
+        samples=LARGE_SAMPLES,
+        sampler=Sampler.MC,
+        sampler_help="plain Monte Carlo (default) or scrambled Sobol; lhs only for one chunk",
     )
     p.add_argument(
         "--chunk",

@@ -857,7 +857,8 @@ def _unflatten(store: Mapping[str, FloatArray | np.float64]) -> Outcome:
 class Progress:
     """A one-line progress bar on a terminal, shown once a task has run ``delay_s`` seconds.
 
-    Call it as ``progress(done, total)``; :meth:`close` ends the line. Nothing is written when
+    Call it as ``progress(done, total)``; :meth:`close`, or leaving a ``with`` block, ends the
+    line. Nothing is written when
     ``stream`` is not a terminal, so pipes, files and CI logs stay clean. With ``counts=False``
     only the percentage is shown (for work measured in steps rather than samples).
     """
@@ -898,3 +899,9 @@ class Progress:
         if self.shown:
             self.stream.write("\n")
             self.stream.flush()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
