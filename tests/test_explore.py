@@ -350,6 +350,14 @@ def test_progress_without_counts_shows_the_percentage_only() -> None:
     assert stream.getvalue() == "\rgoal [#######.......................]  25% 0 s"
 
 
+def test_progress_as_a_context_ends_its_line_even_when_the_work_fails() -> None:
+    stream = FakeTerminal()
+    with pytest.raises(UsageError), Progress("run", stream=stream, delay_s=0.0) as bar:
+        bar(1, 2)
+        raise UsageError("the work failed")
+    assert stream.getvalue().endswith("\n") and stream.getvalue().count("\n") == 1
+
+
 def test_progress_is_silent_off_a_terminal() -> None:
     stream = io.StringIO()
     bar = Progress("run", stream=stream, delay_s=0.0)
