@@ -16,7 +16,6 @@ References
 
 from __future__ import annotations
 
-import difflib
 import math
 import sys
 import time
@@ -34,7 +33,15 @@ from scipy.stats import qmc
 from forcecalc import format as fmt
 from forcecalc.errors import UsageError
 from forcecalc.model import Outcome, evaluate
-from forcecalc.runner import Provenance, RunResult, check_finite, override
+from forcecalc.runner import (
+    Provenance,
+    RunResult,
+    check_finite,
+    find_figure,
+    override,
+    point_value_problem,
+    refused_pledges,
+)
 from forcecalc.sampling import (
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
@@ -66,28 +73,16 @@ MAX_LARGE_SAMPLES = 100_000_000
 _EPS = 1e-12
 
 
-def find_figure(scenario: Scenario, path: str, option: str) -> Figure:
-    """The figure at ``path``, or a :class:`UsageError` that names ``option``."""
-    figure = scenario.figures.get(path)
-    if figure is None:
-        close = difflib.get_close_matches(path, list(scenario.figures), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise UsageError(
-            f"{option} {path}: got an unknown figure path; expected one of the scenario's "
-            f"figures, listed by 'forcecalc sources'{hint}"
-        )
-    return figure
-
-
-def check_in_domain(figure: Figure, value: float, option: str) -> None:
-    """Raise :class:`UsageError` unless ``value`` is a point the loader would accept.
+def check_point(scenario: Scenario, path: str, value: float, option: str) -> None:
+    """Raise :class:`UsageError` unless ``value`` is a point ``--set`` would accept there.
 
     The same rules as a ``value:`` in a scenario or a ``--set``: finite, in the figure's
-    domain, within its unit's limits (:func:`forcecalc.format.point_problem`).
+    domain, within its unit's limits, and 0 for a contributor that refused
+    (:func:`forcecalc.runner.point_value_problem`).
     """
-    problem = fmt.point_problem(figure, value)
+    problem = point_value_problem(scenario, path, value, option)
     if problem:
-        raise UsageError(f"{option} {figure.path}: got {value:g}; expected {problem}")
+        raise UsageError(f"{option} {path}: got {value:g}; expected {problem}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -187,11 +182,10 @@ def sweep(
         raise UsageError(f"--vary: got {len(axes)} figures; expected one or two")
     if len({a.path for a in axes}) < len(axes):
         raise UsageError(f"--vary: got {axes[0].path} twice; expected two different figures")
-    figures = [find_figure(scenario, a.path, "--vary") for a in axes]
-    for figure, ax in zip(figures, axes, strict=True):
-        ends = (ax.values[0], ax.values[-1])  # the ends first: the value the user wrote
+    for ax in axes:
+        ends = (ax.values[0], ax.values[-1])  # the ends first: the values the user wrote
         for value in (*ends, *ax.values):
-            check_in_domain(figure, value, "--vary")
+            check_point(scenario, ax.path, value, "--vary")
     outputs = tuple(outputs)
     check_outputs(scenario, outputs, option="--output")
     base = override(scenario, {a.path: a.values[0] for a in axes})
@@ -212,7 +206,7 @@ def sweep(
     return Sweep(
         name=scenario.name,
         axes=tuple(axes),
-        units=tuple(f.unit for f in figures),
+        units=tuple(scenario.figures[a.path].unit for a in axes),
         outputs=outputs,
         points=points,
         provenance=make_provenance(scenario, samples, seed, str(drawn.sampler), overrides),
@@ -455,7 +449,12 @@ def goal_seek(
         raise UsageError(f"--pool: got {pool_personnel:g}; expected a number of personnel ≥ 0")
     scenario = override(scenario, dict(overrides or {}))
     figure = find_figure(scenario, path, "--solve")
-    lo, hi = _search_range(figure, search_range)
+    if path in refused_pledges(scenario):
+        raise UsageError(
+            f"--solve {path}: got the pledge of a contributor that refused; expected a figure "
+            "that can vary (a refused pledge stays 0)"
+        )
+    lo, hi = _search_range(scenario, figure, search_range)
     unbounded = math.isinf(hi)
     base = override(scenario, {path: lo})
     drawn = sample(base, samples, seed, sampler)
@@ -590,7 +589,9 @@ def round_significant(x: float, digits: int, up: bool) -> float:
     return float(d)
 
 
-def _search_range(figure: Figure, given: tuple[float, float] | None) -> tuple[float, float]:
+def _search_range(
+    scenario: Scenario, figure: Figure, given: tuple[float, float] | None
+) -> tuple[float, float]:
     """The interval to search: the one given (checked) or the figure's domain, ends inside.
 
     The domain's ends are kept within what ``--set`` accepts: the limits of the figure's unit
@@ -601,8 +602,8 @@ def _search_range(figure: Figure, given: tuple[float, float] | None) -> tuple[fl
         lo, hi = given
         if not lo < hi:
             raise UsageError(f"--range: got {lo:g}:{hi:g}; expected LOW:HIGH with LOW < HIGH")
-        check_in_domain(figure, lo, "--range")
-        check_in_domain(figure, hi, "--range")
+        check_point(scenario, figure.path, lo, "--range")
+        check_point(scenario, figure.path, hi, "--range")
         return float(lo), float(hi)
     d = figure.domain
     scale = max(abs(float(figure_values(figure, 0.5))), 1.0)

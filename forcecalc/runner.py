@@ -80,6 +80,43 @@ class RunResult:
         return check_claims(self.scenario, self.summary)
 
 
+def find_figure(scenario: Scenario, path: str, option: str = "--set") -> Figure:
+    """The figure at ``path``, or a :class:`UsageError` with a "did you mean"."""
+    figure = scenario.figures.get(path)
+    if figure is None:
+        close = difflib.get_close_matches(path, list(scenario.figures), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise UsageError(
+            f"{option} {path}: got an unknown figure path; expected one of the "
+            f"scenario's figures, listed by 'forcecalc sources'{hint}"
+        )
+    return figure
+
+
+def refused_pledges(scenario: Scenario) -> set[str]:
+    """Paths of the pledges of contributors that refused: they stay 0, whatever is asked."""
+    fg = scenario.force_generation
+    return {p.figure_path for p in fg.pledges if p.status == "refused"} if fg else set()
+
+
+def point_value_problem(scenario: Scenario, path: str, value: float, option: str = "--set") -> str:
+    """What a point value of the figure at ``path`` must be, if ``value`` is not one the
+    scenario could hold, else ``""``: the loader's rules for a ``value:``
+    (:func:`forcecalc.format.point_problem`), and a contributor that refused pledges 0.
+    Used by ``--set``, ``--vary`` and ``--range`` alike.
+
+    Raises
+    ------
+    UsageError
+        For a path that is not a figure of the scenario.
+    """
+    figure = find_figure(scenario, path, option)
+    problem = point_problem(figure, value)
+    if not problem and path in refused_pledges(scenario) and value != 0:
+        problem = f"0: the scenario says this contributor refused ({_where(figure)})"
+    return problem
+
+
 def override(scenario: Scenario, assignments: Mapping[str, float]) -> Scenario:
     """The scenario with some figures set to point values (``--set key.path=value``).
 
@@ -92,23 +129,8 @@ def override(scenario: Scenario, assignments: Mapping[str, float]) -> Scenario:
     UsageError
         For a path that is not a figure of the scenario or a value the scenario could not hold.
     """
-    refused = set()
-    if scenario.force_generation is not None:
-        refused = {
-            p.figure_path for p in scenario.force_generation.pledges if p.status == "refused"
-        }
     for path, value in assignments.items():
-        figure = scenario.figures.get(path)
-        if figure is None:
-            close = difflib.get_close_matches(path, list(scenario.figures), n=1)
-            hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise UsageError(
-                f"--set {path}: got an unknown figure path; expected one of the "
-                f"scenario's figures, listed by 'forcecalc sources'{hint}"
-            )
-        problem = point_problem(figure, value)
-        if not problem and path in refused and value != 0:
-            problem = f"0: the scenario says this contributor refused ({_where(figure)})"
+        problem = point_value_problem(scenario, path, value)
         if problem:
             raise UsageError(f"--set {path}: got {value:g}; expected {problem}")
     changed = scenario.with_distributions({p: Point(v) for p, v in assignments.items()})

@@ -26,6 +26,7 @@ from forcecalc.resources import default_scenario, scenarios_dir
 from forcecalc.sampling import Sampler, unit_design
 from forcecalc.scenario import Scenario
 
+POLAND = "force_generation.pledges.Poland.personnel"
 FRONT, BUFFER, RATE = (
     "geometry.front_length_km",
     "geometry.buffer_width_km",
@@ -96,6 +97,11 @@ def test_sweep_deployed_grows_linearly_with_the_front(seed001) -> None:
         # The loader's limits hold for sweeps too, and the message names the end as written.
         ([(FRONT, 1, 1e308, 3)], r"got 1e\+308; expected at most 40,075 km"),
         ([(FRONT, 1e-7, 1, 3)], r"got 1e-07; expected at least 1e-06 km"),
+        # A contributor that refused stays at 0 in a sweep, as under --set.
+        (
+            [(POLAND, 0, 50000, 3)],
+            r"--vary \S+Poland\S+: got 50000; expected 0: the scenario says this contributor ref",
+        ),
         ([("geometry.front_km", 1, 2, 2)], r"did you mean 'geometry.front_length_km'"),
         ([(FRONT, 1, 2, 2)] * 2, r"--vary: got geometry.front_length_km twice"),
         ([(FRONT, 1, 2, 2), (BUFFER, 1, 2, 2), (RATE, 1, 2, 2)], r"--vary: got 3 figures"),
@@ -231,6 +237,7 @@ def test_goal_seek_reports_progress(seed001) -> None:
         ({"path": "geometry.fron"}, r"--solve geometry.fron: got an unknown figure path"),
         ({"search_range": (5, 1)}, r"--range: got 5:1; expected LOW:HIGH with LOW < HIGH"),
         ({"search_range": (-5, 1)}, r"--range geometry.front_length_km: got -5"),
+        ({"path": POLAND}, r"--solve \S+Poland\S+: got the pledge of a contributor that refused"),
         (
             {"search_range": (1, 1e9)},
             r"--range geometry.front_length_km: got 1e\+09; expected at most",
