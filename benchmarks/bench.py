@@ -6,7 +6,8 @@
 1. model throughput against a per-sample Python loop of the same scenario (target ≥ 100×);
 2. Monte Carlo against squigglepy on the same scenario and distributions: samples per second
    (target ≥ 2×, P5/P50/P95 equal within sampling error) and time to a P95 within 0.5% of a
-   10-million-sample reference (median over seeds; quasi-Monte Carlo should win);
+   10-million-sample reference (median over seeds; quasi-Monte Carlo should win clearly,
+   which this script takes to mean at least :data:`CLEAR_WIN` = 2× faster than squigglepy);
 3. Sobol indices against SALib on the same model and n (target ≥ 10×, indices within 0.02);
 4. the model kernel's bytes of inputs and outputs per second as a share of the bandwidth of a
    large ``numpy.copyto`` (target ≥ 30% at 1 million samples);
@@ -49,6 +50,17 @@ def timed(fn: Callable[[], object], repeats: int) -> tuple[float, object]:
         out = fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times), out
+
+
+#: "Quasi-Monte Carlo should win clearly" (issue 3): forcecalc's scrambled Sobol' points reach a
+#: P95 within 0.5% of the reference at least this many times faster than squigglepy. A smaller
+#: gain is a win but not a clear one, and is reported as missed (the README's "not clearly").
+CLEAR_WIN = 2.0
+
+
+def wins_clearly(ratio: float) -> bool:
+    """Whether squigglepy's time ÷ forcecalc sobol's time is a clear win: ≥ :data:`CLEAR_WIN`."""
+    return ratio >= CLEAR_WIN
 
 
 #: Set by --quick: every summary row is then marked as a smoke-run figure.
@@ -253,8 +265,10 @@ def time_to_accuracy(quick: bool, ref_p95: float) -> None:
         report(
             f"time to P95 within {tol:.1%}: squigglepy ÷ forcecalc sobol",
             f"{ratio:.1f}× (best forcecalc sampler {sq_time / best:.1f}×)",
-            "QMC wins clearly" if tol == 0.005 else "(extra: tighter tolerance)",
-            ratio > 1.5 if tol == 0.005 else None,
+            f"QMC wins clearly (≥ {CLEAR_WIN:g}×)"
+            if tol == 0.005
+            else "(extra: tighter tolerance)",
+            wins_clearly(ratio) if tol == 0.005 else None,
         )
 
 

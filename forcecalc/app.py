@@ -438,8 +438,11 @@ def show_drivers(current: planner.ScenarioText) -> None:
 
 
 def sweep_controls(scenario: Scenario) -> tuple[Figure, float, float, int, str]:
-    """The sweep's figure, range, number of steps and output, chosen by the user."""
-    paths = list(scenario.figures)
+    """The sweep's figure, range, number of steps and output, chosen by the user.
+
+    A refused contributor's pledge is not offered: it stays 0, so there is nothing to sweep.
+    """
+    paths = planner.sweep_paths(scenario)
     default = paths.index("geometry.front_length_km") if "geometry.front_length_km" in paths else 0
     left, middle, right, last = st.columns([3, 1, 1, 1])
     path = left.selectbox(

@@ -32,7 +32,7 @@ from forcecalc.render import (
 )
 from forcecalc.resources import default_scenario
 from forcecalc.runner import Provenance
-from forcecalc.sampling import Sampler
+from forcecalc.sampling import DEFAULT_SAMPLES, DEFAULT_SEED, Sampler
 from forcecalc.scenario import Scenario
 
 METHODS = ("tornado", "sobol", "rank", "threshold")
@@ -80,10 +80,37 @@ def _footer(p: Provenance, *notes: str) -> list[str]:
     return [*provenance_lines(p), *notes]
 
 
-def _json(result: object, p: Provenance, **extra: object) -> str:
+def deterministic_lines(p: Provenance, evaluations: int) -> list[str]:
+    """The provenance stamp of a result that samples nothing (the tornado), as footer lines.
+
+    The stamp of :func:`~forcecalc.render.provenance_lines` with its seed, sampler and sample
+    count replaced by what happened: no sampling, and how many model evaluations.
+    """
+    sha = (p.scenario_sha256 or "")[:16]
+    first = (
+        f"forcecalc {p.version} · scenario {p.scenario_file} (sha256 {sha}…) · "
+        f"{sensitivity.DETERMINISTIC}, so no seed or sampler · "
+        f"{evaluations:,} model evaluations"
+    )
+    return [first, *provenance_lines(p)[1:]]
+
+
+def deterministic_dict(p: Provenance, evaluations: int) -> dict[str, object]:
+    """The provenance stamp of a result that samples nothing, as JSON-ready data.
+
+    Seed, sampler and samples are null (they do not apply); ``sampling`` says why and
+    ``model_evaluations`` counts the model points evaluated.
+    """
+    data = provenance_dict(p)
+    data.update(seed=None, sampler=None, samples=None)
+    data.update(sampling=sensitivity.DETERMINISTIC, model_evaluations=evaluations)
+    return data
+
+
+def _json(result: object, p: Provenance | dict[str, object], **extra: object) -> str:
     data = asdict(result)  # type: ignore[call-overload]
     data.update(extra)
-    data["provenance"] = provenance_dict(p)
+    data["provenance"] = p if isinstance(p, dict) else provenance_dict(p)
     return to_json(data)
 
 
@@ -130,13 +157,13 @@ def tornado_table(r: sensitivity.TornadoResult) -> Table:
             "monotonic",
         ),
         sections=sections,
-        footer=_footer(
-            r.provenance,
+        footer=[
+            *deterministic_lines(r.provenance, r.evaluations),
             f"each input at its {lo} and {hi}, every other input at its median; sorted by "
             f"swing; {r.probes} quantiles probed from {lo} to {hi}, NO = the output rises and "
             "falls between them (Saltelli et al. 2008, ch. 1.2)",
             *_rule_notes(r),
-        ),
+        ],
         units={
             f"input {lo}": "row",
             f"input {hi}": "row",
@@ -244,27 +271,39 @@ def threshold_label(r: sensitivity.ThresholdAnalysis) -> str:
 
 
 def threshold_table(r: sensitivity.ThresholdAnalysis) -> Table:
-    notes = []
-    if r.probability in (0.0, 1.0):
-        state = "every" if r.probability == 1.0 else "no"
-        notes.append(f"{state} sample exceeds: no input moves that within its range")
+    """The drivers of a threshold; when a side of the split is too small (``r.warning``), the
+    section heading says the drivers are unreliable and the footer's first note says why."""
     bins = [f"bin {b + 1}" for b in range(r.bins)]
     rows: list[list[Cell]] = [
-        [d.path, d.unit, *d.by_bin, d.delta, d.spread, d.ks] for d in r.drivers
+        [d.path, d.unit, *d.by_bin, d.delta, d.spread, d.ks, "yes" if d.significant else "no"]
+        for d in r.drivers
     ]
-    columns = ("figure", "unit", *bins, "delta", "spread", "KS")
+    columns = ("figure", "unit", *bins, "delta", "spread", "KS", "KS significant")
+    section = f"P(exceed) by quantile bin of each input (bin 1 = lowest {1 / r.bins:.0%})"
+    if r.warning:
+        side = min(r.exceeding, r.n - r.exceeding)
+        section = (
+            f"UNRELIABLE: {side:,} of {r.n:,} samples on one side of the threshold (fewer than "
+            f"{sensitivity.MIN_SIDE_SAMPLES}): these drivers are noise, not effects"
+        )
     return Table(
         title=f"Threshold: {r.name}: {threshold_label(r)}",
         columns=columns,
-        sections=[
-            (f"P(exceed) by quantile bin of each input (bin 1 = lowest {1 / r.bins:.0%})", rows)
-        ],
-        footer=_footer(
-            r.provenance,
+        sections=[(section, rows)],
+        footer=[
+            *([f"WARNING: {r.warning}"] if r.warning else []),
+            *provenance_lines(r.provenance),
+            f"{r.exceeding:,} of {r.n:,} samples exceed; P(exceed) by quantile bin of each "
+            f"input, bin 1 = its lowest {1 / r.bins:.0%}",
             "Monte Carlo filtering (Hornberger & Spear 1981; Saltelli et al. 2008, ch. 5): "
             "delta = P(exceed | top bin) - P(exceed | bottom bin); spread = max - min over bins; "
             "KS = Kolmogorov-Smirnov distance between the input's values in exceeding and "
-            "other samples",
+            "other samples; significant = above its 5% critical value "
+            + (
+                f"{r.ks_critical:.3f} (Smirnov 1948)"
+                if r.ks_critical <= 1.0
+                else "(Smirnov 1948), which no distance reaches with so few samples on a side"
+            ),
             *(
                 [
                     "a rule selector's bins run over its rules ordered by P(exceed | rule): "
@@ -273,19 +312,48 @@ def threshold_table(r: sensitivity.ThresholdAnalysis) -> Table:
                     if d.by_level
                 ]
             ),
-            *notes,
-        ),
+        ],
         units={**{b: "probability" for b in bins}, "delta": "ratio", "spread": "ratio"}
         | {"KS": "ratio"},
     )
 
 
+#: The sampling options, their defaults for the sampling methods, and their ``args`` names.
+_SAMPLING_OPTIONS = {
+    "--samples": ("samples", DEFAULT_SAMPLES),
+    "--seed": ("seed", DEFAULT_SEED),
+    "--sampler": ("sampler", Sampler.LHS.value),
+}
+
+
+def sampling_defaults(args: argparse.Namespace) -> None:
+    """Fill in the sampling options not given; refuse them for the tornado, which samples
+    nothing (each input at fixed quantiles), so that a seed given is never silently ignored.
+
+    Raises
+    ------
+    UsageError
+        For ``--samples``, ``--seed`` or ``--sampler`` with ``--method tornado``.
+    """
+    for option, (name, default) in _SAMPLING_OPTIONS.items():
+        given = getattr(args, name)
+        if given is None:
+            setattr(args, name, default)
+        elif args.method == "tornado":
+            raise UsageError(
+                f"{option}: got {given} with --method tornado; expected no {option}: the "
+                "tornado is deterministic (each input at fixed quantiles, nothing sampled)"
+            )
+
+
 def cmd_sensitivity(args: argparse.Namespace) -> int:
+    sampling_defaults(args)
     scenario, overrides = _load(args)
     match args.method:
         case "tornado":
             r = sensitivity.tornado(scenario, args.low, args.high, args.probes, overrides=overrides)
-            table, p = tornado_table(r), r.provenance
+            table = tornado_table(r)
+            p: Provenance | dict[str, object] = deterministic_dict(r.provenance, r.evaluations)
         case "sobol":
             with explore.Progress("sobol") as bar:
                 r = sensitivity.sobol(
@@ -333,8 +401,12 @@ def _sensitivity_args(p: argparse.ArgumentParser) -> None:
     scenario_argument(p)
     p.add_argument("--method", choices=METHODS, default="tornado", help="default: tornado")
     add_run_options(p)
+    # None marks an option not given: the tornado refuses them (see sampling_defaults)
+    p.set_defaults(samples=None, seed=None, sampler=None)
     add_output_options(p)
-    g = p.add_argument_group("tornado")
+    g = p.add_argument_group(
+        "tornado", "deterministic (fixed quantiles): refuses --samples, --seed and --sampler"
+    )
     g.add_argument("--low", type=float, default=0.05, help="low quantile (default 0.05)")
     g.add_argument("--high", type=float, default=0.95, help="high quantile (default 0.95)")
     g.add_argument("--probes", type=int, default=9, help="quantiles probed (default 9)")

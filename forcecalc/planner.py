@@ -32,13 +32,13 @@ from forcecalc.distributions import (
     Triangular,
     Uniform,
 )
-from forcecalc.edit import edit_scenario
+from forcecalc.edit import edit_error, edit_scenario
 from forcecalc.errors import ScenarioError, Where
 from forcecalc.explore import Sweep, axis, sweep
 from forcecalc.loader import MAX_BYTES, decode, dump_scenario, parse_scenario, read_text
 from forcecalc.render import fmt_number, render_run
 from forcecalc.resources import scenarios_dir
-from forcecalc.runner import RunResult, run
+from forcecalc.runner import RunResult, refused_pledges, run
 from forcecalc.sampling import Sampler
 from forcecalc.scenario import Figure, Scenario
 from forcecalc.sensitivity import Tornado, TornadoResult, figure_at, tornado
@@ -151,15 +151,20 @@ def apply_edits(base: ScenarioText, changes: Mapping[str, Distribution]) -> Scen
 
     Raises
     ------
-    ScenarioError
+    EditError
         If an edited value breaks a rule of the scenario format (a value outside its domain,
-        high not above low ...): the loader's one-line message, naming the figure's key path.
+        high not above low ...): the loader's rule told against the figure edited, its
+        parameter, the value given and the values entered (:func:`forcecalc.edit.edit_error`),
+        without the line and column of the regenerated YAML, which the user never sees.
     """
     if not changes:
         return base
     edited = edit_scenario(base.parse(), changes)
     out = ScenarioText(with_modeline(dump_scenario(edited), base.text), edited_name(base.name))
-    out.parse()
+    try:
+        out.parse()
+    except ScenarioError as exc:
+        raise edit_error(exc, changes) from None
     return out
 
 
@@ -552,6 +557,16 @@ def tornado_rows(t: Tornado) -> list[dict[str, object]]:
 
 #: The largest number a range or an input may hold (a browser's number input refuses inf).
 LARGEST = float(np.finfo(float).max)
+
+
+def sweep_paths(scenario: Scenario) -> list[str]:
+    """The figures a sweep (or a goal seek) can vary, in document order.
+
+    Every figure but the pledges of contributors that refused: those stay 0 whatever is asked
+    (:func:`forcecalc.runner.refused_pledges`), so the library refuses to sweep them.
+    """
+    refused = refused_pledges(scenario)
+    return [path for path in scenario.figures if path not in refused]
 
 
 def sweep_range(figure: Figure) -> tuple[float, float]:

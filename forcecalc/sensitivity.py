@@ -34,6 +34,9 @@ References
    Wagener, T. (2016). Sensitivity analysis of environmental models: a systematic review with
    practical workflow. *Environmental Modelling & Software* 79, 214-232 (Monte Carlo filtering
    with the Kolmogorov-Smirnov distance).
+.. [9] Smirnov, N. (1948). Table for estimating the goodness of fit of empirical
+   distributions. *Annals of Mathematical Statistics* 19(2), 279-281 (the two-sample
+   critical value ``c(alpha) sqrt((n1 + n2) / (n1 n2))``, ``c(0.05) = 1.358``).
 
 Categorical inputs
 ------------------
@@ -58,7 +61,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -373,9 +376,20 @@ class Tornado:
     averaged_over: tuple[str, ...] = ()
 
 
+#: What a tornado's provenance says in place of a sampler: it draws nothing.
+NO_SAMPLER = "none"
+#: How a tornado's numbers were produced, for its provenance footer and JSON.
+DETERMINISTIC = "deterministic: no sampling (each input at fixed quantiles)"
+
+
 @dataclass(frozen=True)
 class TornadoResult:
-    """A tornado per output; ``evaluations`` model points were evaluated at once."""
+    """A tornado per output; ``evaluations`` model points were evaluated at once.
+
+    The tornado is deterministic: it places each input at fixed quantiles and draws nothing,
+    so no seed, sampler or sample count affects it. Its ``provenance`` says so: sampler
+    :data:`NO_SAMPLER`, seed 0 and 0 samples (the model evaluations are ``evaluations``).
+    """
 
     name: str
     low_quantile: float
@@ -485,9 +499,7 @@ def tornado(
         probes=probes,
         evaluations=evaluations,
         tornadoes=tornadoes,
-        provenance=make_provenance(
-            problem.scenario, evaluations, 0, "none (fixed quantiles)", overrides
-        ),
+        provenance=make_provenance(problem.scenario, 0, 0, NO_SAMPLER, overrides),
     )
 
 
@@ -954,6 +966,36 @@ def evaluate_chunked(
 #: sustainable personnel, or the requirement's own median.
 SUPPLIES = ("pledged", "pool", "median")
 
+#: Fewest samples on each side of the threshold (exceeding and not) for the drivers to mean
+#: anything. With fewer, the 5% critical value of the two-sample KS distance [9]_ is above
+#: 1.358 / sqrt(100) = 0.136 even for an unlimited other side, and each of 5 bins holds on
+#: average fewer than 20 samples of the smaller side, so a driver's KS distance and its
+#: bin probabilities are mostly noise (one sample on one side gives KS near 1 for every input).
+MIN_SIDE_SAMPLES = 100
+#: Significance level of each driver's KS test. [probability]
+KS_ALPHA = 0.05
+
+
+def ks_critical(n1: int, n2: int, alpha: float = KS_ALPHA) -> float:
+    """The two-sample Kolmogorov-Smirnov distance significant at level ``alpha`` [9]_.
+
+    Parameters
+    ----------
+    n1, n2 : int
+        Samples on each side (exceeding and not).
+    alpha : float
+        Significance level. [probability]
+
+    Returns
+    -------
+    float
+        ``sqrt(-ln(alpha / 2) / 2) * sqrt((n1 + n2) / (n1 n2))`` (asymptotic); infinity when a
+        side is empty. A distance above 1 is never reached: no input can be significant.
+    """
+    if n1 <= 0 or n2 <= 0:
+        return math.inf
+    return math.sqrt(-math.log(alpha / 2.0) / 2.0) * math.sqrt((n1 + n2) / (n1 * n2))
+
 
 @dataclass(frozen=True)
 class ExceedanceDriver:
@@ -977,6 +1019,9 @@ class ExceedanceDriver:
         drawn, least first. Its bins, ``delta`` and ``ks`` are then taken over the levels in
         that order (each bin the share-weighted mean of the levels it overlaps), so ``delta``
         is 0 or more and nothing depends on the order the scenario lists the levels in.
+    significant : bool
+        Whether ``ks`` exceeds the 5% critical value of the two-sample test [9]_
+        (:func:`ks_critical`): below it the input's effect cannot be told from noise.
     """
 
     path: str
@@ -986,6 +1031,7 @@ class ExceedanceDriver:
     spread: float
     ks: float
     by_level: tuple[tuple[str, float], ...] = ()
+    significant: bool = False
 
 
 @dataclass(frozen=True)
@@ -995,6 +1041,11 @@ class ThresholdAnalysis:
     ``supply`` names what the requirement is compared with: ``ceiling`` (the number in
     ``ceiling``), ``pledged``, ``pool`` (the pool's sustainable personnel) or ``median``
     (the requirement's own median, in ``ceiling``).
+
+    ``exceeding`` of the ``n`` samples exceed. ``reliable`` is False when either side holds
+    fewer than :data:`MIN_SIDE_SAMPLES`: the drivers are then noise, and ``warning`` says so
+    (it is empty otherwise). ``ks_critical`` is the KS distance a driver needs to be
+    significant at 5% with these two sides (:func:`ks_critical`; infinite with an empty side).
     """
 
     name: str
@@ -1006,6 +1057,32 @@ class ThresholdAnalysis:
     bins: int
     drivers: tuple[ExceedanceDriver, ...]
     provenance: Provenance
+    exceeding: int = 0
+    reliable: bool = True
+    ks_critical: float = math.inf
+    warning: str = ""
+
+
+def reliability_warning(exceeding: int, n: int, minimum: int = MIN_SIDE_SAMPLES) -> str:
+    """Why the drivers of a split of ``n`` samples with ``exceeding`` above the threshold are
+    noise, or ``""`` when both sides hold at least ``minimum`` samples."""
+    count = min(exceeding, n - exceeding)
+    if count >= minimum:
+        return ""
+    if count == 0:
+        state = "every" if exceeding == n else "no"
+        return (
+            f"{state} sample exceeds: there is nothing to split, so no input's effect can be "
+            "measured within these ranges"
+        )
+    side = ("exceeds", "does not exceed") if count == 1 else ("exceed", "do not exceed")
+    side_text = side[0] if count == exceeding else side[1]
+    return (
+        f"only {count:,} of {n:,} samples {side_text} (fewer than {minimum} on one side): the "
+        f"drivers are noise, not effects (a KS distance needs {ks_critical(count, n - count):.2f}"
+        " to be significant at 5%); compare with a threshold nearer the requirement's median "
+        "or draw more samples"
+    )
 
 
 def default_supply(scenario: Scenario) -> str:
@@ -1072,6 +1149,10 @@ def threshold(
     bin), and the Kolmogorov-Smirnov distance between the input's conditional distributions
     measures how different the exceeding samples are [8]_. With ``supply = pledged`` and the
     scenario's own basis, ``probability`` is ``1 - P(pledges suffice)`` of ``forcecalc run``.
+
+    A split with fewer than :data:`MIN_SIDE_SAMPLES` samples on either side is flagged
+    (``reliable`` False, ``warning``), and each driver says whether its KS distance is
+    significant at 5% [9]_.
     """
     scenario = override(scenario, dict(overrides or {}))
     supply = default_supply(scenario) if supply is None else supply
@@ -1100,6 +1181,8 @@ def threshold(
     exceed = need > level
     drivers = exceedance_drivers(problem.inputs, values, exceed, bins, problem.categorical)
     steps.advance(n)
+    hits = int(exceed.sum())
+    warning = reliability_warning(hits, n)
     return ThresholdAnalysis(
         name=scenario.name,
         requirement=requirement,
@@ -1110,6 +1193,10 @@ def threshold(
         bins=bins,
         drivers=drivers,
         provenance=make_provenance(scenario, n, seed, str(Sampler(sampler)), overrides),
+        exceeding=hits,
+        reliable=not warning,
+        ks_critical=ks_critical(hits, n - hits),
+        warning=warning,
     )
 
 
@@ -1153,6 +1240,8 @@ def exceedance_drivers(
     """
     categorical = categorical or {}
     n = exceed.shape[0]
+    hits = int(np.count_nonzero(exceed))
+    critical = ks_critical(hits, n - hits)
     plain = [f for f in inputs if f.path not in categorical]
     drivers = [
         _categorical_driver(
@@ -1183,6 +1272,7 @@ def exceedance_drivers(
             )
             for j, f in enumerate(plain)
         ]
+    drivers = [replace(dr, significant=dr.ks > critical) for dr in drivers]
     drivers.sort(key=lambda dr: (-dr.spread, -dr.ks, dr.path))
     return tuple(drivers)
 

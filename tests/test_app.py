@@ -133,11 +133,60 @@ def test_an_invalid_edit_shows_the_loaders_message_and_the_app_keeps_working() -
     assert not at.exception
     assert len(at.error) == 1
     message = at.error[0].value
-    assert "at geometry.front_length_km.high: got 900 with low 1040; expected high above low" in (
-        message
+    assert message.startswith(
+        "geometry.front_length_km, high: got 900 with low 1040; expected high above low "
+        "(as entered: low 1040, high 900)"
     )
     summary = library(DEFAULT_SCENARIO)
     assert metrics(at)["Deployed (P50)"] == shown_p50(summary.metrics["deployed"].p50)
+
+
+@pytest.mark.parametrize(
+    ("path", "param", "value", "message"),
+    [
+        (
+            "tasks.line_infantry.rate",
+            "high",
+            10,
+            "tasks.line_infantry.rate, high: got 10 with low 20; expected high above low "
+            "(as entered: low 20, high 10)",
+        ),
+        (
+            "force_generation.pledges.Poland.personnel",
+            "value",
+            500,
+            "force_generation.pledges.Poland.personnel: got 500; expected value: 0 for a "
+            "contributor that refused (as entered: value 500)",
+        ),
+    ],
+)
+def test_an_invalid_edit_is_told_against_the_figure_not_a_file_never_seen(
+    path, param, value, message
+) -> None:
+    """Audit: the error pointed at line and column of the regenerated YAML
+    (``seed-001-basic-ceasefire-edited.yaml:31:11: at ...``), a file the user never saw."""
+    at = start()
+    at.number_input(key=figure_key(read_shipped(DEFAULT_SCENARIO), 0, path, param)).set_value(
+        value
+    ).run()
+    assert not at.exception
+    [error] = at.error
+    assert error.value.startswith(message)
+    assert ".yaml" not in error.value and "edited" not in error.value.split(" — ")[0]
+
+
+def test_the_sweep_does_not_offer_a_refused_pledge() -> None:
+    """Audit: the Sweep tab offered Poland's pledge (refused in seed 001) to sweep 0 → 1,
+    which the library refuses: a refused pledge stays 0."""
+    at = start()
+    refused = runner.refused_pledges(read_shipped(DEFAULT_SCENARIO).parse())
+    assert "force_generation.pledges.Poland.personnel" in refused
+    options = at.selectbox(key="sweep_path").options
+    assert not any(o.split(" [")[0] in refused for o in options)
+    assert "force_generation.pledges.France.personnel [personnel]" in options
+    at.selectbox(key="sweep_path").set_value("force_generation.pledges.France.personnel").run()
+    assert not at.exception and not at.error
+    assert "deployed against force_generation.pledges.France.personnel" in chart_titles(at)
 
 
 BAD = read_shipped(DEFAULT_SCENARIO).text.replace("low: 1040", "low: -1040")

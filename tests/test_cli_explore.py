@@ -64,6 +64,79 @@ def test_every_format_has_the_provenance_block(command, fmt, capsys) -> None:
     assert main([*COMMANDS[command], "--format", fmt]) == 0
     out = capsys.readouterr().out
     assert "sha256" in out and "seed" in out and "sampler" in out
+    if command == "tornado":  # it samples nothing, and says so
+        assert "deterministic: no sampling" in out and " samples" not in out
+
+
+def test_tornado_provenance_says_it_samples_nothing(capsys) -> None:
+    """Audit: the tornado's footer said "seed 0 · sampler none · 37 samples"; it draws no
+    samples, so it has no seed or sampler, and its count is of model evaluations."""
+    assert main(["sensitivity", "--method", "tornado"]) == 0
+    out = capsys.readouterr().out
+    result = tornado(load_scenario(default_scenario()))
+    line = next(x for x in out.splitlines() if x.startswith("forcecalc "))
+    assert "seed 0" not in line and "sampler none" not in line and "samples" not in line
+    assert line.endswith(
+        "· deterministic: no sampling (each input at fixed quantiles), so no seed or sampler · "
+        f"{result.evaluations:,} model evaluations"
+    )
+    assert main(["sensitivity", "--method", "tornado", "--format", "json"]) == 0
+    stamp = json.loads(capsys.readouterr().out)["provenance"]
+    assert stamp["seed"] is None and stamp["sampler"] is None and stamp["samples"] is None
+    assert stamp["sampling"].startswith("deterministic: no sampling")
+    assert stamp["model_evaluations"] == result.evaluations
+
+
+@pytest.mark.parametrize(
+    "option", [["--seed", "3"], ["--samples", "1024"], ["--sampler", "mc"], ["--seed", "20250101"]]
+)
+def test_tornado_refuses_sampling_options(option, capsys) -> None:
+    """A seed given to the tornado was silently ignored; it is refused in one line."""
+    assert main(["sensitivity", "--method", "tornado", *option]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"forcecalc: error: {option[0]}: got {option[1]} with --method tornado")
+    assert "deterministic" in err and err.count("\n") == 1
+
+
+def test_sampling_methods_keep_their_defaults(capsys) -> None:
+    """The options the tornado refuses still default as before for the other methods."""
+    assert main(["sensitivity", "--method", "rank", "--format", "json"]) == 0
+    stamp = json.loads(capsys.readouterr().out)["provenance"]
+    assert (stamp["seed"], stamp["samples"], stamp["sampler"]) == (20250101, 16384, "lhs")
+
+
+def test_threshold_with_too_few_samples_on_a_side_warns(capsys) -> None:
+    """Audit: the default scenario's threshold has 1 of 16,384 samples on one side, yet ranked
+    France's pledge first with KS 0.992 and the buffer width (no effect) at 0.832."""
+    assert main(["sensitivity", "--method", "threshold"]) == 0
+    out = capsys.readouterr().out
+    assert "UNRELIABLE: 1 of 16,384 samples on one side of the threshold" in out
+    assert "WARNING: only 1 of 16,384 samples does not exceed (fewer than 100 on one side)" in out
+    rows = [x for x in out.splitlines() if x.startswith("  force_generation.pledges.France")]
+    assert rows and rows[0].rstrip().endswith("no")  # KS 0.992, not significant
+    assert main(["sensitivity", "--method", "threshold", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["reliable"] is False and data["exceeding"] == 16_383
+    assert data["warning"].startswith("only 1 of 16,384 samples does not exceed")
+    assert not any(d["significant"] for d in data["drivers"])
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "csv"])
+def test_threshold_warning_in_every_format(fmt, capsys) -> None:
+    argv = ["sensitivity", "--method", "threshold", "--samples", "512", "--format", fmt]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "UNRELIABLE" in out and "WARNING: every sample exceeds" in out
+
+
+def test_threshold_at_the_median_is_reliable(capsys) -> None:
+    argv = ["sensitivity", "--method", "threshold", "--against", "median", "--samples", "4096"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "UNRELIABLE" not in out and "WARNING" not in out
+    rate = next(x for x in out.splitlines() if x.startswith("  tasks.line_infantry.rate"))
+    buffer = next(x for x in out.splitlines() if x.startswith("  geometry.buffer_width_km"))
+    assert rate.rstrip().endswith("yes") and buffer.rstrip().endswith("no")
 
 
 def test_output_file_and_overrides(tmp_path, capsys) -> None:

@@ -8,8 +8,15 @@ from hypothesis import strategies as st
 
 from forcecalc import dump_scenario, load_scenario, parse_scenario, run
 from forcecalc.distributions import Interval90, Point
-from forcecalc.edit import edit_figure, edit_note, edit_scenario, edited_source
-from forcecalc.errors import ScenarioError
+from forcecalc.edit import (
+    EditError,
+    edit_error,
+    edit_figure,
+    edit_note,
+    edit_scenario,
+    edited_source,
+)
+from forcecalc.errors import ScenarioError, Where
 from forcecalc.format import LIMITS
 from forcecalc.resources import scenarios_dir
 from forcecalc.scenario import Pledge, Scenario
@@ -115,3 +122,53 @@ def test_a_refused_pledge_edited_above_zero_is_refused_by_the_loader_naming_it()
     edited = edit_scenario(scenario, {path: Point(1000)})
     with pytest.raises(ScenarioError, match=rf"at {path}: got 1000; expected value: 0"):
         parse_scenario(dump_scenario(edited), "edited.yaml")
+
+
+def _loader_error(changes: dict) -> ScenarioError:
+    edited = edit_scenario(load_scenario(SEED_001), changes)
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(dump_scenario(edited), "seed-001-edited.yaml")
+    return info.value
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"tasks.line_infantry.rate": Interval90(20, 10)},
+            "tasks.line_infantry.rate, high: got 10 with low 20; expected high above low "
+            "(as entered: low 20, high 10)",
+        ),
+        (
+            {"geometry.front_length_km": Interval90(-5, 1250)},
+            "geometry.front_length_km, low: got -5; expected a value in (0, inf) "
+            "(as entered: low -5, high 1250)",
+        ),
+        (
+            {"force_generation.pledges.Poland.personnel": Point(1000)},
+            "force_generation.pledges.Poland.personnel: got 1000; expected value: 0 for a "
+            "contributor that refused (as entered: value 1000)",
+        ),
+    ],
+)
+def test_an_edit_error_names_the_figure_edited_not_the_regenerated_file(changes, message):
+    """Audit: the app showed ``seed-001-basic-ceasefire-edited.yaml:31:11: at ...``, a line of
+    a file the user never saw; the error is told against the figure and values entered."""
+    loader = _loader_error(changes)
+    assert str(loader).startswith("seed-001-edited.yaml:")  # what the loader says
+    error = edit_error(loader, changes)
+    assert isinstance(error, EditError) and isinstance(error, ScenarioError)
+    assert str(error) == message
+    assert "yaml" not in str(error) and error.where.line == 0
+
+
+def test_an_edit_error_outside_the_edited_figures_drops_the_file_position() -> None:
+    loader = ScenarioError(
+        Where("x-edited.yaml", 12, 3, "ensemble.weights"),
+        "0 (see x-edited.yaml:40:2)",
+        "a weight above 0",
+    )
+    error = edit_error(loader, {"geometry.front_length_km": Interval90(1, 2)})
+    assert str(error) == (
+        "ensemble.weights: got 0 (see the edited scenario); expected a weight above 0"
+    )

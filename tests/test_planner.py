@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from forcecalc import load_scenario, parse_scenario, run
+from forcecalc import load_scenario, parse_scenario, run, runner
 from forcecalc.distributions import Interval90, Pert, Point
 from forcecalc.errors import ScenarioError, UsageError
 from forcecalc.loader import MAX_BYTES
@@ -37,6 +37,7 @@ from forcecalc.planner import (
     samples_of,
     shipped_scenarios,
     source_note,
+    sweep_paths,
     sweep_range,
     sweep_rows,
     sweep_text,
@@ -117,8 +118,24 @@ def test_edits_give_a_named_text_that_runs_like_an_override() -> None:
 def test_an_invalid_edit_raises_the_loaders_message_naming_the_figure() -> None:
     base = read_shipped(SEED_001)
     changes = {"geometry.front_length_km": Interval90(1300, 1200)}
-    with pytest.raises(ScenarioError, match=r"at geometry\.front_length_km\.high: .*high above"):
+    with pytest.raises(ScenarioError) as info:
         apply_edits(base, changes)
+    assert str(info.value) == (
+        "geometry.front_length_km, high: got 1200 with low 1300; expected high above low "
+        "(as entered: low 1300, high 1200)"
+    )
+    assert info.value.where.key_path == "geometry.front_length_km.high"
+    assert info.value.where.line == 0  # no line of the regenerated YAML
+
+
+def test_sweep_paths_leave_out_refused_pledges() -> None:
+    """A refused contributor's pledge stays 0: the app must not offer it to sweep."""
+    scenario = read_shipped(SEED_001).parse()
+    paths = sweep_paths(scenario)
+    assert "force_generation.pledges.Poland.personnel" not in paths
+    assert "force_generation.pledges.Germany.personnel" in paths
+    assert set(paths) | runner.refused_pledges(scenario) == set(scenario.figures)
+    assert paths == [p for p in scenario.figures if p in paths]  # document order
 
 
 def test_edited_names() -> None:

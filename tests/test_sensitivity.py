@@ -18,9 +18,12 @@ from forcecalc.distributions import Point, Uniform
 from forcecalc.resources import default_scenario, scenarios_dir
 from forcecalc.scenario import Basis, Domain, Figure, Scenario, Task
 from forcecalc.sensitivity import (
+    NO_SAMPLER,
     Problem,
     exceedance_drivers,
+    ks_critical,
     rank_correlation,
+    reliability_warning,
     sobol,
     spearman,
     threshold,
@@ -425,3 +428,53 @@ def test_sampled_methods_report_progress_to_the_end(seed001, method) -> None:
     assert len(calls) >= 4
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     assert calls[-1][0] == calls[-1][1]
+
+
+def test_threshold_with_one_sample_on_a_side_is_flagged_unreliable(seed001) -> None:
+    """Audit: 1 of 16,384 samples on one side made every input look like a driver (France's
+    pledge KS 0.992, the buffer width, which has no effect, 0.832), with no warning."""
+    result = threshold(seed001)
+    assert (result.exceeding, result.n) == (16_383, 16_384)
+    assert not result.reliable
+    assert result.warning.startswith("only 1 of 16,384 samples does not exceed")
+    assert result.ks_critical > 1.0  # no distance can be significant
+    assert not any(d.significant for d in result.drivers)
+
+
+def test_threshold_at_the_median_is_reliable_and_tests_each_driver(seed001) -> None:
+    result = threshold(seed001, supply="median", n=4000, seed=7)
+    assert result.reliable and result.warning == ""
+    assert result.ks_critical == pytest.approx(1.358 * math.sqrt(4000 / (2000 * 2000)), rel=1e-3)
+    by_path = {d.path: d for d in result.drivers}
+    assert by_path["tasks.line_infantry.rate"].significant
+    assert not by_path["geometry.buffer_width_km"].significant
+
+
+@pytest.mark.parametrize(
+    ("exceeding", "n", "start"),
+    [
+        (0, 500, "no sample exceeds"),
+        (500, 500, "every sample exceeds"),
+        (99, 10_000, "only 99 of 10,000 samples exceed (fewer than 100"),
+        (9_999, 10_000, "only 1 of 10,000 samples does not exceed"),
+        (100, 10_000, ""),
+        (9_900, 10_000, ""),
+    ],
+)
+def test_reliability_warning_threshold(exceeding, n, start) -> None:
+    warning = reliability_warning(exceeding, n)
+    assert warning.startswith(start) and bool(warning) == bool(start)
+
+
+def test_ks_critical_value() -> None:
+    assert ks_critical(0, 10) == math.inf
+    assert ks_critical(100, 10**9) == pytest.approx(0.1358, abs=1e-4)
+    assert ks_critical(1, 16_383) > 1.0
+
+
+def test_tornado_provenance_claims_no_sampling(seed001) -> None:
+    """Audit: the tornado's stamp gave its model evaluations as samples; it draws none."""
+    result = tornado(seed001)
+    p = result.provenance
+    assert (p.sampler, p.samples, p.seed) == (NO_SAMPLER, 0, 0)
+    assert result.evaluations == len(seed001.uncertain) * 9 + 1
