@@ -298,7 +298,8 @@ def threshold_table(r: sensitivity.ThresholdAnalysis) -> Table:
             "Monte Carlo filtering (Hornberger & Spear 1981; Saltelli et al. 2008, ch. 5): "
             "delta = P(exceed | top bin) - P(exceed | bottom bin); spread = max - min over bins; "
             "KS = Kolmogorov-Smirnov distance between the input's values in exceeding and "
-            "other samples; significant = above its 5% critical value "
+            "other samples; significant = above the critical value that keeps 5% for all "
+            "inputs together (Bonferroni) "
             + (
                 f"{r.ks_critical:.3f} (Smirnov 1948)"
                 if r.ks_critical <= 1.0

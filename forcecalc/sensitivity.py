@@ -972,8 +972,17 @@ SUPPLIES = ("pledged", "pool", "median")
 #: average fewer than 20 samples of the smaller side, so a driver's KS distance and its
 #: bin probabilities are mostly noise (one sample on one side gives KS near 1 for every input).
 MIN_SIDE_SAMPLES = 100
-#: Significance level of each driver's KS test. [probability]
+#: Significance level of the drivers' KS tests, taken together. [probability]
 KS_ALPHA = 0.05
+
+
+def family_alpha(tests: int, alpha: float = KS_ALPHA) -> float:
+    """Level of each of ``tests`` KS tests so that all together keep ``alpha`` (Bonferroni).
+
+    With five inputs tested at 5% each, one input with no effect at all would be called
+    significant about one time in four; at ``alpha / tests`` each, one time in twenty at most.
+    """
+    return alpha / max(tests, 1)
 
 
 def ks_critical(n1: int, n2: int, alpha: float = KS_ALPHA) -> float:
@@ -1195,7 +1204,7 @@ def threshold(
         provenance=make_provenance(scenario, n, seed, str(Sampler(sampler)), overrides),
         exceeding=hits,
         reliable=not warning,
-        ks_critical=ks_critical(hits, n - hits),
+        ks_critical=ks_critical(hits, n - hits, family_alpha(len(problem.inputs))),
         warning=warning,
     )
 
@@ -1241,7 +1250,7 @@ def exceedance_drivers(
     categorical = categorical or {}
     n = exceed.shape[0]
     hits = int(np.count_nonzero(exceed))
-    critical = ks_critical(hits, n - hits)
+    critical = ks_critical(hits, n - hits, family_alpha(len(inputs)))
     plain = [f for f in inputs if f.path not in categorical]
     drivers = [
         _categorical_driver(

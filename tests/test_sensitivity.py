@@ -21,6 +21,7 @@ from forcecalc.sensitivity import (
     NO_SAMPLER,
     Problem,
     exceedance_drivers,
+    family_alpha,
     ks_critical,
     rank_correlation,
     reliability_warning,
@@ -444,7 +445,9 @@ def test_threshold_with_one_sample_on_a_side_is_flagged_unreliable(seed001) -> N
 def test_threshold_at_the_median_is_reliable_and_tests_each_driver(seed001) -> None:
     result = threshold(seed001, supply="median", n=4000, seed=7)
     assert result.reliable and result.warning == ""
-    assert result.ks_critical == pytest.approx(1.358 * math.sqrt(4000 / (2000 * 2000)), rel=1e-3)
+    # Bonferroni over the scenario's five uncertain inputs: each test at 1%, c(0.01) = 1.628.
+    assert len(result.drivers) == 5
+    assert result.ks_critical == pytest.approx(1.628 * math.sqrt(4000 / (2000 * 2000)), rel=1e-3)
     by_path = {d.path: d for d in result.drivers}
     assert by_path["tasks.line_infantry.rate"].significant
     assert not by_path["geometry.buffer_width_km"].significant
@@ -470,6 +473,20 @@ def test_ks_critical_value() -> None:
     assert ks_critical(0, 10) == math.inf
     assert ks_critical(100, 10**9) == pytest.approx(0.1358, abs=1e-4)
     assert ks_critical(1, 16_383) > 1.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 12), st.integers(0, 2**31 - 1))
+def test_bonferroni_keeps_the_familys_false_alarms_at_5_percent(k: int, seed: int) -> None:
+    """k inputs with no effect at all: at family_alpha(k) each, a false alarm among the k
+    happens at most 5% of the time (checked on 400 simulated analyses of 400 + 400 samples)."""
+    rng = np.random.default_rng(seed)
+    critical = ks_critical(400, 400, family_alpha(k))
+    noise = rng.random((400, k, 800))  # the first 400 "exceed", the others do not
+    steps = np.where(np.argsort(noise, axis=-1) < 400, 1.0, -1.0) / 400  # ECDF a minus b
+    distance = np.abs(np.cumsum(steps, axis=-1)).max(axis=-1)  # exact two-sample KS
+    alarms = np.mean((distance > critical).any(axis=1))
+    assert alarms <= 0.05 + 3 * math.sqrt(0.05 * 0.95 / 400)
 
 
 def test_tornado_provenance_claims_no_sampling(seed001) -> None:
