@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from forcecalc import __version__
-from forcecalc.errors import ForcecalcError, UsageError
-from forcecalc.loader import load_scenario
+from forcecalc.errors import ForcecalcError, ScenarioError, UsageError
+from forcecalc.loader import load_scenario, read_number
 from forcecalc.output import write_atomic
 from forcecalc.render import FORMATS, claims_table, render_run, render_sources, render_table
 from forcecalc.resources import default_scenario
@@ -28,17 +28,24 @@ EXIT_OK, EXIT_UNMET, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
 
 
 def parse_assignment(text: str) -> tuple[str, float]:
-    """``"geometry.front_length_km=3650"`` → ``("geometry.front_length_km", 3650.0)``."""
+    """``"geometry.front_length_km=3650"`` → ``("geometry.front_length_km", 3650.0)``.
+
+    The value follows the rules of a ``value:`` written in the scenario
+    (:func:`forcecalc.loader.read_number`): ``10.000`` people, ``010``, ``1_000``, text, NaN
+    and infinity are refused as the loader refuses them, and ``-0`` is read as 0.
+    """
     path, sep, value = text.partition("=")
-    try:
-        if not sep or not path.strip():
-            raise ValueError
-        return path.strip(), float(value)
-    except ValueError:
+    path = path.strip()
+    if not sep or not path:
         raise UsageError(
             f"--set {text}: got {text!r}; expected KEY.PATH=NUMBER, e.g. "
             "geometry.front_length_km=3650"
-        ) from None
+        )
+    try:
+        return path, read_number(value, "--set", path)
+    except ScenarioError as exc:
+        hint = f" ({exc.hint})" if exc.hint else ""
+        raise UsageError(f"--set {text}: got {exc.got}; expected {exc.expected}{hint}") from None
 
 
 class _SetOnce(argparse.Action):
@@ -183,17 +190,31 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    status = EXIT_OK
+    """Every file's claims, as ``validate`` lists every file: an invalid file is its one-line
+    error and the others are still checked. Exit 2 if a file is invalid, else 1 if a claim is
+    not met, else 0."""
+    for assignment in args.overrides:  # a malformed --set is one error, not one per file
+        parse_assignment(assignment)
+    invalid = unmet = False
     chunks = []
     for path in args.files:
-        result = run_from_args(argparse.Namespace(**{**vars(args), "scenario": path}))
+        try:
+            result = run_from_args(argparse.Namespace(**{**vars(args), "scenario": path}))
+        except ScenarioError as exc:  # names its file already
+            print(f"forcecalc: error: {exc}", file=sys.stderr)
+            invalid = True
+            continue
+        except ForcecalcError as exc:  # a --set that does not fit this scenario
+            print(f"forcecalc: error: {path}: {exc}", file=sys.stderr)
+            invalid = True
+            continue
         chunks.append(render_table(claims_table(result), args.format))
         if not result.scenario.expect:
             chunks.append(f"(no expect claims in {path})\n")
-        if not all(c.met for c in result.claims()):
-            status = EXIT_UNMET
-    emit("\n".join(chunks), args)
-    return status
+        unmet |= not all(c.met for c in result.claims())
+    if chunks:
+        emit("\n".join(chunks), args)
+    return EXIT_INPUT if invalid else EXIT_UNMET if unmet else EXIT_OK
 
 
 def cmd_sources(args: argparse.Namespace) -> int:

@@ -80,6 +80,9 @@ _DECIMAL = re.compile(
 _MAX_INT_DIGITS = 400
 _AMBIGUOUS_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+#: Units of a number of people: ``10.000`` is ambiguous in them (a decimal point or a
+#: thousands separator?) and refused.
+PEOPLE_UNITS = ("personnel", "personnel_per_post")
 
 # The keys and options of the format come from its one declaration, forcecalc.format.
 STATISTICS = fmt.STATISTICS
@@ -183,7 +186,7 @@ def compose(text: str, name: str) -> Node:
         )
     try:
         _check_depth(text, name)
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_Loader)
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
@@ -224,8 +227,31 @@ def _check_depth(text: str, name: str) -> None:
             pass
 
 
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, marking every node written with an explicit tag.
+
+    A node keeps only its resolved tag, so ``!!float "100"`` and ``! 100`` would look like
+    plain numbers once composed. The tag as written (``event.tag``) is kept on the node as
+    ``explicit_tag``, for :func:`_foreign_tag` to refuse.
+    """
+
+    def compose_node(self, parent: Node | None, index: object) -> Node | None:
+        event = self.peek_event()
+        written = getattr(event, "tag", None)  # None for an alias and for a plain value
+        node = super().compose_node(parent, index)
+        if written is not None and node is not None:
+            node.explicit_tag = written  # type: ignore[attr-defined]
+        return node
+
+
 def _foreign_tag(node: Node) -> str:
-    """The tag of a node, as written, if it is not one plain YAML gives; else ``""``."""
+    """The tag of a node, as written, if it has one written or one plain YAML does not give;
+    else ``""``. Every explicit tag is refused, even one naming a standard type
+    (``!!float "100"``, ``!!str``, ``! 100``): values are plain, read the one way both the
+    loader and an editor read them."""
+    written = getattr(node, "explicit_tag", None)
+    if written is not None:
+        return written.replace(_TAG, "!!")
     allowed = {
         ScalarNode: _SCALAR_TAGS,
         MappingNode: {_TAG + "map"},
@@ -238,6 +264,30 @@ def did_you_mean(word: str, options: Iterable[str]) -> str:
     """``"did you mean 'x'?"`` for the closest option, or ``""``."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else ""
+
+
+def read_number(text: str, name: str, path: str) -> float:
+    """A number written as text outside a file, read as a ``value:`` of the figure at ``path``.
+
+    The text is taken as one plain YAML value and passes the loader's rules for a number in a
+    scenario (:meth:`_Reader.number`): no text, booleans, NaN or infinity, octal ``010``,
+    underscores (``1_000``), numbers too large for a float, and for a number of people
+    (``count``, ``crew``, ``personnel``) no ambiguous ``10.000``; ``-0`` is read as 0. Used
+    for ``--set KEY.PATH=VALUE``, so that a value given there follows the rules of one
+    written in the file.
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``name`` (e.g. ``"--set"``) and ``path``.
+    """
+    text = text.strip()
+    tag = yaml.resolver.Resolver().resolve(ScalarNode, text, (True, False))
+    mark = yaml.Mark(name, 0, 0, 0, text, 0)
+    node = ScalarNode(tag, text, mark, mark, style=None)
+    term = glossary.FIGURES.get(path.rpartition(".")[2])
+    counts_people = term is not None and term.unit in PEOPLE_UNITS
+    return _Reader(name).number(node, path, counts_people)
 
 
 def _show(node: Node) -> str:
@@ -296,6 +346,7 @@ class _Reader:
                 self.fail(key_node, path, f"the key {_show(key_node)}", "a plain text key")
             key = key_node.value
             sub = f"{path}.{key}" if path else key
+            self._check_tag(key_node, sub)  # !!str name: ...
             if key in out:
                 first = out[key][0].start_mark.line + 1
                 self.fail(
@@ -348,7 +399,10 @@ class _Reader:
         return node.value
 
     def optional_string(self, node: Node | None, path: str) -> str | None:
-        if node is None or (isinstance(node, ScalarNode) and node.tag == _TAG + "null"):
+        if node is None:
+            return None
+        self._check_tag(node, path)
+        if isinstance(node, ScalarNode) and node.tag == _TAG + "null":
             return None
         return self.string(node, path)
 
@@ -367,9 +421,17 @@ class _Reader:
         return value
 
     def number(self, node: Node, path: str, counts_people: bool = False) -> float:
-        """A finite number; strings, booleans, NaN and infinity are refused with a hint."""
+        """A finite number; strings, booleans, NaN and infinity are refused with a hint.
+
+        ``-0`` is read as 0, so that no output shows a negative zero.
+        """
+        return self._number(node, path, counts_people) + 0.0  # -0.0 + 0.0 is 0.0
+
+    def _number(self, node: Node, path: str, counts_people: bool) -> float:
         expected = "a number"
         node = self.scalar(node, path, expected)
+        if node.tag in (_TAG + "int", _TAG + "float") and "_" in node.value:
+            self.fail(node, path, _show(node), "a decimal number", _underscore_hint(node.value))
         octal = node.tag == _TAG + "int" and re.match(r"^[-+]?0\d", node.value)
         if node.tag in (_TAG + "int", _TAG + "float") and (octal or not _DECIMAL.match(node.value)):
             self.fail(node, path, _show(node), "a decimal number", _radix_hint(node.value))
@@ -430,7 +492,22 @@ def _radix_hint(text: str) -> str:
     return "write the number in decimal"
 
 
+def _underscore_hint(text: str) -> str:
+    plain = text.replace("_", "")
+    if len(text) > 30:
+        return (
+            "no underscores in numbers: YAML 1.1 (this loader) reads them as digits, YAML 1.2 "
+            "(editors) as text; write the digits alone"
+        )
+    return (
+        f"no underscores in numbers: YAML 1.1 (this loader) reads {text} as {plain}, YAML 1.2 "
+        f"(editors) as the text '{text}'; write {plain}"
+    )
+
+
 def _number_hint(text: str) -> str:
+    if text.lower().lstrip("+-.") in ("nan", "inf", "infinity"):
+        return "NaN and infinity are not allowed"
     if re.fullmatch(r"[+-]?0\d+", text):
         return f"drop the leading zero: write {int(text)}"
     if re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", text):
@@ -522,6 +599,18 @@ def parse_scenario(
     return replace(builder.build(root), source_file=name, source_sha256=digest)
 
 
+def _mission_hint(text: str, catalogue: Mapping[str, sizing.Rule]) -> str:
+    """A "did you mean" naming mission ids: ``unifil`` → ``unifil_2006``, ``sfor`` → both SFOR
+    years, ``ifr`` → ``ifor``; ``""`` if none is close."""
+    missions = sorted({m for rule in catalogue.values() for m in rule.missions})
+    mission, _, basis = text.partition(".")
+    years = [m for m in missions if m.startswith(mission + "_")]
+    if not years:
+        return did_you_mean(mission, missions) if not basis else ""
+    options = [f"{m}.{basis}" if basis else m for m in years]
+    return "did you mean " + " or ".join(f"'{o}'" for o in options) + "?"
+
+
 class _ScenarioBuilder:
     def __init__(self, reader: _Reader, register: Register) -> None:
         self.r = reader
@@ -545,7 +634,7 @@ class _ScenarioBuilder:
                 hint,
             )
         keys = r.section(node, path, fmt.FIGURE)
-        counts_people = term.unit in ("personnel", "personnel_per_post")
+        counts_people = term.unit in PEOPLE_UNITS
         nums = {
             k: r.number(v, f"{path}.{k}", counts_people)
             for k, (_, v) in keys.items()
@@ -841,17 +930,17 @@ class _ScenarioBuilder:
         r = self.r
         text = r.string(node, path, "a sizing rule such as ifor.per_km")
         rule = catalogue.get(text)
-        if rule is None and mission_ok:
+        expected = "a sizing rule <mission>.<basis> ('forcecalc missions' lists the missions)"
+        hint = did_you_mean(text, catalogue)
+        if mission_ok:  # analog: ifor, a mission's first rule that fits
             fits = (x for x in catalogue.values() if x.missions == (text,) and site.has(x.needs))
-            rule = next(fits, None)
-        if rule is None:
-            r.fail(
-                node,
-                path,
-                repr(text),
-                "a sizing rule <mission>.<basis> ('forcecalc missions' lists the missions)",
-                did_you_mean(text, catalogue),
+            rule = rule or next(fits, None)
+            expected = (
+                "a sizing rule <mission>.<basis> or a mission id ('forcecalc missions' lists them)"
             )
+            hint = _mission_hint(text, catalogue) or hint
+        if rule is None:
+            r.fail(node, path, repr(text), expected, hint)
         if not site.has(rule.needs):
             r.fail(
                 node,

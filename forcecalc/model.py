@@ -70,9 +70,13 @@ def posts_along(front_length_km: ArrayLike, spacing_km: ArrayLike) -> FloatArray
 
     Notes
     -----
-    ``posts = ceil(front_length_km / spacing_km)``: a part-interval still needs a post.
+    ``posts = ceil(front_length_km / spacing_km)``: a part-interval still needs a post. The
+    quotient is rounded to 9 decimals before the ceiling, so that floating-point error does
+    not add a post (21 km at 0.7 km is 30 posts, not the 31 that ``ceil(30.000000000000004)``
+    gives); the same rule as the sizing rules' posts (:func:`forcecalc.rules.posts_requirement`,
+    which this calls, so both count posts alike).
     """
-    return np.ceil(np.divide(front_length_km, spacing_km, dtype=float))
+    return rules.posts_requirement(front_length_km, spacing_km, 1.0)
 
 
 def per_post(
@@ -81,8 +85,13 @@ def per_post(
     """Personnel for posts every ``spacing_km`` along the front, ``crew_per_post`` each.
 
     [personnel]
+
+    Notes
+    -----
+    ``personnel = posts_along(front_length_km, spacing_km) * crew_per_post``
+    (:func:`forcecalc.rules.posts_requirement`, shared with the sizing rule ``doctrine.posts``).
     """
-    return posts_along(front_length_km, spacing_km) * np.asarray(crew_per_post, dtype=float)
+    return rules.posts_requirement(front_length_km, spacing_km, crew_per_post)
 
 
 def share_of(share: ArrayLike, base_personnel: ArrayLike) -> FloatArray:
@@ -132,9 +141,26 @@ def rotation_multiplier(tour_months: ArrayLike, dwell_months: ArrayLike) -> Floa
 
 
 def coverage(available: ArrayLike, required: ArrayLike) -> FloatArray:
-    """Ratio of personnel available to personnel required. [ratio]"""
+    """Ratio of personnel available to personnel required. [ratio]
+
+    Parameters
+    ----------
+    available : array_like
+        Personnel pledged, or that a pool can sustain. [personnel]
+    required : array_like
+        Personnel required, 0 or more. [personnel]
+
+    Notes
+    -----
+    ``coverage = available / required``; the supply suffices where ``coverage >= 1``. Where
+    nothing is required the ratio is defined, never NaN: 1 (exactly covered) when nothing is
+    available either, infinite when something is. So 0 pledged for 0 required suffices.
+    """
+    available = np.asarray(available, dtype=float)
+    required = np.asarray(required, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.divide(available, required, dtype=float)
+        ratio = np.divide(available, required)
+    return np.where((required == 0) & (available == 0), 1.0, ratio)[()]
 
 
 @dataclass(frozen=True)
@@ -158,11 +184,12 @@ class Outcome:
     pledged : ndarray or None
         Sum of pledges. [personnel]
     pledge_coverage : ndarray or None
-        Pledged ÷ required (deployed or committed, as the scenario says). [ratio]
+        Pledged ÷ required (deployed or committed, as the scenario says); 1 where both are
+        0, infinite where only the requirement is (:func:`coverage`). [ratio]
     pool_sustainable : ndarray or None
         Personnel the pool can keep deployed indefinitely. [personnel]
     pool_coverage : ndarray or None
-        Pool sustainable ÷ deployed. [ratio]
+        Pool sustainable ÷ deployed, as :func:`coverage` defines it. [ratio]
     by_rule : mapping of str to ndarray
         Each sizing rule's requirement, for methods analog and ensemble; the rules are
         alternatives, not parts. [personnel]

@@ -155,7 +155,8 @@ def check_finite(scenario: Scenario, values: Mapping[str, ArrayLike], outcome: O
 
     The loader's limits keep every figure physically possible, so this is a backstop: a
     result that overflows to infinity or becomes NaN is never printed. Coverage ratios whose
-    requirement is 0 are infinite by design and exempt.
+    requirement is 0 are infinite by design where something is available (1 where nothing is,
+    :func:`forcecalc.model.coverage`) and exempt.
 
     Raises
     ------
@@ -228,7 +229,7 @@ def run(
     """
     from forcecalc import __version__
 
-    overrides = dict(overrides or {})
+    overrides = {path: value + 0 for path, value in (overrides or {}).items()}  # -0.0 + 0 is 0.0
     scenario = override(scenario, overrides)
     drawn = sample(scenario, samples, seed, sampler)
     with np.errstate(over="ignore", invalid="ignore"):  # check_finite reports it in one line

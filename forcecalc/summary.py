@@ -34,7 +34,8 @@ def band(values: ArrayLike, n: int) -> Band:
     with np.errstate(invalid="ignore"):
         finite = bool(np.isfinite(arr).all())
     # Interpolating between infinite values gives NaN (inf - inf): a ratio over a requirement
-    # of 0 is infinite by design, so such outputs take the nearest sample instead.
+    # of 0 with something available is infinite by design (model.coverage), so such outputs
+    # take the nearest sample instead.
     p5, p50, p95 = np.percentile(arr, PERCENTILES, method="linear" if finite else "nearest")
     return Band(mean=float(arr.mean()), p5=float(p5), p50=float(p50), p95=float(p95))
 
@@ -112,8 +113,9 @@ def first_non_finite(
 
     Outputs are taken in display order (:data:`METRIC_NAMES`, then tasks, categories and
     rules). ``denominators`` maps a ratio (``pledge_coverage``, ``pool_coverage``) to what it
-    divides by: where that is 0 (nothing to cover) the ratio is infinite or NaN by design, and
-    those samples are skipped.
+    divides by: where that is 0 (nothing to cover) the ratio is infinite by design (or 1 when
+    nothing is available either, :func:`forcecalc.model.coverage`), and those samples are
+    skipped.
     """
     denominators = denominators or {}
     named = [(name, getattr(outcome, name)) for name in METRIC_NAMES]

@@ -163,3 +163,20 @@ def point_values(draw: st.DrawFn, scenario: Scenario) -> dict[str, float]:
             cap = 10.0
         out[path] = draw(in_domain(figure.domain, cap))
     return out
+
+
+#: Most posts a property test asks for: a post every 0.4 km on the Earth's circumference.
+MAX_POSTS = 100_000
+
+
+@st.composite
+def post_lines(draw: st.DrawFn) -> tuple[float, int]:
+    """``(spacing_km, k)``: a spacing and a whole number of posts whose line fits the limits.
+
+    The spacing is any float from a metre to 500 km (not only round ones: 0.7 and 2.3 km are
+    where ``ceil(front / spacing)`` used to count one post too many), and ``spacing * k`` is at
+    most the 40,075 km a length may be.
+    """
+    spacing = draw(st.floats(1e-3, 500.0, allow_nan=False, allow_infinity=False))
+    k = draw(st.integers(1, max(1, min(MAX_POSTS, math.floor(40_075 / spacing)))))
+    return spacing, k

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import subprocess
@@ -190,14 +191,33 @@ def test_set_overrides_a_figure(capsys: pytest.CaptureFixture[str]) -> None:
             "geometry.front_lenght_km=3650",
             "got an unknown figure path; expected one of the scenario's figures",
         ),
-        (f"{FRONT}=abc", "expected KEY.PATH=NUMBER"),
-        (f"{FRONT}=3,650", "expected KEY.PATH=NUMBER"),
+        (f"{FRONT}=abc", "got 'abc'; expected a number"),
+        (
+            f"{FRONT}=3,650",
+            "got '3,650'; expected a number (write the number without thousands separators",
+        ),
         (f"{FRONT}", "expected KEY.PATH=NUMBER"),
         ("=3650", "expected KEY.PATH=NUMBER"),
         (f"{FRONT}=-5", "got -5; expected a value in (0, inf) [km]"),
         (f"{FRONT}=0", "got 0; expected a value in (0, inf) [km]"),
-        (f"{FRONT}=nan", "got nan; expected a finite number"),
-        (f"{FRONT}=inf", "got inf; expected a finite number"),
+        (f"{FRONT}=nan", "got 'nan'; expected a number (NaN and infinity are not allowed)"),
+        (f"{FRONT}=inf", "got 'inf'; expected a number (NaN and infinity are not allowed)"),
+        (f"{FRONT}=.inf", "got .inf; expected a finite number"),
+        # the loader's rules for the text of a number (audit 5)
+        (
+            "tasks.headquarters.count=10.000",
+            "--set tasks.headquarters.count=10.000: got 10.000; expected a number (ambiguous: "
+            "is the dot a decimal point or a thousands separator? write 10000 or 10)",
+        ),
+        (
+            "force_generation.pledges.France.personnel=010",
+            "got 010; expected a decimal number (drop the leading zero",
+        ),
+        (
+            "tasks.headquarters.count=1_000",
+            "got 1_000; expected a decimal number (no underscores in numbers",
+        ),
+        (f"{FRONT}=true", "got true; expected a number (a boolean is not a number)"),
         ("sustainment.rotation_multiplier=0.5", "got 0.5; expected a value in [1, inf)"),
         ("tasks.logistics.share=1", "got 1; expected a value in [0, 1)"),
         # the limits a value written in the scenario obeys (docs/scenario-format.md)
@@ -217,6 +237,74 @@ def test_set_errors(capsys: pytest.CaptureFixture[str], assignment: str, expecte
     line = assert_one_line_error(err)
     assert line.startswith("forcecalc: error: --set ")
     assert expected in line
+
+
+def test_set_reads_numbers_as_a_file_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """What the loader accepts in a file, --set accepts: 10.000 km is ten km, 1e3 a thousand."""
+    pledge = "force_generation.pledges.France.personnel"
+    data = run_json(capsys, "--set", f"{FRONT}=10.000", "--set", f"{pledge}=1e3")
+    assert data["provenance"]["overrides"] == {FRONT: 10.0, pledge: 1000.0}
+
+
+@pytest.mark.parametrize("zero", ["-0", "-0.0", "-0e3"])
+def test_set_minus_zero_is_zero_in_every_output(
+    capsys: pytest.CaptureFixture[str], zero: str
+) -> None:
+    """``--set ...=-0`` used to print -0 in the overrides and the table."""
+    pledge = "force_generation.pledges.France.personnel"
+    data = run_json(capsys, "--set", f"{pledge}={zero}")
+    assert math.copysign(1.0, data["provenance"]["overrides"][pledge]) == 1.0
+    code, out, err = call(capsys, "run", *FAST, "--set", f"{pledge}={zero}")
+    assert (code, err) == (0, "")
+    assert f"{pledge}=0" in out
+    assert re.search(r"(^|[\s=])-0(\.0*)?(\s|$)", out, re.M) is None
+
+
+ZERO_REQUIREMENT = (
+    "--set",
+    "tasks.line_infantry.rate=0",
+    "--set",
+    "force_generation.pledges.United Kingdom.personnel=0",
+    "--set",
+    "force_generation.pledges.France.personnel=0",
+)
+
+
+def test_zero_pledged_for_zero_required_suffices_and_prints_no_nan(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The audit's run: nothing required, nothing pledged. Coverage 1, P(suffice) 100%."""
+    code, out, err = call(capsys, "run", *FAST, *ZERO_REQUIREMENT)
+    assert (code, err) == (0, "")
+    assert "nan" not in out.lower()
+    assert re.search(r"P\(pledges suffice\)\s+probability\s+–\s+100\.0%", out)
+    assert re.search(r"pledged ÷ required\s+ratio\s+1\s+1\s+1\s+1\n", out)
+    data = run_json(capsys, *ZERO_REQUIREMENT)
+    assert data["probabilities"]["p_pledges_suffice"] == 1.0
+    assert data["metrics"]["pledge_coverage"] == {
+        "mean": 1.0,
+        "p5": 1.0,
+        "p50": 1.0,
+        "p95": 1.0,
+    }
+
+
+def test_check_claims_on_a_zero_requirement(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Claims that pledges suffice for nothing are met; nothing pledged is not 'infinite'."""
+
+    def claims(data: dict) -> None:
+        data["expect"] = [
+            {"metric": "p_pledges_suffice", "at_least": 1, "assumption": "0 ≥ 0"},
+            {"metric": "pledge_coverage", "approx": 1, "tolerance": 0.01, "assumption": "0/0"},
+            {"metric": "pledge_coverage", "at_most": 1, "assumption": "not infinite"},
+        ]
+
+    path = write_variant(tmp_path, "zero.yaml", claims)
+    code, out, err = call(capsys, "check", path, *FAST, *ZERO_REQUIREMENT)
+    assert (code, err) == (0, ""), out
+    assert out.count("  met  ") == 3
 
 
 def test_set_unknown_path_did_you_mean(capsys: pytest.CaptureFixture[str]) -> None:
@@ -445,6 +533,43 @@ def test_check_bad_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> N
     code, out, err = call(capsys, "check", tmp_path / "missing.yaml", *FAST)
     assert (code, out) == (2, "")
     assert "got no such file" in assert_one_line_error(err)
+
+
+def test_check_reports_every_file_when_one_is_invalid(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """As validate does: the bad file is its one-line error, the others still get their
+    claims, and the exit code is 2 (invalid input outranks an unmet claim)."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SEED_001.read_text(encoding="utf-8").replace("name: ", "name: !!str ", 1))
+    unmet = write_variant(tmp_path, "unmet.yaml", lambda d: d["expect"][0].update(approx=1000))
+    code, out, err = call(capsys, "check", SEED_001, bad, unmet, *FAST)
+    assert code == 2
+    line = assert_one_line_error(err)
+    assert line.startswith(f"forcecalc: error: {bad}:") and "the YAML tag !!str" in line
+    assert f"({SEED_001})" in out and f"({unmet})" in out
+    assert out.count("NOT MET") == 1
+    code, out, err = call(capsys, "check", SEED_001, bad, *FAST)
+    assert code == 2 and f"({SEED_001})" in out
+
+
+def test_check_a_set_that_fits_one_file_only(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A --set naming a figure one scenario lacks is that file's error, naming the file."""
+    other = REPO / "scenarios" / "seed-000-buffer-zone.yaml"
+    pledge = "force_generation.pledges.France.personnel=1000"
+    code, out, err = call(capsys, "check", SEED_001, other, *FAST, "--set", pledge)
+    assert code == 2
+    line = assert_one_line_error(err)
+    assert line.startswith(f"forcecalc: error: {other}: --set force_generation.pledges.France")
+    assert f"({SEED_001})" in out
+
+
+def test_check_a_malformed_set_is_one_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = call(capsys, "check", SEED_001, SEED_001, *FAST, "--set", f"{FRONT}=far")
+    assert (code, out) == (2, "")
+    assert "got 'far'; expected a number" in assert_one_line_error(err)
 
 
 # --------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import math
 import os
 import re
 import time
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from forcecalc import glossary
 from forcecalc.distributions import (
     Interval90,
     LogNormal,
@@ -29,7 +31,14 @@ from forcecalc.distributions import (
     Uniform,
 )
 from forcecalc.errors import ScenarioError
-from forcecalc.loader import MAX_BYTES, MAX_DEPTH, dump_scenario, load_scenario, parse_scenario
+from forcecalc.loader import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    dump_scenario,
+    load_scenario,
+    parse_scenario,
+    read_number,
+)
 from forcecalc.sources import Assumption, Citation, RegisterSource
 
 REPO = Path(__file__).resolve().parents[1]
@@ -1014,9 +1023,8 @@ def test_dump_round_trips_base() -> None:
         ("low: 10\n", "low: -1" + "0" * 400 + "\n", "tasks.monitors.rate.low"),
         ("approx: 40000\n", "approx: 1" + "0" * 400 + "\n", "expect[0].approx"),
         ("value: 30\n", "value: 1" + "0" * 5000 + "\n", "tasks.posts.crew.value"),
-        ("value: 30\n", "value: 1_" + "0" * 400 + "\n", "tasks.posts.crew.value"),
     ],
-    ids=["400 zeros", "negative low", "claim", "5000 digits", "underscores"],
+    ids=["400 zeros", "negative low", "claim", "5000 digits"],
 )
 def test_an_integer_too_large_for_a_float_is_one_line(old: str, new: str, path: str) -> None:
     text = edit(old, new)
@@ -1163,3 +1171,181 @@ def test_a_symlink_to_a_scenario_is_read(tmp_path: Path) -> None:
     real.write_text(BASE, encoding="utf-8")
     (tmp_path / "link.yaml").symlink_to(real)
     assert load_scenario(tmp_path / "link.yaml").name == "Test scenario"
+
+
+# --------------------------------------------------------------------------------------------
+# Tags of every kind, underscores and -0 (audit 5)
+
+
+@pytest.mark.parametrize(
+    ("written", "tag"),
+    [
+        ('!!float "1000"', "!!float"),
+        ("! 1000", "!"),
+        ('!<tag:yaml.org,2002:float> "1e3"', "!!float"),
+        ('!!int "10.000"', "!!int"),
+        ("!!float 1000", "!!float"),
+    ],
+)
+def test_a_standard_tag_on_a_number_is_refused(written: str, tag: str) -> None:
+    """A tag naming a standard type is still a tag: ``!!float "1000"`` is not a plain value."""
+    text = edit("value: 1000", f"value: {written}")
+    assert_error(
+        text,
+        6,
+        f"at geometry.front_length_km.value: got the YAML tag {tag}; expected plain values "
+        "(tags are not allowed)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "path"),
+    [
+        ("name: Test scenario", "name: !!str Test scenario", "name"),
+        ("name: Test scenario", "!!str name: Test scenario", "name"),
+        ("    assumption: test front", "    assumption: !!str test front", "assumption"),
+        ("  - name: monitors", "  - !!map\n    name: monitors", "tasks[0]"),
+        ("    of: [monitors, posts]", "    of: !!seq [monitors, posts]", "tasks.logistics.of"),
+        ("    note: x", "    note: !!null", "note"),
+    ],
+)
+def test_a_standard_tag_on_text_a_key_or_a_collection_is_refused(
+    old: str, new: str, path: str
+) -> None:
+    text = BASE.replace("    assumption: test front", "    assumption: test front\n    note: x")
+    text = edit(old, new, text)
+    message = assert_error(text, line_of(text, "!!"), "expected plain values")
+    assert f"at {path}" in message or f".{path}:" in message
+    assert "got the YAML tag !!" in message
+
+
+@pytest.mark.parametrize(
+    ("old", "written", "plain"),
+    [("value: 500\n", "1_50", "150"), ("value: 1000", "1_000.5", "1000.5")],
+)
+def test_an_underscore_in_a_number_is_refused(old: str, written: str, plain: str) -> None:
+    """YAML 1.1 reads 1_50 as 150, YAML 1.2 (an editor) as text: the loader refuses both."""
+    text = edit(old, old.replace(old.split()[1], written))
+    assert_error(
+        text,
+        line_of(text, written),
+        f"got {written}; expected a decimal number (no underscores in numbers",
+        f"write {plain})",
+    )
+
+
+def test_a_long_number_with_underscores_is_refused_in_one_short_line() -> None:
+    """Once read as 1 and 400 zeros (too large for a float); now refused for its underscore."""
+    text = edit("value: 30\n", "value: 1_" + "0" * 400 + "\n")
+    message = assert_error(
+        text, 26, "at tasks.posts.crew.value: got 1_000", "no underscores in numbers"
+    )
+    assert len(message) < 300
+
+
+@pytest.mark.parametrize("written", ["-0", "-0.0", "-0e3", "-0.0e0"])
+def test_negative_zero_is_read_as_zero(written: str) -> None:
+    text = edit("value: 500\n", f"value: {written}\n")
+    value = parse_scenario(text, "s.yaml").figures["tasks.hq.count"].dist.value
+    assert value == 0 and math.copysign(1.0, value) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "expected"),
+    [
+        ("10.000", "tasks.hq.count", "ambiguous"),
+        ("10.000", "tasks.posts.crew", "ambiguous"),
+        ("010", "tasks.hq.count", "drop the leading zero"),
+        ("1_000", "geometry.front_length_km", "no underscores in numbers"),
+        ("abc", "geometry.front_length_km", "got 'abc'; expected a number"),
+        ("nan", "geometry.front_length_km", "NaN and infinity are not allowed"),
+        (".inf", "geometry.front_length_km", "expected a finite number"),
+        ("true", "geometry.front_length_km", "a boolean is not a number"),
+        ("1" + "0" * 500, "tasks.hq.count", "501 digits"),
+    ],
+)
+def test_read_number_applies_the_rules_of_a_written_value(
+    text: str, path: str, expected: str
+) -> None:
+    with pytest.raises(ScenarioError, match=re.escape(expected)) as info:
+        read_number(text, "--set", path)
+    assert info.value.where.key_path == path
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "value"),
+    [
+        ("10.000", "geometry.front_length_km", 10.0),  # a length: a decimal point
+        ("3650", "geometry.front_length_km", 3650.0),
+        (" 1e3 ", "tasks.hq.count", 1000.0),
+        ("12.5", "tasks.monitors.rate", 12.5),
+        ("-5", "geometry.front_length_km", -5.0),  # the domain is checked later, by --set
+    ],
+)
+def test_read_number_reads_what_a_file_accepts(text: str, path: str, value: float) -> None:
+    assert read_number(text, "--set", path) == value
+
+
+@pytest.mark.parametrize("text", ["-0", "-0.0", "-0e0"])
+def test_read_number_reads_negative_zero_as_zero(text: str) -> None:
+    assert math.copysign(1.0, read_number(text, "--set", "tasks.hq.count")) == 1.0
+
+
+# --------------------------------------------------------------------------------------------
+# "did you mean" a mission (audit 5)
+
+ANALOG = """\
+schema_version: 1
+name: Analog
+description: one precedent
+method: analog
+analog: {analog}
+geometry:
+  front_length_km: {{value: 100, assumption: x}}
+  buffer_width_km: {{value: 4, assumption: x}}
+sustainment:
+  rotation_multiplier: {{value: 3, assumption: x}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("written", "suggestion"),
+    [
+        ("unifil", "did you mean 'unifil_2006'?"),
+        ("ifr", "did you mean 'ifor'?"),
+        ("sfor", "did you mean 'sfor_1996' or 'sfor_2003'?"),
+        ("unifil.per_km", "did you mean 'unifil_2006.per_km'?"),
+        ("ifro.per_km", "did you mean 'ifor.per_km'?"),
+    ],
+)
+def test_an_unknown_analog_suggests_the_mission(written: str, suggestion: str) -> None:
+    message = assert_error(ANALOG.format(analog=written), 5, f"at analog: got '{written}'")
+    assert message.endswith(f"({suggestion})")
+
+
+def test_an_analog_by_mission_id_still_loads() -> None:
+    scenario = parse_scenario(ANALOG.format(analog="unifil_2006"), "s.yaml")
+    assert scenario.rules == ("unifil_2006.per_km",)
+
+
+# --------------------------------------------------------------------------------------------
+# The documented domains are the enforced ones (audit 5)
+
+
+def test_the_documented_domains_are_the_glossary_domains() -> None:
+    """docs/scenario-format.md's glossary table gives each figure's domain as the loader
+    enforces it (a pool's shares are in (0, 1], not [0, 1) as the docs once said)."""
+    doc = (REPO / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    table = doc[doc.index("| name | unit | domain | meaning |") :].split("\n\n")[0]
+    documented: dict[str, set[str]] = {}
+    for row in table.splitlines()[2:]:
+        names, _, domains, _ = (c.strip() for c in row.strip("|").split("|"))
+        keys = re.findall(r"`(\w+)`", names)
+        found = re.findall(r"[\[(][^\])]*[\])]", domains)
+        for key, domain in zip(keys, found * len(keys) if len(found) == 1 else found, strict=True):
+            documented.setdefault(key, set()).add(domain)
+    for key, term in glossary.FIGURES.items():
+        assert documented[key] == {term.domain.describe()}, key
+    rate_terms = (*glossary.RATE_UNITS.values(), *glossary.RULE_RATE_UNITS.values())
+    assert documented["rate"] == {t.domain.describe() for t in rate_terms}
+    assert "shares in [0, 1)" not in doc

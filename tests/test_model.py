@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from forcecalc import model
+from forcecalc import model, rules
 from forcecalc.distributions import Point
 from forcecalc.errors import ScenarioError
 from forcecalc.loader import load_scenario
@@ -20,7 +20,7 @@ from forcecalc.runner import run
 from forcecalc.scenario import Basis
 from forcecalc.summary import first_non_finite
 
-from .strategies import point_values, scenarios
+from .strategies import point_values, post_lines, scenarios
 
 
 def test_per_km_scalar_and_array() -> None:
@@ -38,6 +38,46 @@ def test_buffer_of_seed_000() -> None:
 def test_posts_round_up() -> None:
     assert model.posts_along(80, 1.5) == 54  # UNDOF: ~55 positions on ~80 km
     np.testing.assert_array_equal(model.per_post([10.0, 10.5], 2.0, 5), [25.0, 30.0])
+
+
+@pytest.mark.parametrize(
+    ("front", "spacing", "posts"), [(21, 0.7, 30), (69, 2.3, 30), (42, 0.7, 60), (123, 4.1, 30)]
+)
+def test_posts_are_not_over_counted_by_rounding(front: float, spacing: float, posts: int) -> None:
+    """21 / 0.7 is 30.000000000000004 in floats: 30 posts (360 with a crew of 12), not 31."""
+    assert model.posts_along(front, spacing) == posts
+    assert model.per_post(front, spacing, 12) == posts * 12
+    np.testing.assert_array_equal(model.per_post([front, front], spacing, 12), [posts * 12] * 2)
+
+
+@given(post_lines())
+@example((0.7, 30)).via("the audit's 21 km at 0.7 km")
+@example((2.3, 30)).via("69 km at 2.3 km")
+@example((4.1, 30)).via("123 km at 4.1 km")
+def test_a_whole_number_of_spacings_gives_exactly_that_many_posts(line: tuple[float, int]) -> None:
+    """``spacing × k`` km of front is ``k`` posts; a little more needs one post more."""
+    spacing, k = line
+    front = spacing * k
+    assert model.posts_along(front, spacing) == k
+    assert model.posts_along(front * (1 + 1e-6), spacing) == k + 1
+    np.testing.assert_array_equal(
+        model.per_post(np.array([front, front * (1 + 1e-6)]), spacing, 12.0),
+        [12.0 * k, 12.0 * (k + 1)],
+    )
+    assert model.posts_along(front, spacing) == rules.posts_requirement(front, spacing, 1.0)
+
+
+def test_a_per_post_task_of_the_audit_scenario_counts_30_posts() -> None:
+    """The audit's scenario with a 21 km front and a post every 0.7 km: 30 × 12 = 360."""
+    scenario = load_scenario(BASE_FILE)
+    values = {path: 1.0 for path in scenario.figures}
+    values |= {
+        "geometry.front_length_km": 21.0,
+        "tasks.observers.spacing_km": 0.7,
+        "tasks.observers.crew": 12.0,
+        "technology_offset": 0.0,
+    }
+    assert evaluate(scenario, values).by_task["observers"] == 360.0
 
 
 @pytest.mark.parametrize(
@@ -61,6 +101,36 @@ def test_pool_sustainable_eda() -> None:
 
 def test_coverage_of_zero_requirement_is_inf() -> None:
     assert np.isinf(model.coverage(10.0, 0.0))
+
+
+def test_coverage_of_nothing_for_nothing_is_one_not_nan() -> None:
+    """0 pledged for 0 required: exactly covered (1), so the pledges suffice; never NaN."""
+    assert model.coverage(0.0, 0.0) == 1.0
+    np.testing.assert_array_equal(
+        model.coverage(np.array([0.0, 5.0, 0.0, 5.0]), np.array([0.0, 0.0, 10.0, 10.0])),
+        [1.0, np.inf, 0.0, 0.5],
+    )
+
+
+def test_zero_pledged_for_a_zero_requirement_suffices() -> None:
+    """The audit's run: every task 0, every pledge 0. P(pledges suffice) is 100%, the ratio 1."""
+    zero = {
+        path: Point(0.0)
+        for path in (
+            "tasks.infantry.rate",
+            "tasks.border_police.rate",
+            "tasks.headquarters.count",
+            "tasks.observers.crew",
+            "force_generation.pledges.Atlantis.personnel",
+            "force_generation.pool.personnel",
+        )
+    }
+    result = run(load_scenario(BASE_FILE).with_distributions(zero), samples=16, seed=1)
+    coverage = result.summary.metrics["pledge_coverage"]
+    assert (coverage.mean, coverage.p5, coverage.p50, coverage.p95) == (1.0, 1.0, 1.0, 1.0)
+    assert result.summary.probabilities["p_pledges_suffice"] == 1.0
+    assert result.summary.metrics["pool_coverage"].p50 == 1.0
+    assert result.summary.probabilities["p_pool_suffices"] == 1.0
 
 
 @settings(max_examples=60, deadline=None)
