@@ -147,10 +147,15 @@ def posts_requirement(
 
     Notes
     -----
-    ``posts = ceil(line_length_km / spacing_km)``, rounded to 9 decimals first so that a
-    spacing derived as line ÷ posts gives back exactly that many posts.
+    ``posts = ceil(line_length_km / spacing_km)``, except that a quotient within
+    ``1e-9 + 1e-12 q`` of a whole number counts as that number: the floating-point division
+    of a line by a spacing derived as line ÷ posts gives back exactly that many posts, however
+    many (the relative part covers millions of posts, where 9 decimals no longer do).
     """
-    posts = np.ceil(np.round(np.divide(line_length_km, spacing_km, dtype=float), 9))
+    q = np.divide(line_length_km, spacing_km, dtype=float)
+    nearest = np.rint(q)
+    snapped = np.abs(q - nearest) <= 1e-9 + 1e-12 * np.abs(q)
+    posts = np.where(snapped, nearest, np.ceil(q))
     return posts * np.asarray(crew_per_post, dtype=float)
 
 

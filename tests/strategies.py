@@ -165,8 +165,8 @@ def point_values(draw: st.DrawFn, scenario: Scenario) -> dict[str, float]:
     return out
 
 
-#: Most posts a property test asks for: a post every 0.4 km on the Earth's circumference.
-MAX_POSTS = 100_000
+#: Most posts a property test asks for: a post every metre on the Earth's circumference.
+MAX_POSTS = 40_075_000
 
 
 @st.composite

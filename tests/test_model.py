@@ -54,15 +54,15 @@ def test_posts_are_not_over_counted_by_rounding(front: float, spacing: float, po
 @example((0.7, 30)).via("the audit's 21 km at 0.7 km")
 @example((2.3, 30)).via("69 km at 2.3 km")
 @example((4.1, 30)).via("123 km at 4.1 km")
+@example((0.0047, 7_626_954)).via("found by this test when posts were rounded to 9 decimals")
 def test_a_whole_number_of_spacings_gives_exactly_that_many_posts(line: tuple[float, int]) -> None:
-    """``spacing × k`` km of front is ``k`` posts; a little more needs one post more."""
+    """``spacing × k`` km of front is ``k`` posts; half a spacing more needs one post more."""
     spacing, k = line
-    front = spacing * k
+    front, more = spacing * k, spacing * (k + 0.5)
     assert model.posts_along(front, spacing) == k
-    assert model.posts_along(front * (1 + 1e-6), spacing) == k + 1
+    assert model.posts_along(more, spacing) == k + 1
     np.testing.assert_array_equal(
-        model.per_post(np.array([front, front * (1 + 1e-6)]), spacing, 12.0),
-        [12.0 * k, 12.0 * (k + 1)],
+        model.per_post(np.array([front, more]), spacing, 12.0), [12.0 * k, 12.0 * (k + 1)]
     )
     assert model.posts_along(front, spacing) == rules.posts_requirement(front, spacing, 1.0)
 
