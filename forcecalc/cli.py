@@ -41,11 +41,18 @@ def parse_assignment(text: str) -> tuple[str, float]:
             f"--set {text}: got {text!r}; expected KEY.PATH=NUMBER, e.g. "
             "geometry.front_length_km=3650"
         )
+    return path, option_number(value, "--set", path, text)
+
+
+def option_number(value: str, option: str, path: str, text: str) -> float:
+    """``value`` of the figure at ``path`` read by the loader's rules, as a :class:`UsageError`
+    naming ``option`` and the argument ``text`` as given (:func:`forcecalc.loader.read_number`).
+    """
     try:
-        return path, read_number(value, "--set", path)
+        return read_number(value, option, path)
     except ScenarioError as exc:
         hint = f" ({exc.hint})" if exc.hint else ""
-        raise UsageError(f"--set {text}: got {exc.got}; expected {exc.expected}{hint}") from None
+        raise UsageError(f"{option} {text}: got {exc.got}; expected {exc.expected}{hint}") from None
 
 
 class _SetOnce(argparse.Action):

@@ -16,6 +16,7 @@ from forcecalc.cli import (
     add_output_options,
     add_run_options,
     emit,
+    option_number,
     parse_assignment,
     scenario_argument,
 )
@@ -45,30 +46,30 @@ METHODS = ("tornado", "sobol", "rank", "threshold")
 def parse_vary(text: str) -> explore.SweepAxis:
     """``"geometry.front_length_km=600:3700:32"`` → a :class:`~forcecalc.explore.SweepAxis`."""
     path, sep, spec = text.partition("=")
-    parts = spec.split(":")
+    path, parts = path.strip(), spec.split(":")
     try:
-        if not sep or not path.strip() or len(parts) != 3:
+        if not sep or not path or len(parts) != 3:
             raise ValueError
-        start, stop, steps = float(parts[0]), float(parts[1]), int(parts[2])
+        steps = int(parts[2])
     except ValueError:
         raise UsageError(
             f"--vary {text}: got {text!r}; expected KEY.PATH=START:STOP:STEPS, e.g. "
             "geometry.front_length_km=600:3700:32"
         ) from None
-    return explore.axis(path.strip(), start, stop, steps)
+    start, stop = (option_number(v, "--vary", path, text) for v in parts[:2])
+    return explore.axis(path, start, stop, steps)
 
 
-def parse_range(text: str | None) -> tuple[float, float] | None:
-    """``"600:4000"`` → ``(600.0, 4000.0)``; None stays None."""
+def parse_range(text: str | None, path: str = "") -> tuple[float, float] | None:
+    """``"600:4000"`` → ``(600.0, 4000.0)``, read by the loader's rules for the figure at
+    ``path``; None stays None."""
     if text is None:
         return None
     lo, sep, hi = text.partition(":")
-    try:
-        if not sep:
-            raise ValueError
-        return float(lo), float(hi)
-    except ValueError:
-        raise UsageError(f"--range: got {text!r}; expected LOW:HIGH, e.g. 600:4000") from None
+    if not sep:
+        raise UsageError(f"--range: got {text!r}; expected LOW:HIGH, e.g. 600:4000")
+    low, high = (option_number(v, "--range", path, text) for v in (lo, hi))
+    return low, high
 
 
 def _load(args: argparse.Namespace) -> tuple[Scenario, dict[str, float]]:
@@ -533,7 +534,7 @@ def cmd_goal(args: argparse.Namespace) -> int:
             args.pool,
             args.confidence,
             args.requirement,
-            parse_range(args.range),
+            parse_range(args.range, args.solve),
             args.samples,
             args.seed,
             args.sampler,

@@ -216,6 +216,15 @@ def test_run_large_equals_run_for_the_mc_sampler(capsys) -> None:
     [
         (["sweep", "--vary", "geometry.front_length_km=1:2"], "expected KEY.PATH=START:STOP:STEPS"),
         (["sweep", "--vary", f"{FRONT}=0:10:3"], f"--vary {FRONT}: got 0; expected a value in"),
+        # --vary and --range read numbers by the loader's rules, as --set does
+        (["sweep", "--vary", f"{FRONT}=1_000:2000:3"], "got 1_000; expected a decimal number"),
+        (["sweep", "--vary", "tasks.headquarters.count=10.000:20:3"], "got 10.000"),
+        (["sweep", "--vary", f"{FRONT}=010:20:3"], "drop the leading zero"),
+        (["goal", "--pool", "1e5", "--solve", FRONT, "--range", "1_0:2000"], "--range 1_0:2000"),
+        (
+            ["goal", "--pool", "1e5", "--solve", FRONT, "--range", "nan:2000"],
+            "got 'nan'; expected a number",
+        ),
         (["sensitivity", "--method", "sobol", "--samples", "1000"], "expected a power of two"),
         (["sensitivity", "--method", "threshold", "--against", "pool"], "--against pool"),
         (["goal", "--pool", "1e5", "--solve", FRONT, "--confidence", "2"], "--confidence: got 2"),
