@@ -108,7 +108,7 @@ UNITS = {
     "personnel_per_post": "people at one post",
     "troops_per_km": "people per km of line",
     "troops_per_km2": "people per square km",
-    "fraction": "a share in [0, 1)",
+    "fraction": "a share of a whole, from 0 to 1 (each figure's domain says which ends it takes)",
     "ratio": "a dimensionless ratio",
     "months": "months",
     "probability": "a probability in [0, 1]",
