@@ -384,6 +384,13 @@ class _Reader:
         self._check_tag(node, path)
         return list(node.value)
 
+    def nonempty(self, node: Node, path: str, what: str, at_least: str) -> list[Node]:
+        """The items of a list that must hold ``at_least`` one thing (e.g. "one task")."""
+        items = self.sequence(node, path, what)
+        if not items:
+            self.fail(node, path, "an empty list", at_least)
+        return items
+
     def scalar(self, node: Node, path: str, expected: str) -> ScalarNode:
         if not isinstance(node, ScalarNode):
             self.fail(node, path, _show(node), expected)
@@ -967,14 +974,12 @@ class _ScenarioBuilder:
         else:
             chosen, weights = {}, {}
             block = r.section(entry[1], "ensemble", fmt.ENSEMBLE)
-            items = r.sequence(block["rules"][1], "ensemble.rules")
-            if not items:
-                r.fail(
-                    block["rules"][1],
-                    "ensemble.rules",
-                    "an empty list",
-                    "at least one rule (or leave ensemble out for every rule that applies)",
-                )
+            items = r.nonempty(
+                block["rules"][1],
+                "ensemble.rules",
+                "a list",
+                "at least one rule (or leave ensemble out for every rule that applies)",
+            )
             for i, item in enumerate(items):
                 path = f"ensemble.rules[{i}]"
                 fields = r.section(item, path, fmt.ENSEMBLE_RULE)
@@ -1010,9 +1015,7 @@ class _ScenarioBuilder:
 
     def tasks(self, node: Node, geometry: Geometry) -> tuple[Task, ...]:
         r = self.r
-        items = r.sequence(node, "tasks", "a list of tasks")
-        if not items:
-            r.fail(node, "tasks", "an empty list", "at least one task")
+        items = r.nonempty(node, "tasks", "a list of tasks", "at least one task")
         tasks: dict[str, tuple[Task, Node]] = {}
         of_nodes: dict[str, Node] = {}
         for i, item in enumerate(items):
@@ -1177,14 +1180,12 @@ class _ScenarioBuilder:
             basis = r.choice(keys["pledge_basis"][1], "force_generation.pledge_basis", PLEDGE_BASES)
         pledges: list[Pledge] = []
         if "pledges" in keys:
-            items = r.sequence(keys["pledges"][1], "force_generation.pledges")
-            if not items:
-                r.fail(
-                    keys["pledges"][1],
-                    "force_generation.pledges",
-                    "an empty list",
-                    "at least one pledge (or leave pledges out)",
-                )
+            items = r.nonempty(
+                keys["pledges"][1],
+                "force_generation.pledges",
+                "a list",
+                "at least one pledge (or leave pledges out)",
+            )
             for i, item in enumerate(items):
                 pledges.append(self.pledge(item, i, {p.contributor for p in pledges}))
         if "pool" in keys:
