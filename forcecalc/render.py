@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from forcecalc import glossary
 from forcecalc.runner import Provenance, RunResult
+from forcecalc.sampling import describe_figure
 from forcecalc.scenario import Scenario
 from forcecalc.sources import Assumption, Citation, RegisterSource
 from forcecalc.summary import Band, ClaimResult
@@ -340,7 +341,7 @@ def _source_row(
 def sources_rows(scenario: Scenario) -> list[dict[str, str]]:
     """Every figure with its value, unit, source, quote and gloss."""
     return [
-        _source_row(f.path, f.dist.describe(), f.unit, f.source, f.note)
+        _source_row(f.path, describe_figure(f), f.unit, f.source, f.note)
         for f in scenario.figures.values()
     ]
 

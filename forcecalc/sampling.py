@@ -16,6 +16,7 @@ References
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -122,6 +123,42 @@ def figure_values(figure: Figure, u: NDArray[np.float64]) -> NDArray[np.float64]
     if isinstance(figure.dist, Point):
         return np.float64(figure.dist.value)
     return truncated_ppf(figure.dist, u, figure.domain.lower, figure.domain.upper)
+
+
+def domain_cut(figure: Figure) -> float:
+    """Probability mass of the figure's distribution outside its domain. [probability]
+
+    Sampling truncates to the domain, so when this is not 0 the stated ends of a range (a
+    ``{low, high}`` 90% interval's P5 and P95) are no longer the sampled percentiles.
+    """
+    if isinstance(figure.dist, Point):
+        return 0.0
+    d = figure.domain
+    below = float(figure.dist.cdf(d.lower)) if math.isfinite(d.lower) else 0.0
+    above = 1.0 - float(figure.dist.cdf(d.upper)) if math.isfinite(d.upper) else 0.0
+    return below + above
+
+
+def describe_figure(figure: Figure) -> str:
+    """The figure's distribution, and its sampled P5–P95 when its domain cuts it (0.1% or more).
+
+    E.g. ``0 to 10000 (90% interval, normal); 5.0% cut off by its domain [0, inf): sampled
+    P5–P95 1,061–10,080``.
+    """
+    text = figure.dist.describe()
+    cut = domain_cut(figure)
+    if cut >= 1e-3:
+        p5, p95 = figure_values(figure, np.array([0.05, 0.95]))
+        text += (
+            f"; {cut:.1%} cut off by its domain {figure.domain.describe()}: sampled P5–P95 "
+            f"{_four_digits(p5)}–{_four_digits(p95)}"
+        )
+    return text
+
+
+def _four_digits(x: float) -> str:
+    """``10080.3`` → ``"10,080"``; ``0.031823`` → ``"0.03182"``."""
+    return f"{float(f'{x:.4g}'):,g}"
 
 
 def sample(

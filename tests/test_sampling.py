@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from forcecalc import UsageError, load_scenario, run
+from forcecalc.distributions import Interval90
+from forcecalc.render import sources_rows
 from forcecalc.resources import default_scenario
-from forcecalc.sampling import Sampler, sample, unit_design
+from forcecalc.sampling import (
+    Sampler,
+    describe_figure,
+    domain_cut,
+    figure_values,
+    sample,
+    unit_design,
+)
+from forcecalc.scenario import Domain, Figure
+
+from .strategies import ASSUMED
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +100,53 @@ def test_quasi_monte_carlo_converges_faster_than_mc(scenario) -> None:
         return float(np.std(means))
 
     assert spread(Sampler.SOBOL) < spread(Sampler.MC)
+
+
+# --------------------------------------------------------------------------------------------
+# A range cut by its figure's domain
+
+
+def _figure(dist, domain: Domain) -> Figure:
+    return Figure("force_generation.pledges.X.personnel", "personnel", dist, ASSUMED, domain)
+
+
+@pytest.mark.parametrize(
+    ("dist", "domain", "cut", "p5", "p95"),
+    [
+        # "anything up to 10,000" as a normal 90% interval loses its lower tail at 0
+        (Interval90(0, 10_000), Domain(), 0.05, 1061.0, 10_080.0),
+        # a lognormal share whose 95th percentile would pass 1
+        (Interval90(0.2, 0.9), Domain(0.0, 1.0, upper_open=True), None, None, 0.809),
+        # nothing cut: the ends are the percentiles
+        (Interval90(5, 15), Domain(), 0.0, 5.0, 15.0),
+    ],
+)
+def test_a_range_cut_by_its_domain_says_so_with_its_sampled_percentiles(
+    dist, domain, cut, p5, p95
+) -> None:
+    figure = _figure(dist, domain)
+    if cut is not None:
+        assert domain_cut(figure) == pytest.approx(cut, abs=1e-9)
+    low, high = figure_values(figure, np.array([0.05, 0.95]))
+    if p5 is not None:
+        assert low == pytest.approx(p5, rel=1e-3)
+    assert high == pytest.approx(p95, rel=1e-3)
+    text = describe_figure(figure)
+    assert text.startswith(dist.describe())
+    assert ("cut off by its domain" in text) == (domain_cut(figure) >= 1e-3)
+    if "cut off" in text:
+        assert f"{domain_cut(figure):.1%} cut off" in text and "sampled P5–P95" in text
+
+
+def test_the_sources_table_shows_a_cut_range(tmp_path) -> None:
+    base = Path(__file__).parent / "bad_inputs" / "valid-base.yaml"
+    text = base.read_text(encoding="utf-8").replace(
+        "personnel: {value: 2000, assumption: a round number for tests}",
+        "personnel: {low: 0, high: 10000, assumption: anything up to ten thousand}",
+    )
+    path = tmp_path / "cut.yaml"
+    path.write_text(text, encoding="utf-8")
+    rows = {r["figure"]: r["value"] for r in sources_rows(load_scenario(path))}
+    assert rows["force_generation.pledges.Atlantis.personnel"].endswith(
+        "5.0% cut off by its domain [0, inf): sampled P5–P95 1,061–10,080"
+    )
