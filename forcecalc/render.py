@@ -51,6 +51,11 @@ def fmt_number(value: Cell, unit: str = "") -> str:
     if unit in ("personnel", "personnel_per_post"):
         return f"{value:,.0f}"
     if unit == "probability":
+        # never "0.0%" or "100.0%" for what happened in some samples but not all
+        if 0 < value < 0.0005:
+            return "<0.1%"
+        if 0.9995 <= value < 1:
+            return ">99.9%"
         return f"{value:.1%}"
     if unit in ("ratio", "fraction"):
         return f"{value:.3g}"
