@@ -246,8 +246,9 @@ def rank_table(r: sensitivity.RankAnalysis) -> Table:
             "low/high: 95% interval from Fisher's z, s.e. 1.03/sqrt(n-3) (Fieller et al. 1957)",
             *(
                 [
-                    "a rule selector's rules are ordered by their effect on the output before "
-                    "ranking, so its rho is 0 or more and does not depend on the rules' order"
+                    "a rule selector's rules are ranked in the order of their output with every "
+                    "other input at its median (as in the tornado), fixed before sampling; its "
+                    "rho is positive when that order holds over the samples too"
                 ]
                 if any(e.levels for o in r.outputs for e in o.entries)
                 else []
@@ -308,7 +309,9 @@ def threshold_table(r: sensitivity.ThresholdAnalysis) -> Table:
             ),
             *(
                 [
-                    "a rule selector's bins run over its rules ordered by P(exceed | rule): "
+                    "a rule selector's bins run over its rules in the order of their "
+                    "requirement with every other input at its median (as in the tornado), "
+                    "fixed before sampling; P(exceed | rule): "
                     + ", ".join(f"{name} {p:.1%}" for name, p in d.by_level)
                     for d in r.drivers
                     if d.by_level

@@ -23,6 +23,7 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from fractions import Fraction
 from typing import TextIO
 
 import numpy as np
@@ -31,6 +32,7 @@ from scipy import optimize
 from scipy.stats import qmc
 
 from forcecalc import format as fmt
+from forcecalc import rules
 from forcecalc.errors import UsageError
 from forcecalc.model import Outcome, evaluate
 from forcecalc.runner import (
@@ -238,14 +240,29 @@ def _sweep_stats(
         shape = (block.stop - block.start, n)
         for name in outputs:
             y = np.broadcast_to(np.asarray(getattr(outcome, name), dtype=float), shape)
-            stats = np.vstack([y.mean(axis=-1), np.percentile(y, PERCENTILES, axis=-1)])
-            parts.setdefault(name, []).append(stats)
+            parts.setdefault(name, []).append(_row_bands(y))
         for key, ratio in _coverages(outcome).items():
             covered = np.broadcast_to(np.asarray(ratio, dtype=float), shape) >= 1.0
             parts.setdefault(key, []).append(covered.mean(axis=-1))
         if on_progress is not None:
             on_progress(block.stop, g)
     return {k: np.concatenate(v, axis=-1) for k, v in parts.items()}
+
+
+def _row_bands(y: FloatArray) -> FloatArray:
+    """``(4, G)``: mean, P5, P50 and P95 of each row of ``y`` ``(G, n)``, as a run's summary
+    (:func:`forcecalc.summary.band`) computes them.
+
+    A row holding infinite values (a coverage where nothing is required) takes the nearest
+    sample, as :func:`~forcecalc.summary.band` does, rather than interpolating to NaN.
+    """
+    finite = np.isfinite(y).all(axis=-1)
+    stats = np.empty((1 + len(PERCENTILES), y.shape[0]))
+    stats[0] = y.mean(axis=-1)
+    for rows, method in ((finite, "linear"), (~finite, "nearest")):
+        if rows.any():
+            stats[1:, rows] = np.percentile(y[rows], PERCENTILES, axis=-1, method=method)
+    return stats
 
 
 def _coverages(outcome: Outcome) -> dict[str, FloatArray]:
@@ -430,9 +447,10 @@ def goal_seek(
     -----
     ``g(x) = Q_c(requirement | figure = x) - pool`` with ``Q_c`` the empirical ``c``-quantile
     (inverse empirical CDF, Hyndman & Fan definition 1 [3]_), so ``g(x) <= 0`` exactly when at
-    least a share ``c`` of the samples is covered. With common random numbers [2]_ ``g`` is a
-    deterministic function of ``x``, monotonic for every figure of the model but not always
-    continuous (a requirement in whole posts, or one with no uncertainty left, jumps), so
+    least a share ``c`` of the samples is covered (:func:`covered_needed` of them). With common
+    random numbers [2]_ ``g`` is a deterministic function of ``x``, monotonic in every figure
+    that can be solved for but not always continuous (a requirement in whole posts, or one
+    with no uncertainty left, jumps), so
     Brent's method [1]_ (``scipy.optimize.brentq``) finds the boundary and the answer is moved
     onto its covered side. It is then rounded to :data:`ANSWER_DIGITS` significant digits
     towards the covered side and evaluated once more: the printed number, fed back with
@@ -440,6 +458,10 @@ def goal_seek(
     value would not). An infinite domain is searched by doubling, and the search stops early
     once the gap moves away from the pool: the model being monotonic, larger values only
     widen it.
+
+    An ensemble's rule choice and its rules' weights are refused (:func:`check_solvable`): the
+    first only picks a rule, and a weight moves the samples from one rule to others, so the
+    quantile of the mixture can rise and fall as the weight grows.
     """
     if requirement not in REQUIREMENTS:
         raise UsageError(f"--requirement: got {requirement!r}; expected 'committed' or 'deployed'")
@@ -454,12 +476,13 @@ def goal_seek(
             f"--solve {path}: got the pledge of a contributor that refused; expected a figure "
             "that can vary (a refused pledge stays 0)"
         )
+    check_solvable(scenario, path)
     lo, hi = _search_range(scenario, figure, search_range)
     unbounded = math.isinf(hi)
     base = override(scenario, {path: lo})
     drawn = sample(base, samples, seed, sampler)
     values = dict(drawn.values)
-    k = max(math.ceil(confidence * samples) - 1, 0)
+    k = covered_needed(confidence, samples) - 1
     track = _Narrowing(on_progress)
 
     def need(x: float) -> float:
@@ -617,6 +640,44 @@ def _search_range(
     if limit is not None:
         hi = min(hi, limit.largest)
     return lo, hi
+
+
+def check_solvable(scenario: Scenario, path: str) -> None:
+    """Raise :class:`UsageError` if goal seek cannot solve for the figure at ``path``.
+
+    An ensemble's ``ensemble.rule_choice`` is a uniform draw that only picks a rule: no value
+    of it means anything. A rule's weight ``rules.<id>.weight`` hands the samples of one rule
+    to others, so the requirement's quantile is not monotonic in it and a root found for it
+    need not be the boundary.
+    """
+    if path == rules.RULE_CHOICE:
+        raise UsageError(
+            f"--solve {path}: got an ensemble's rule choice; expected a figure with a meaning "
+            "as a number (the rule choice is a uniform draw that only picks a rule)"
+        )
+    if path in {rules.weight_path(r) for r in scenario.rules}:
+        raise UsageError(
+            f"--solve {path}: got a rule's weight; expected a figure the requirement is "
+            "monotonic in (a weight moves samples between rules, so the quantile can rise "
+            "and fall with it)"
+        )
+
+
+def covered_needed(confidence: float, n: int) -> int:
+    """Fewest of ``n`` samples that must be covered for a share of at least ``confidence``.
+
+    ``ceil(confidence n)`` with ``confidence`` taken as the decimal it is written as (its
+    shortest ``repr``), exactly: in floating point ``0.56 * 100`` is ``56.00000000000001``,
+    whose ceiling would demand 57 of 100 samples.
+
+    Parameters
+    ----------
+    confidence : float
+        The share required, in (0, 1). [probability]
+    n : int
+        Samples.
+    """
+    return max(math.ceil(Fraction(repr(float(confidence))) * n), 1)
 
 
 def _bracket(

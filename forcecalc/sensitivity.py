@@ -48,11 +48,13 @@ rules, so that no result depends on the order of the rules in the YAML file:
 - tornado: the rule has no median, so the baseline and every other input's bar average the
   output over the rules, weighted by their shares; the rule's own bar spans the least and the
   greatest rule's output with every other input at its median;
-- rank: the rules are ordered by their effect (the mean rank of the output among the samples
-  that take each rule) before Spearman's rho is taken, so rho is 0 or more and its sign has no
-  meaning;
-- threshold: the rules are ordered by their probability of exceeding, and the equal-count bins
-  and the Kolmogorov-Smirnov distance are taken over that order;
+- rank and threshold: the rules are ordered by their output with every other input at its
+  median (the tornado's bar of the rule; :func:`level_orders`), ties by name, and Spearman's
+  rho, the equal-count bins and the Kolmogorov-Smirnov distance are taken over that order.
+  The order is fixed before any sample is drawn: ordering by the sampled outputs themselves
+  would make a rule with no effect look like a driver (a mean rho of +0.06 at n = 1,024, its
+  95% interval excluding 0 half the time). So rho can be negative: it is positive when the
+  rules that give more at the medians also give more over the samples;
 - Sobol indices are variance-based and need no order: ``Var(E[Y | rule_choice])`` is the same
   whichever rule takes which slice of the draw.
 """
@@ -119,7 +121,8 @@ class Categorical:
     -----
     Level ``k`` takes the draws in ``[c[k-1], c[k])``, ``c`` the cumulative weights over their
     sum (:func:`forcecalc.rules.mixture`). The methods never use that order: they iterate the
-    levels by name (:attr:`canonical`) and order them by their effect on the output.
+    levels by name (:attr:`canonical`) and order them by their output with every other input
+    at its median (:func:`level_orders`).
     """
 
     path: str
@@ -421,6 +424,67 @@ def _level_combinations(
     return combos, shares
 
 
+def _at_medians(
+    problem: Problem,
+) -> tuple[list[Categorical], list[tuple[int, ...]], FloatArray, dict[str, ArrayLike]]:
+    """Every input at its median, over every combination of the categorical inputs' levels.
+
+    Returns the categorical inputs, the ``m`` combinations of their levels (by name) and their
+    joint shares, and the values: a point figure's value, an ordinary input's median (a
+    scalar) and, for a categorical input, an ``(m,)`` array of draws picking its level in
+    each combination.
+    """
+    categorical = [
+        problem.categorical[f.path] for f in problem.inputs if f.path in problem.categorical
+    ]
+    combos, shares = _level_combinations(categorical)
+    values: dict[str, ArrayLike] = dict(problem.fixed)
+    for i, c in enumerate(categorical):
+        values[c.path] = np.array([c.draw_of(combo[i]) for combo in combos])
+    for figure in problem.inputs:
+        if figure.path not in problem.categorical:
+            values[figure.path] = float(figure_at(figure, 0.5))
+    return categorical, combos, shares, values
+
+
+def _level_outputs(
+    c: Categorical, level_of: Sequence[int], shares: FloatArray, y: FloatArray
+) -> list[tuple[str, float, int]]:
+    """``(level, output, index)`` of each level that can be drawn, least output first.
+
+    ``y`` holds the output at the medians in each combination of levels, ``level_of`` the
+    level of ``c`` in each, ``shares`` their joint shares: a level's output is the
+    share-weighted mean over the combinations that hold it. Ties (and NaN, last) go by name.
+    """
+    by_level = []
+    for k in c.canonical:
+        pick = np.array([lv == k for lv in level_of])
+        by_level.append((c.levels[k], float(y[pick] @ shares[pick] / shares[pick].sum()), k))
+    by_level.sort(key=lambda t: (math.isnan(t[1]), 0.0 if math.isnan(t[1]) else t[1], t[0]))
+    return by_level
+
+
+def level_orders(problem: Problem) -> dict[str, dict[str, tuple[int, ...]]]:
+    """How rank correlation and threshold order each categorical input's levels, per output.
+
+    Returns ``{output: {path: level indices}}``: the levels that can be drawn, least output
+    first, each with every other input at its median (the tornado's bar of the input), ties
+    by name. The order is fixed before any sample is drawn, so the tests that follow are not
+    biased by it, and it does not depend on the order the levels are listed in.
+    """
+    if not problem.categorical:
+        return {name: {} for name in problem.outputs}
+    categorical, combos, shares, medians = _at_medians(problem)
+    out = evaluate_outputs(problem, medians, (len(combos),))
+    return {
+        name: {
+            c.path: tuple(k for _, _, k in _level_outputs(c, [m[i] for m in combos], shares, y))
+            for i, c in enumerate(categorical)
+        }
+        for name, y in out.items()
+    }
+
+
 def tornado(
     target: Scenario | Problem,
     low: float = 0.05,
@@ -460,19 +524,12 @@ def tornado(
     if probes < 2:
         raise UsageError(f"--probes: got {probes}; expected at least 2")
     problem = _prepare(target, outputs, overrides)
-    categorical = [
-        problem.categorical[f.path] for f in problem.inputs if f.path in problem.categorical
-    ]
+    categorical, combos, shares, medians = _at_medians(problem)
     inputs = [f for f in problem.inputs if f.path not in problem.categorical]
-    combos, shares = _level_combinations(categorical)
     k, m, quantiles = len(inputs), len(combos), np.linspace(low, high, probes)
     varied = np.eye(k, dtype=bool)[:, :, None, None]
-    values: dict[str, ArrayLike] = dict(problem.fixed)
-    for i, c in enumerate(categorical):
-        values[c.path] = np.array([c.draw_of(combo[i]) for combo in combos])
-    medians = dict(values)
+    values = dict(medians)
     for j, figure in enumerate(inputs):
-        medians[figure.path] = float(figure_at(figure, 0.5))
         at = figure_at(figure, quantiles)[:, None]
         values[figure.path] = np.where(varied[:, j], at, medians[figure.path])
     grid = evaluate_outputs(problem, values, (k, probes, m))
@@ -546,11 +603,7 @@ def _categorical_bar(
     c: Categorical, level_of: Sequence[int], shares: FloatArray, y: FloatArray
 ) -> TornadoBar:
     """A categorical input's bar: each level's output (others averaged), least to greatest."""
-    by_level = []
-    for k in c.canonical:
-        pick = np.array([lv == k for lv in level_of])
-        by_level.append((c.levels[k], float(y[pick] @ shares[pick] / shares[pick].sum()), k))
-    by_level.sort(key=lambda t: (t[1], t[0]))
+    by_level = _level_outputs(c, level_of, shares, y)
     (lo_name, lo, _), (hi_name, hi, _) = by_level[0], by_level[-1]
     return TornadoBar(
         path=c.path,
@@ -766,8 +819,9 @@ class RankEntry:
     """Spearman's rank correlation of one input with an output, and its interval.
 
     ``importance`` is ``|rho|``, the measure Analytica ranks inputs by [5]_. For a categorical
-    input (an ensemble's rule), ``levels`` lists its levels ordered by their effect on the
-    output (least first) and ``rho`` is taken over that order, so it is 0 or more.
+    input (an ensemble's rule), ``levels`` lists its levels ordered by their output with every
+    other input at its median (least first, :func:`level_orders`) and ``rho`` is taken over
+    that order: positive when the levels that give more there also give more in the samples.
     """
 
     path: str
@@ -847,15 +901,18 @@ def rank_correlation(
 
     Notes
     -----
-    A categorical input (an ensemble's rule) is first replaced by the mean rank of the output
-    among the samples that take each of its levels: its levels ordered by their effect, so
-    that rho does not depend on the order in which the scenario lists them.
+    A categorical input (an ensemble's rule) is first replaced by the position of each
+    sample's level in the order of :func:`level_orders`: its levels by their output with every
+    other input at its median, ties by name. That order is fixed before sampling, so a level
+    with no effect has rho near 0 (an order taken from the same samples would bias rho
+    upwards), and it does not depend on the order in which the scenario lists the levels.
     """
     check_sample_count(n, Sampler(sampler))
     check_seed(seed)
     if n < 4:
         raise UsageError(f"--samples: got {n}; expected at least 4 for rank correlations")
     problem = _prepare(target, outputs, overrides)
+    orders = level_orders(problem)
     steps = _Steps(on_progress, 3 * n)
     values = draw(problem, n, seed, sampler)
     steps.advance(n)
@@ -873,10 +930,10 @@ def rank_correlation(
     for j, f in enumerate(inputs):
         if f.path in problem.categorical:
             c = problem.categorical[f.path]
-            pairs = [_ordered_by_effect(c, values[f.path], y[:, o]) for o in range(y.shape[1])]
-            encoded = np.column_stack([code for code, _ in pairs])
+            order = [orders[name][f.path] for name in problem.outputs]
+            encoded = np.column_stack([_level_code(c, values[f.path], n, o) for o in order])
             rho[j] = np.clip(np.sum(_standard_ranks(encoded) * zy, axis=0) / n, -1.0, 1.0)
-            levels[f.path] = [order for _, order in pairs]
+            levels[f.path] = [tuple(c.levels[k] for k in o) for o in order]
     steps.advance(n - n // 2)
     half = stats.norm.ppf(0.5 + confidence / 2.0) * 1.03 / math.sqrt(n - 3)
     with np.errstate(divide="ignore"):
@@ -906,22 +963,11 @@ def rank_correlation(
     )
 
 
-def _ordered_by_effect(
-    c: Categorical, u: FloatArray, y: FloatArray
-) -> tuple[FloatArray, tuple[str, ...]]:
-    """Each sample's level coded by the mean rank of ``y`` in that level; levels by that code.
-
-    Returns the codes ``(n,)`` and the levels drawn, least mean rank first (ties by name).
-    """
-    index = c.index(np.broadcast_to(u, y.shape))
-    ranks = stats.rankdata(y)
-    count = np.bincount(index, minlength=len(c.levels))
-    total = np.bincount(index, ranks, minlength=len(c.levels))
-    mean = np.divide(total, count, out=np.zeros(len(c.levels)), where=count > 0)
-    drawn = sorted(
-        (k for k in range(len(c.levels)) if count[k]), key=lambda k: (mean[k], c.levels[k])
-    )
-    return mean[index], tuple(c.levels[k] for k in drawn)
+def _level_code(c: Categorical, u: ArrayLike, n: int, order: Sequence[int]) -> FloatArray:
+    """Each of ``n`` samples' level of ``c``, coded by its position in ``order``. [rank]"""
+    position = np.full(len(c.levels), -1.0)
+    position[list(order)] = np.arange(len(order))
+    return position[c.index(np.broadcast_to(u, (n,)))]
 
 
 class _Steps:
@@ -1025,9 +1071,11 @@ class ExceedanceDriver:
         exceed and in those that do not [7]_ [8]_; 0 when all or none exceed.
     by_level : tuple of (str, float)
         For a categorical input (an ensemble's rule): ``P(exceed | level)`` of every level
-        drawn, least first. Its bins, ``delta`` and ``ks`` are then taken over the levels in
-        that order (each bin the share-weighted mean of the levels it overlaps), so ``delta``
-        is 0 or more and nothing depends on the order the scenario lists the levels in.
+        drawn, in the order of :func:`level_orders` (the requirement with every other input at
+        its median, least first, ties by name). Its bins, ``delta`` and ``ks`` are taken over
+        the levels in that order (each bin the share-weighted mean of the levels it overlaps).
+        The order is fixed before sampling, so the KS test keeps its level for a rule with no
+        effect, and nothing depends on the order the scenario lists the levels in.
     significant : bool
         Whether ``ks`` exceeds the 5% critical value of the two-sample test [9]_
         (:func:`ks_critical`): below it the input's effect cannot be told from noise.
@@ -1188,7 +1236,8 @@ def threshold(
         ceiling = float(np.median(need)) if supply == "median" else float(supply)
         level = np.float64(ceiling)
     exceed = need > level
-    drivers = exceedance_drivers(problem.inputs, values, exceed, bins, problem.categorical)
+    orders = level_orders(problem)[requirement]
+    drivers = exceedance_drivers(problem.inputs, values, exceed, bins, problem.categorical, orders)
     steps.advance(n)
     hits = int(exceed.sum())
     warning = reliability_warning(hits, n)
@@ -1230,6 +1279,7 @@ def exceedance_drivers(
     exceed: NDArray[np.bool_],
     bins: int,
     categorical: Mapping[str, Categorical] | None = None,
+    orders: Mapping[str, Sequence[int]] | None = None,
 ) -> tuple[ExceedanceDriver, ...]:
     """Conditional exceedance probabilities by quantile bin and KS distance, per input.
 
@@ -1244,17 +1294,26 @@ def exceedance_drivers(
     bins : int
         Number of equal-count quantile bins.
     categorical : mapping of str to Categorical, optional
-        Inputs whose draw picks a level (an ensemble's rule); their levels are ordered by
-        ``P(exceed | level)`` (see :class:`ExceedanceDriver`).
+        Inputs whose draw picks a level (an ensemble's rule); see :class:`ExceedanceDriver`.
+    orders : mapping of str to sequence of int, optional
+        For each categorical input, the order of its levels (indices, first to last), fixed
+        without looking at ``exceed`` (:func:`level_orders`); default: by name
+        (:attr:`Categorical.canonical`).
     """
     categorical = categorical or {}
+    orders = orders or {}
     n = exceed.shape[0]
     hits = int(np.count_nonzero(exceed))
     critical = ks_critical(hits, n - hits, family_alpha(len(inputs)))
     plain = [f for f in inputs if f.path not in categorical]
     drivers = [
         _categorical_driver(
-            categorical[f.path], f, np.broadcast_to(values[f.path], (n,)), exceed, bins
+            categorical[f.path],
+            f,
+            np.broadcast_to(values[f.path], (n,)),
+            exceed,
+            bins,
+            orders.get(f.path, categorical[f.path].canonical),
         )
         for f in inputs
         if f.path in categorical
@@ -1287,9 +1346,14 @@ def exceedance_drivers(
 
 
 def _categorical_driver(
-    c: Categorical, figure: Figure, u: FloatArray, exceed: NDArray[np.bool_], bins: int
+    c: Categorical,
+    figure: Figure,
+    u: FloatArray,
+    exceed: NDArray[np.bool_],
+    bins: int,
+    order: Sequence[int],
 ) -> ExceedanceDriver:
-    """A categorical input's driver: its levels ordered by ``P(exceed | level)``.
+    """A categorical input's driver: its levels taken in ``order`` (fixed beforehand).
 
     Bin ``b`` covers the positions ``[b n / bins, (b + 1) n / bins)`` of the samples sorted by
     level in that order; its probability is the mean of the levels' probabilities weighted by
@@ -1299,9 +1363,9 @@ def _categorical_driver(
     index = c.index(u)
     count = np.bincount(index, minlength=size).astype(float)
     hits = np.bincount(index, exceed.astype(float), minlength=size)
-    drawn = [k for k in range(size) if count[k]]
+    drawn = [k for k in order if count[k]]
+    drawn += [k for k in range(size) if count[k] and k not in drawn]  # not in ``order``
     p = {k: hits[k] / count[k] for k in drawn}
-    drawn.sort(key=lambda k: (p[k], c.levels[k]))
     ends = np.concatenate([[0.0], np.cumsum(count[drawn])])
     edges = np.arange(bins + 1) * n / bins
     overlap = np.clip(

@@ -17,6 +17,7 @@ from forcecalc.sensitivity import tornado
 
 SHIPPED = sorted(scenarios_dir().rglob("*.yaml"))
 FRONT = "geometry.front_length_km"
+CSIS = str(scenarios_dir() / "published" / "csis-2025-force-to-space.yaml")
 
 #: Every subcommand, small enough to keep the suite fast.
 COMMANDS = {
@@ -197,6 +198,19 @@ def test_run_large_help_shows_its_own_defaults(capsys) -> None:
     assert "plain Monte Carlo (default)" in text and "16,384" not in text
 
 
+def test_rule_selector_notes_say_its_order_is_fixed_before_sampling(capsys) -> None:
+    """The rules are ordered by their output at the medians (as the tornado orders them), so
+    rho can be negative and the threshold's bins need not rise."""
+    assert main(["sensitivity", CSIS, "--method", "rank", "--samples", "256"]) == 0
+    out = capsys.readouterr().out
+    assert "rules are ranked in the order of their output with every other input" in out
+    assert "0 or more" not in out
+    assert main(["sensitivity", CSIS, "--method", "threshold", "--samples", "256"]) == 0
+    out = capsys.readouterr().out
+    assert "in the order of their requirement with every other input at its median" in out
+    assert "ordered by P(exceed | rule)" not in out
+
+
 def test_threshold_with_a_ceiling(capsys) -> None:
     argv = ["sensitivity", "--method", "threshold", "--ceiling", "100000", "--samples", "512"]
     assert main(argv) == 0
@@ -230,6 +244,15 @@ def test_run_large_equals_run_for_the_mc_sampler(capsys) -> None:
         (["goal", "--pool", "1e5", "--solve", FRONT, "--confidence", "2"], "--confidence: got 2"),
         (["goal", "--pool", "1e5", "--solve", FRONT, "--range", "7"], "--range: got '7'"),
         (["goal", "--pool", "1e5", "--solve", "nope"], "--solve nope: got an unknown figure"),
+        # the quantile is not monotonic in a rule's weight; the rule choice only picks a rule
+        (
+            ["goal", CSIS, "--pool", "1e5", "--solve", "rules.unifil_2006.per_km2.weight"],
+            "got a rule's weight; expected a figure the requirement is monotonic in",
+        ),
+        (
+            ["goal", CSIS, "--pool", "1e5", "--solve", "ensemble.rule_choice"],
+            "got an ensemble's rule choice; expected a figure with a meaning as a number",
+        ),
         (["run-large", "--sampler", "lhs", "--samples", "5000", "--chunk", "100"], "lhs"),
         (["sensitivity", "--set", "geometry.front_length_km=-1"], "--set geometry.front_length_km"),
     ],

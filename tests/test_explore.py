@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import subprocess
 import sys
 import textwrap
@@ -16,6 +17,7 @@ from forcecalc import UsageError, load_scenario, run
 from forcecalc.explore import (
     Progress,
     axis,
+    covered_needed,
     design_chunks,
     goal_seek,
     round_significant,
@@ -56,6 +58,19 @@ def test_sweep_point_equals_run_with_the_values_set(seed001, sampler) -> None:
         front, buffer = point.coordinates
         reference = run(seed001, 1024, 9, sampler, overrides={FRONT: front, BUFFER: buffer})
         for name in ("deployed", "committed"):
+            assert point.bands[name] == reference.summary.metrics[name]
+        assert point.probabilities == reference.summary.probabilities
+
+
+def test_sweep_band_of_an_infinite_coverage_equals_run(seed001) -> None:
+    """Audit: with nothing required (rate 0) and something pledged the coverage is +inf in
+    every sample; run's band says inf, the sweep's P5/P50/P95 said NaN (inf - inf)."""
+    outputs = ("pledge_coverage", "deployed")
+    result = sweep(seed001, [axis(RATE, 0, 40, 3)], 512, 4, outputs=outputs)
+    assert math.isinf(result.points[0].bands["pledge_coverage"].p50)
+    for point in result.points:
+        reference = run(seed001, 512, 4, overrides={RATE: point.coordinates[0]})
+        for name in outputs:
             assert point.bands[name] == reference.summary.metrics[name]
         assert point.probabilities == reference.summary.probabilities
 
@@ -219,6 +234,53 @@ def test_round_significant(x, digits, up, expected) -> None:
     assert r == expected
     assert float(f"{r:.{digits}g}") == r
     assert (r >= x) if up else (r <= x)
+
+
+@pytest.mark.parametrize("n", [100, 10_000])
+@pytest.mark.parametrize("confidence", [0.07, 0.14, 0.28, 0.56])
+def test_covered_needed_is_exact_for_a_decimal_confidence(confidence, n) -> None:
+    """Audit: 0.56 * 100 is 56.00000000000001 in floating point, whose ceiling asked 57 of
+    100 samples to be covered for 56%."""
+    needed = covered_needed(confidence, n)
+    assert needed == round(confidence * n)
+    assert needed / n >= confidence > (needed - 1) / n
+
+
+def test_covered_needed_rounds_a_share_between_samples_up() -> None:
+    assert covered_needed(0.555, 100) == 56 and covered_needed(0.5, 3) == 2
+    assert covered_needed(1e-9, 100) == 1 and covered_needed(0.999, 100) == 100
+
+
+def test_goal_seek_asks_no_more_covered_samples_than_the_confidence(seed001) -> None:
+    """Audit (g4.py): at 56% of 100 samples the answer covered 57; 56 suffice, so the answer
+    is larger and covers exactly 56%."""
+    result = goal_seek(seed001, FRONT, 100_000, 0.56, samples=100, sampler="mc")
+    assert result.probability == 0.56
+    share = run(seed001, 100, sampler="mc", overrides={FRONT: result.value})
+    assert np.mean(share.outcome.committed <= 100_000) == 0.56
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (
+            "rules.unifil_2006.per_km2.weight",
+            r"^--solve rules.unifil_2006.per_km2.weight: got a rule's weight; expected a figure "
+            r"the requirement is monotonic in \(a weight moves samples between rules",
+        ),
+        (
+            "ensemble.rule_choice",
+            r"^--solve ensemble.rule_choice: got an ensemble's rule choice; expected a figure "
+            r"with a meaning as a number",
+        ),
+    ],
+)
+def test_goal_seek_refuses_the_rule_choice_and_the_rules_weights(path, message) -> None:
+    """Audit (g2.py): the median of the CSIS ensemble rises and falls as UNIFIL's weight
+    grows, so a root need not be the boundary; the rule choice only picks a rule."""
+    csis = load_scenario(scenarios_dir() / "published" / "csis-2025-force-to-space.yaml")
+    with pytest.raises(UsageError, match=message):
+        goal_seek(csis, path, 150_000, 0.5, samples=64)
 
 
 def test_goal_seek_reports_progress(seed001) -> None:
