@@ -7,6 +7,13 @@ median ranks among them; and the requirement each rule gives on the scenario's o
 geometry, with their ensemble (equal weights per mission, as the back-test uses). The CLI
 (``forcecalc analogs``) and the app render the same result.
 
+Like is compared with like. A mission's density per km is its whole strength over the whole
+line it held, so a scenario's is its whole deployed force over the whole line it covers: the
+front plus any quiet borders (``geometry.border_length_km``), not the front alone, which would
+count the border troops as if they stood on the front (:func:`line_covered_km`). The run's own
+``deployed_per_km`` (per km of front) is unchanged and shown beside it. Per km² compares
+buffer and security zones only: a territory's area (KFOR's Kosovo) gives no density per km².
+
 References
 ----------
 .. [1] Jensen, B. (2025). "Guarding the Frontier: Options for a Post-Conflict Security Force in
@@ -19,9 +26,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from forcecalc import glossary
-from forcecalc.missions import MissionSet, default_missions, troops_per_1000
+from forcecalc.missions import MissionSet, default_missions, troops_per_1000, troops_per_km
 from forcecalc.model import buffer_area_km2
 from forcecalc.rules import (
     Rule,
@@ -34,6 +42,8 @@ from forcecalc.rules import (
 )
 from forcecalc.runner import Provenance, RunResult
 from forcecalc.summary import Band, band
+
+FloatArray = NDArray[np.float64]
 
 #: Seed offset of the comparison's own rule draws, so they are independent of the run's.
 _SALT = 0xA4A1
@@ -104,6 +114,12 @@ class Comparison:
     ensemble : Band or None
         The rules' mixture (the scenario's own rules and weights if its method is analog or
         ensemble, else every applicable rule, equal weights per mission). [personnel]
+    per_km_front : Band or None
+        With borders: the run's deployed per km of front alone, for reference; ``None`` when
+        the scenario has no borders, where ``densities["troops_per_km"]`` is that already.
+        [troops_per_km]
+    border_km : Band or None
+        The quiet borders' length added to the front for the density per km, or ``None``. [km]
     """
 
     scenario: str
@@ -115,6 +131,8 @@ class Comparison:
     rules: tuple[RuleEstimate, ...]
     ensemble: Band | None
     provenance: Provenance
+    per_km_front: Band | None = None
+    border_km: Band | None = None
 
 
 def precedents(missions: MissionSet | None = None) -> tuple[Precedent, ...]:
@@ -158,10 +176,40 @@ def scenario_site(result: RunResult) -> Site:
     return Site(front, area, None if population is None else full(population))
 
 
+def line_covered_km(front_length_km: ArrayLike, border_length_km: ArrayLike = 0.0) -> FloatArray:
+    """Length of the whole line a force covers: its front plus its quiet borders. [km]
+
+    Parameters
+    ----------
+    front_length_km : array_like
+        The active front. [km]
+    border_length_km : array_like
+        Quiet borders that still need cover (0 when there are none). [km]
+
+    Notes
+    -----
+    A past mission's density per km is its whole strength over its whole line, so a
+    scenario's comparable density is its whole deployed force over ``front + border``.
+    """
+    return np.add(front_length_km, border_length_km, dtype=float)
+
+
+def _border(result: RunResult) -> np.ndarray | None:
+    border = result.samples.values.get("geometry.border_length_km")
+    if border is None:
+        return None
+    return np.broadcast_to(np.asarray(border, dtype=float), (result.samples.n,))
+
+
 def _scenario_densities(result: RunResult, site: Site) -> dict[str, Band]:
     s, n = result.summary, result.samples.n
+    border = _border(result)
+    per_km = s.metrics["deployed_per_km"]
+    if border is not None:
+        line = line_covered_km(site.line_length_km, border)
+        per_km = band(troops_per_km(result.outcome.deployed, line), n)
     out = {
-        "troops_per_km": s.metrics["deployed_per_km"],
+        "troops_per_km": per_km,
         "troops_per_km2": s.metrics["deployed_per_km2"],
     }
     if site.population is not None:
@@ -190,6 +238,7 @@ def compare(
     site = scenario_site(result)
     precs = precedents(missions)
     densities = _scenario_densities(result, site)
+    border = _border(result)
     ranks = tuple(r for d, b in densities.items() if (r := rank(d, b, precs)) is not None)
     fitting = applicable(all_rules(missions) if rules is None else rules, site)
     estimates: tuple[RuleEstimate, ...] = ()
@@ -219,4 +268,6 @@ def compare(
         rules=estimates,
         ensemble=mixed,
         provenance=p,
+        per_km_front=result.summary.metrics["deployed_per_km"] if border is not None else None,
+        border_km=band(border, n) if border is not None else None,
     )

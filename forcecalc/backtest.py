@@ -10,6 +10,12 @@ only give the strength back. The result says how often the actual strength falls
 ensemble's P5-P95 band and how far its median typically is from the actual strength, as a median
 absolute log ratio.
 
+The rows are not independent pieces of evidence: UNFICYP gives three rows (its years share one
+zone and one band) and Bosnia four (IFOR, SFOR twice, EUFOR on one line). The headline is
+therefore also given per mission group, as the ensemble weighs evidence: each group's rows are
+averaged (the share of them inside, the mean of their ``|ln(P50 / actual)|`` and of their
+``ln(P95 / P5)``) and every group counts once (:func:`by_mission`).
+
 References
 ----------
 .. [1] Gneiting, T. & Raftery, A. E. (2007). "Strictly proper scoring rules, prediction, and
@@ -24,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from forcecalc.distributions import Point
 from forcecalc.missions import Mission, MissionSet, default_missions
 from forcecalc.rules import (
     Site,
@@ -71,6 +78,66 @@ class BacktestRow:
     log_ratio: float
     rules: tuple[str, ...]
     left_out: tuple[str, ...]
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class MissionSummary:
+    """One mission group's rows taken together, so that the group counts once.
+
+    Attributes
+    ----------
+    group : str
+        The group (``unficyp``, ``bosnia`` ...).
+    rows : tuple of str
+        Its rows' mission ids (UNFICYP's years; IFOR, SFOR, EUFOR).
+    inside : int
+        How many of its rows lie inside their band.
+    mean_abs_log_ratio : float
+        Mean over its rows of ``|ln(P50 / actual)|``. [ratio]
+    mean_log_width : float
+        Mean over its rows of ``ln(P95 / P5)``. [ratio]
+    """
+
+    group: str
+    rows: tuple[str, ...]
+    inside: int
+    mean_abs_log_ratio: float
+    mean_log_width: float
+
+    @property
+    def share_inside(self) -> float:
+        """Share of its rows inside their band. [fraction]"""
+        return self.inside / len(self.rows)
+
+    @property
+    def all_inside(self) -> bool:
+        """Whether every row of the group lies inside its band."""
+        return self.inside == len(self.rows)
+
+
+def by_mission(rows: tuple[BacktestRow, ...]) -> tuple[MissionSummary, ...]:
+    """The rows grouped by mission, each group's rows averaged, in order of first row.
+
+    Notes
+    -----
+    For a group with rows ``i = 1..k``: ``inside = sum(inside_i)``, ``mean_abs_log_ratio =
+    mean(|ln(P50_i / actual_i)|)``, ``mean_log_width = mean(ln(P95_i / P5_i))``. A row without
+    a group counts as its own group.
+    """
+    groups: dict[str, list[BacktestRow]] = {}
+    for r in rows:
+        groups.setdefault(r.group or r.mission, []).append(r)
+    return tuple(
+        MissionSummary(
+            group=g,
+            rows=tuple(r.mission for r in rs),
+            inside=sum(r.inside for r in rs),
+            mean_abs_log_ratio=float(np.mean([abs(r.log_ratio) for r in rs])),
+            mean_log_width=float(np.mean([math.log(r.band.p95 / r.band.p5) for r in rs])),
+        )
+        for g, rs in groups.items()
+    )
 
 
 @dataclass(frozen=True)
@@ -83,16 +150,25 @@ class Skipped:
 
 @dataclass(frozen=True)
 class BacktestResult:
-    """Every mission's row and the summary figures.
+    """Every mission's row and the summary figures, by row and by mission group.
 
     Attributes
     ----------
     coverage : float
-        Share of missions whose strength lies in the ensemble's P5-P95. [probability]
+        Share of rows whose strength lies in the ensemble's P5-P95. [probability]
     median_abs_log_ratio : float
-        Median of ``|ln(P50 / actual)|``. [ratio]
+        Median over rows of ``|ln(P50 / actual)|``. [ratio]
     median_width_ratio : float
-        Median of ``P95 / P5``: how wide the bands are that achieve the coverage. [ratio]
+        Median over rows of ``P95 / P5``: how wide the bands are that achieve the coverage.
+        [ratio]
+    point_rules : bool
+        Whether every rule used is a point density (no sampled range): each rule is then one
+        number on the mission's fixed geometry, and the seed moves a band only where one of
+        its quantiles falls within a sample of the boundary between two rules' shares.
+
+    The properties ``missions``, ``missions_inside``, ``mission_coverage``,
+    ``mission_typical_factor`` and ``mission_median_width_ratio`` give the same summary with
+    every mission group counted once (:func:`by_mission`).
     """
 
     rows: tuple[BacktestRow, ...]
@@ -105,16 +181,52 @@ class BacktestResult:
     sampler: str
     doctrine: bool
     weighting: str = "mission"
+    point_rules: bool = False
 
     @property
     def typical_factor(self) -> float:
-        """``exp(median |ln ratio|)``: the typical factor between P50 and the actual. [ratio]"""
+        """``exp(median |ln ratio|)`` over rows: the typical factor of P50 to actual. [ratio]"""
         return math.exp(self.median_abs_log_ratio)
 
     @property
     def inside(self) -> int:
-        """Number of missions inside their band."""
+        """Number of rows inside their band."""
         return sum(r.inside for r in self.rows)
+
+    @property
+    def missions(self) -> tuple[MissionSummary, ...]:
+        """The rows by mission group, each group's rows averaged (:func:`by_mission`)."""
+        return by_mission(self.rows)
+
+    @property
+    def missions_inside(self) -> int:
+        """Number of mission groups with every row inside its band."""
+        return sum(g.all_inside for g in self.missions)
+
+    @property
+    def mission_coverage(self) -> float:
+        """Mean over mission groups of the share of their rows inside. [probability]"""
+        groups = self.missions
+        return float(np.mean([g.share_inside for g in groups])) if groups else math.nan
+
+    @property
+    def mission_median_abs_log_ratio(self) -> float:
+        """Median over mission groups of their rows' mean ``|ln(P50 / actual)|``. [ratio]"""
+        groups = self.missions
+        return float(np.median([g.mean_abs_log_ratio for g in groups])) if groups else math.nan
+
+    @property
+    def mission_typical_factor(self) -> float:
+        """``exp`` of :attr:`mission_median_abs_log_ratio`. [ratio]"""
+        return math.exp(self.mission_median_abs_log_ratio)
+
+    @property
+    def mission_median_width_ratio(self) -> float:
+        """Median over mission groups of ``exp(mean ln(P95 / P5))`` of their rows. [ratio]"""
+        groups = self.missions
+        return (
+            math.exp(float(np.median([g.mean_log_width for g in groups]))) if groups else math.nan
+        )
 
 
 def mission_seed(seed: int, mission_id: str) -> int:
@@ -156,6 +268,7 @@ def backtest_mission(
         log_ratio=math.log(b.p50 / mission.strength),
         rules=tuple(rules),
         left_out=left,
+        group=mission.group,
     )
 
 
@@ -191,6 +304,9 @@ def backtest(
     coverage = float(np.mean([r.inside for r in rows])) if rows else math.nan
     mal = float(np.median([abs(r.log_ratio) for r in rows])) if rows else math.nan
     width = float(np.median([r.band.p95 / r.band.p5 for r in rows])) if rows else math.nan
+    rules = all_rules(missions, doctrine)
+    used = {k for r in rows for k in r.rules}
+    point = all(isinstance(f.dist, Point) for k in used for f in rules[k].figures.values())
     return BacktestResult(
         rows,
         skipped,
@@ -202,4 +318,5 @@ def backtest(
         str(Sampler(sampler)),
         doctrine,
         weighting,
+        point,
     )

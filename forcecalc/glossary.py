@@ -64,7 +64,7 @@ RATE_UNITS: dict[Basis, Term] = {
 #: The unit of a sizing rule's ``rate`` depends on its basis (:mod:`forcecalc.rules`).
 RULE_RATE_UNITS: dict[str, Term] = {
     "per_km": Term("troops_per_km", "personnel per km of line", NON_NEGATIVE),
-    "per_km2": Term("troops_per_km2", "personnel per km² of buffer or area", NON_NEGATIVE),
+    "per_km2": Term("troops_per_km2", "personnel per km² of buffer or security zone", NON_NEGATIVE),
     "per_1000": Term("troops_per_1000", "personnel per 1,000 inhabitants", NON_NEGATIVE),
 }
 
@@ -72,7 +72,13 @@ RULE_RATE_UNITS: dict[str, Term] = {
 MISSION_FIGURES: dict[str, Term] = {
     "line_length_km": Term("km", "length of the line the mission held or watched", POSITIVE),
     "buffer_width_km": Term("km", "width of its buffer or security zone", POSITIVE),
-    "area_km2": Term("km2", "area of its buffer zone or area of operations", POSITIVE),
+    "area_km2": Term("km2", "area of its buffer or security zone", POSITIVE),
+    "territory_area_km2": Term(
+        "km2",
+        "area of the whole territory it operated in (KFOR: all of Kosovo), not a buffer or "
+        "security zone: it gives no density per km² of buffer",
+        POSITIVE,
+    ),
     "strength": Term("personnel", "personnel of the mission, as the dataset says what it counts"),
     "population": Term("inhabitants", "people living in its area", POSITIVE),
     "positions": Term("posts", "permanently manned positions and observation posts", POSITIVE),
@@ -81,7 +87,7 @@ MISSION_FIGURES: dict[str, Term] = {
 #: Densities of a mission or a scenario, compared by ``forcecalc analogs``.
 DENSITIES: dict[str, Term] = {
     "troops_per_km": Term("troops_per_km", "personnel per km of line"),
-    "troops_per_km2": Term("troops_per_km2", "personnel per km² of buffer or area"),
+    "troops_per_km2": Term("troops_per_km2", "personnel per km² of buffer or security zone"),
     "troops_per_1000": Term("troops_per_1000", "personnel per 1,000 inhabitants"),
 }
 

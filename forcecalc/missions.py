@@ -10,7 +10,10 @@ strength and Jones's 17.5 per 1,000): it may size other places, but is never the
 which its own mission is back-tested.
 
 Densities are the mission's strength divided by its geometry: per km of line, per km² of
-buffer (the stated area, or line × width when both are known), per 1,000 inhabitants.
+buffer or security zone (the stated area, or line × width when both are known), per 1,000
+inhabitants. A mission present throughout a territory rather than in a zone (KFOR, in all of
+Kosovo) states its area as ``territory_area_km2``: it is shown, but gives no density per km²,
+since a strength spread over a whole territory is not comparable with one held in a buffer.
 
 References
 ----------
@@ -98,7 +101,7 @@ def troops_per_km(strength: ArrayLike, line_length_km: ArrayLike) -> FloatArray:
 
 
 def troops_per_km2(strength: ArrayLike, area_km2: ArrayLike) -> FloatArray:
-    """Personnel per km² of buffer or area of operations. [troops_per_km2]
+    """Personnel per km² of buffer or security zone. [troops_per_km2]
 
     Parameters
     ----------
@@ -226,8 +229,17 @@ class Mission:
         return self.value("area_km2") is None and self.area_km2 is not None
 
     @property
+    def territory_area_km2(self) -> float | None:
+        """Area of the whole territory it operated in, not a buffer (KFOR: Kosovo). [km2]"""
+        return self.value("territory_area_km2")
+
+    @property
     def area_km2(self) -> float | None:
-        """The stated area, else line × width when both are point values. [km2]"""
+        """The buffer or zone's stated area, else line × width when both are point values. [km2]
+
+        Never a territory's area (:attr:`territory_area_km2`): per km² densities and rules are
+        densities of a buffer or security zone.
+        """
         stated = self.value("area_km2")
         if stated is not None:
             return stated
@@ -241,7 +253,7 @@ class Mission:
 
     @property
     def troops_per_km2(self) -> float | None:
-        """Strength ÷ area. [troops_per_km2]"""
+        """Strength ÷ area of the buffer or zone; ``None`` for a territory. [troops_per_km2]"""
         return _ratio(troops_per_km2, self.strength, self.area_km2)
 
     @property

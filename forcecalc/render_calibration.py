@@ -83,8 +83,11 @@ def analogs_tables(c: Comparison, missions: MissionSet) -> list[Table]:
         for stat in ("p5", "p50", "p95")
     ]
     precedent_rows = [_precedent_row(p) for p in sorted(c.precedents, key=_sort_key)]
+    labels = dict(_DENSITY_LABELS)
+    if c.border_km is not None:
+        labels["troops_per_km"] = "per km of front and borders"
     ranks = [
-        f"{_DENSITY_LABELS[r.density]}: the scenario's median ranks {r.rank} of {r.of}"
+        f"{labels[r.density]}: the scenario's median ranks {r.rank} of {r.of}"
         + (f" (denser: {', '.join(r.denser)})" if r.denser else " (denser than every mission)")
         for r in c.ranks
     ]
@@ -92,7 +95,12 @@ def analogs_tables(c: Comparison, missions: MissionSet) -> list[Table]:
         title=f"{c.scenario}: densities beside past missions",
         columns=columns,
         sections=[("Scenario", scenario_rows), ("Past missions", precedent_rows)],
-        footer=[*ranks, dataset_line(missions), *provenance_lines(c.provenance)],
+        footer=[
+            *ranks,
+            *_density_notes(c),
+            dataset_line(missions),
+            *provenance_lines(c.provenance),
+        ],
         units=units,
     )
     rule_rows = [[e.rule, e.description, *_band(e.band)] for e in c.rules]
@@ -101,6 +109,13 @@ def analogs_tables(c: Comparison, missions: MissionSet) -> list[Table]:
         totals.append(
             ["ensemble", "every rule above, equal weights per mission", *_band(c.ensemble)]
         )
+    front_only = []
+    if c.border_km is not None:
+        front_only = [
+            "Rules per km and posts apply to the front alone, as method analog does; the "
+            f"scenario also covers {c.border_km.p50:,.0f} km of quiet borders, which they "
+            "leave out."
+        ]
     requirement = Table(
         title=f"{c.scenario}: requirement by sizing rule on the scenario's geometry",
         columns=("rule", "what", "p5", "p50", "p95", "mean"),
@@ -108,11 +123,36 @@ def analogs_tables(c: Comparison, missions: MissionSet) -> list[Table]:
         footer=[
             "Each rule applies one density to the scenario's sampled front, buffer area or "
             "population; the rules are alternatives, not parts.",
+            *front_only,
             *provenance_lines(c.provenance),
         ],
         units={k: "personnel" for k in ("p5", "p50", "p95", "mean")},
     )
     return [densities, requirement]
+
+
+def _density_notes(c: Comparison) -> list[str]:
+    """What the scenario's densities divide by, where that differs from the run's metrics."""
+    notes = [
+        "per km² is per km² of a buffer or security zone: a mission present in a whole "
+        "territory (KFOR, all of Kosovo) has none."
+    ]
+    if c.border_km is None or c.per_km_front is None:
+        return [
+            "per km is the scenario's deployed force ÷ its front, as a mission's strength ÷ "
+            "its line.",
+            *notes,
+        ]
+    front = c.per_km_front
+    return [
+        "per km of front and borders: the scenario's whole deployed force ÷ its front plus its "
+        f"{c.border_km.p50:,.0f} km of quiet borders, as a mission's whole strength ÷ its whole "
+        f"line; ÷ the front alone it would be {front.p50:.3g} ({front.p5:.3g}-{front.p95:.3g}) "
+        "per km, counting the border troops as if they stood on the front (the run's "
+        "deployed per km of front).",
+        "per km² here divides the whole force, border cover included, by the front's buffer alone.",
+        *notes,
+    ]
 
 
 def _band(b: Band) -> list[Cell]:
@@ -130,10 +170,15 @@ def analogs_dict(c: Comparison, missions: MissionSet) -> dict[str, object]:
         "deployed": asdict(c.deployed),
         "rules": [asdict(e) for e in c.rules],
         "ensemble": asdict(c.ensemble) if c.ensemble is not None else None,
+        "troops_per_km_line": "front and borders" if c.border_km is not None else "front",
+        "deployed_per_km_front": asdict(c.per_km_front) if c.per_km_front is not None else None,
+        "border_length_km": asdict(c.border_km) if c.border_km is not None else None,
         "units": {
             **{d: t.unit for d, t in glossary.DENSITIES.items()},
             "strength": "personnel",
             "deployed": "personnel",
+            "deployed_per_km_front": "troops_per_km",
+            "border_length_km": "km",
         },
         "dataset_sha256": dataset_sha256(missions),
         "provenance": provenance_dict(c.provenance),
@@ -178,18 +223,45 @@ def render_analogs(c: Comparison, missions: MissionSet, fmt: str) -> str:
 # forcecalc backtest
 
 
+def _seed_line(b: BacktestResult) -> str:
+    """Whether the seed can move the bands: only at a rule boundary when all are points."""
+    points = (
+        "a band changes with the seed only where one of its quantiles sits on the boundary "
+        "between two rules' shares"
+    )
+    if b.point_rules:
+        return (
+            "The bands hardly depend on the seed: every rule is a point density, so each "
+            "mission's ensemble is a few fixed numbers in their weights' shares (to within one "
+            f"sample); {points}."
+        )
+    return (
+        "The bands move with the seed: the doctrine rules' ranges are sampled; with point "
+        f"densities only (--no-doctrine) {points}."
+    )
+
+
 def backtest_footer(b: BacktestResult, missions: MissionSet) -> list[str]:
-    """The summary figures and provenance of a back-test."""
+    """The summary figures, per mission group and per row, and the provenance of a back-test."""
+    groups = b.missions
+    shared = ", ".join(f"{g.group} {len(g.rows)} rows" for g in groups if len(g.rows) > 1)
     lines = [
-        f"coverage: {b.inside} of {len(b.rows)} missions ({b.coverage:.0%}) inside the "
-        "ensemble's P5-P95",
-        f"typical error: median |ln(P50 / actual)| = {b.median_abs_log_ratio:.2f}, "
-        f"a factor of {b.typical_factor:.2f}",
-        f"band width: median P95 / P5 = {b.median_width_ratio:.0f}",
+        f"coverage by mission: {b.missions_inside} of {len(groups)} missions inside the "
+        f"ensemble's P5-P95 in every row (mean share of rows inside {b.mission_coverage:.0%}); "
+        f"typical error a factor of {b.mission_typical_factor:.2f}; band width: median "
+        f"P95 / P5 = {b.mission_median_width_ratio:.0f}. Each mission counts once, its rows "
+        f"averaged ({shared or 'one row each'}): the median over missions of the mean "
+        "|ln(P50 / actual)| and of the mean ln(P95 / P5) of their rows.",
+        f"coverage by row: {b.inside} of {len(b.rows)} rows ({b.coverage:.0%}) inside; "
+        f"median |ln(P50 / actual)| = {b.median_abs_log_ratio:.2f}, a factor of "
+        f"{b.typical_factor:.2f}; median P95 / P5 = {b.median_width_ratio:.0f}. Rows of one "
+        "mission are not independent (the UNFICYP years share one zone, IFOR, SFOR and EUFOR "
+        "one line).",
         "Each mission's rules leave out its whole group (UNFICYP in every year; IFOR, SFOR, "
         "EUFOR) and every figure derived from its own strength; "
         + ("equal weights per mission" if b.weighting == "mission" else "equal weights per rule")
         + (", doctrine rules included." if b.doctrine else ", no doctrine rules."),
+        _seed_line(b),
     ]
     lines += [f"skipped {s.mission}: {s.reason}" for s in b.skipped]
     lines += [
@@ -204,6 +276,7 @@ def backtest_table(b: BacktestResult, missions: MissionSet) -> Table:
     rows = [
         [
             r.mission,
+            r.group,
             str(r.year),
             r.posture,
             r.actual,
@@ -220,6 +293,7 @@ def backtest_table(b: BacktestResult, missions: MissionSet) -> Table:
         title="Back-test: the rule ensemble on each mission's own geometry, leaving it out",
         columns=(
             "mission",
+            "group",
             "year",
             "posture",
             "actual",
@@ -251,6 +325,19 @@ def backtest_dict(b: BacktestResult, missions: MissionSet) -> dict[str, object]:
         "median_abs_log_ratio": b.median_abs_log_ratio,
         "typical_factor": b.typical_factor,
         "median_width_ratio": b.median_width_ratio,
+        "by_mission": {
+            "missions": len(b.missions),
+            "inside": b.missions_inside,
+            "coverage": b.mission_coverage,
+            "median_abs_log_ratio": b.mission_median_abs_log_ratio,
+            "typical_factor": b.mission_typical_factor,
+            "median_width_ratio": b.mission_median_width_ratio,
+            "groups": [
+                {**asdict(g), "share_inside": g.share_inside, "all_inside": g.all_inside}
+                for g in b.missions
+            ],
+        },
+        "point_rules": b.point_rules,
         "rows": [asdict(r) for r in b.rows],
         "skipped": [asdict(s) for s in b.skipped],
         "dataset_sha256": dataset_sha256(missions),
@@ -278,7 +365,7 @@ def render_backtest(b: BacktestResult, missions: MissionSet, fmt: str) -> str:
 
 def missions_table(missions: MissionSet) -> Table:
     """Every mission with its figures and densities."""
-    figures = ("line_length_km", "area_km2", "population")
+    figures = ("line_length_km", "area_km2", "territory_area_km2", "population")
     rows = []
     for m in missions:
         cells: list[Cell] = [m.id, str(m.year), m.posture, m.counts, m.strength]
@@ -300,7 +387,8 @@ def missions_table(missions: MissionSet) -> Table:
         "strength": "personnel",
         "line_length_km": "km",
         "area_km2": "km2",
-        "population": "personnel",
+        "territory_area_km2": "km2",
+        "population": "inhabitants",
         **{d: d for d in glossary.DENSITIES},
     }
     return Table(
@@ -308,7 +396,9 @@ def missions_table(missions: MissionSet) -> Table:
         columns=columns,
         sections=[("", rows)],
         footer=[
-            "area_km2 is the stated area, or line × width when only those are known.",
+            "area_km2 is a buffer or security zone's stated area, or line × width when only "
+            "those are known; territory_area_km2 is the whole territory a mission was present "
+            "in (KFOR: all of Kosovo), which gives no density per km².",
             dataset_line(missions),
         ],
         units=units,
@@ -343,6 +433,7 @@ def missions_dict(missions: MissionSet) -> dict[str, object]:
         data = asdict(m)
         data["densities"] = {d: m.density(d) for d in glossary.DENSITIES}
         data["area_km2"] = m.area_km2
+        data["territory_area_km2"] = m.territory_area_km2
         out.append(data)
     return {"missions": out, "dataset_sha256": dataset_sha256(missions), "version": __version__}
 

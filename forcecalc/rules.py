@@ -109,7 +109,7 @@ def per_km_requirement(rate_troops_per_km: ArrayLike, line_length_km: ArrayLike)
 
 
 def per_km2_requirement(rate_troops_per_km2: ArrayLike, area_km2: ArrayLike) -> FloatArray:
-    """Personnel for a density per km² of buffer or area. [personnel]
+    """Personnel for a density per km² of buffer or security zone. [personnel]
 
     Parameters
     ----------
@@ -248,7 +248,7 @@ class Site:
     line_length_km : array_like or None
         Length of the line. [km]
     area_km2 : array_like or None
-        Area of the buffer or area of operations. [km2]
+        Area of the buffer or security zone, never a whole territory. [km2]
     population : array_like or None
         People living in it. [inhabitants]
     """

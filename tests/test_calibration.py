@@ -13,8 +13,15 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from forcecalc import cli, glossary, load_scenario, run
-from forcecalc.analogs import Precedent, compare, precedents, rank
-from forcecalc.backtest import Skipped, backtest, backtest_mission
+from forcecalc.analogs import Precedent, compare, line_covered_km, precedents, rank
+from forcecalc.backtest import (
+    BacktestResult,
+    BacktestRow,
+    Skipped,
+    backtest,
+    backtest_mission,
+    by_mission,
+)
 from forcecalc.errors import ScenarioError, UsageError
 from forcecalc.missions import (
     FIGURE_COLUMNS,
@@ -26,6 +33,7 @@ from forcecalc.missions import (
     troops_per_km,
     troops_per_km2,
 )
+from forcecalc.render_calibration import backtest_footer, render_analogs
 from forcecalc.rules import (
     DOCTRINE_RULES,
     Rule,
@@ -49,6 +57,7 @@ from forcecalc.summary import Band
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_001 = REPO / "scenarios" / "seed-001-basic-ceasefire.yaml"
+DETERRENT = REPO / "scenarios" / "deterrent-force-density.yaml"
 MISSIONS = default_missions()
 FAST = ("--samples", "256")
 
@@ -484,7 +493,7 @@ def test_backtest_reports_coverage_and_error(capsys) -> None:
     assert 0 <= data["coverage"] <= 1 and data["typical_factor"] >= 1
     assert data["provenance"]["samples"] == 256
     code, out, _ = call(capsys, "backtest", "--samples", "256", "--no-doctrine")
-    assert code == 0 and "no doctrine rules" in out and "coverage:" in out
+    assert code == 0 and "no doctrine rules" in out and "coverage by mission:" in out
 
 
 def test_missions_lists_figures_and_sources(capsys) -> None:
@@ -565,3 +574,160 @@ def test_analogs_csv_is_one_well_formed_table(capsys) -> None:
     assert rows[0][:2] == ["section", "table"]
     assert {len(r) for r in rows} == {len(rows[0])}
     assert {r[1] for r in rows[1:]} == {"densities", "requirement"}
+
+
+# --------------------------------------------------------------------------------------------
+# A territory's area is not a buffer (KFOR: all of Kosovo)
+
+
+def test_kfors_area_is_a_territory_not_a_buffer() -> None:
+    """KFOR's 10,887 km² is all of Kosovo (The Kosovo Report, annex 2), not a zone: it gives
+    no density per km², no per-km² rule, and is never the area a back-test applies buffer
+    densities to. Before the fix KFOR's 4.59 per km² ranked as a buffer density and
+    ``kfor.per_km2`` was a rule."""
+    kfor = MISSIONS["kfor"]
+    assert kfor.territory_area_km2 == 10_887
+    assert kfor.area_km2 is None and kfor.troops_per_km2 is None
+    assert kfor.troops_per_1000 == pytest.approx(50_000 / 2_200)
+    rules = all_rules(MISSIONS)
+    assert "kfor.per_km2" not in rules and "kfor.per_1000" in rules
+    assert Site.of_mission(kfor).area_km2 is None
+    row = backtest_mission(kfor, MISSIONS, samples=256, seed=1)
+    assert {RuleBasis(r.rsplit(".", 1)[1]) for r in row.rules} == {RuleBasis.PER_1000}
+    assert all(m.area_km2 is None or m.value("territory_area_km2") is None for m in MISSIONS)
+
+
+def test_a_territory_area_gives_no_density_per_km2(tmp_path) -> None:
+    mpath, fpath = _write(
+        tmp_path, [MISSION_ROW], [STRENGTH_ROW, "m1,territory_area_km2,50,,,,T,,,,,,,"]
+    )
+    m = load_missions(mpath, fpath)["m1"]
+    assert m.territory_area_km2 == 50 and m.area_km2 is None and m.troops_per_km2 is None
+    assert mission_rules(m) == ()
+
+
+def test_buffer_density_ranks_count_buffers_only() -> None:
+    result = run(load_scenario(SEED_001), samples=512, seed=7)
+    c = compare(result, MISSIONS)
+    per_km2 = next(r for r in c.ranks if r.density == "troops_per_km2")
+    assert "kfor" not in per_km2.denser
+    buffers = [m for m in MISSIONS if m.troops_per_km2 is not None]
+    assert per_km2.of == len(buffers) + 1 and "kfor" not in {m.id for m in buffers}
+    assert not any(e.rule.startswith("kfor.") for e in c.rules)  # no population: no KFOR rule
+
+
+# --------------------------------------------------------------------------------------------
+# Back-test: the headline per mission, not per row
+
+
+def _row(mission: str, group: str, actual: float, p5: float, p50: float, p95: float):
+    return BacktestRow(
+        mission,
+        mission,
+        2000,
+        "observe",
+        actual,
+        Band(p50, p5, p50, p95),
+        p5 <= actual <= p95,
+        math.log(p50 / actual),
+        ("r",),
+        (mission,),
+        group,
+    )
+
+
+def test_by_mission_averages_each_groups_rows_and_counts_it_once() -> None:
+    """Hand-worked: group a has three rows (one outside), group b one row inside."""
+    rows = (
+        _row("a1", "a", 100.0, 10.0, 100.0, 1_000.0),  # inside, ln ratio 0, width 100
+        _row("a2", "a", 50.0, 10.0, 100.0, 1_000.0),  # inside, ln 2
+        _row("a3", "a", 5.0, 10.0, 100.0, 1_000.0),  # outside, ln 20
+        _row("b1", "b", 100.0, 50.0, 200.0, 200.0 * 4),  # inside, ln 2, width 16
+    )
+    a, b = by_mission(rows)
+    assert (a.group, a.rows, a.inside, a.all_inside) == ("a", ("a1", "a2", "a3"), 2, False)
+    assert a.share_inside == pytest.approx(2 / 3)
+    assert a.mean_abs_log_ratio == pytest.approx((0 + math.log(2) + math.log(20)) / 3)
+    assert a.mean_log_width == pytest.approx(math.log(100))
+    assert (b.inside, b.all_inside, b.mean_log_width) == (1, True, pytest.approx(math.log(16)))
+    result = BacktestResult(rows, (), 0.75, 0.0, 0.0, 1, 1, "lhs", True)
+    assert (result.inside, len(result.rows)) == (3, 4)  # by row
+    assert (result.missions_inside, len(result.missions)) == (1, 2)  # by mission
+    assert result.mission_coverage == pytest.approx((2 / 3 + 1) / 2)
+    expected = (a.mean_abs_log_ratio + b.mean_abs_log_ratio) / 2
+    assert result.mission_typical_factor == pytest.approx(math.exp(expected))
+    assert result.mission_median_width_ratio == pytest.approx(math.sqrt(100 * 16))
+
+
+def test_the_backtest_headline_counts_missions() -> None:
+    result = backtest(MISSIONS, samples=512, seed=4)
+    groups = {g.group: g for g in result.missions}
+    assert len(groups) == len({MISSIONS[r.mission].group for r in result.rows}) < len(result.rows)
+    assert groups["unficyp"].rows == ("unficyp_1974", "unficyp_1990", "unficyp_2025")
+    assert groups["bosnia"].rows == ("ifor", "sfor_1996", "sfor_2003", "eufor_2006")
+    assert result.mission_coverage == pytest.approx(
+        np.mean([g.share_inside for g in groups.values()])
+    )
+    text = "\n".join(backtest_footer(result, MISSIONS))
+    assert f"{result.missions_inside} of {len(groups)} missions" in text
+    assert f"{result.inside} of {len(result.rows)} rows" in text
+
+
+def test_point_rules_say_the_seed_only_moves_a_rule_boundary() -> None:
+    """With point densities only, a mission's ensemble is fixed numbers in shares set by a
+    stratified draw: the number of samples below each boundary between rules differs by at
+    most one between seeds, which is what the footer says."""
+    assert backtest(MISSIONS, samples=256, seed=1, doctrine=False).point_rules
+    assert not backtest(MISSIONS, samples=256, seed=1).point_rules
+    site = Site.of_mission(MISSIONS["unmee"])
+    rules = leave_out(applicable(all_rules(MISSIONS, doctrine=False), site), ["unmee"])
+    weights = group_weights(rules)
+    below = []
+    for seed in range(6):
+        e = ensemble(rules, site, 4096, seed, weights=weights)
+        values = [float(v[0]) for v in e.by_rule.values()]  # one number per rule
+        assert len(set(values)) == len(values)
+        counts = [np.count_nonzero(e.deployed == v) for v in values]  # in cumulative order
+        assert sum(counts) == 4096
+        below.append(np.cumsum(counts))
+    assert np.ptp(np.array(below), axis=0).max() <= 1
+    out = "\n".join(backtest_footer(backtest(MISSIONS, 256, 1, doctrine=False), MISSIONS))
+    assert "only where one of its quantiles sits on the boundary between two rules'" in out
+
+
+# --------------------------------------------------------------------------------------------
+# Analogs: per km of the whole line covered
+
+
+def test_line_covered_is_front_plus_borders() -> None:
+    assert line_covered_km(1_250.0, 2_400.0) == 3_650.0  # Syrskyi: ~3,650 km in all
+    assert line_covered_km(np.array([1_040.0, 1_250.0])).tolist() == [1_040.0, 1_250.0]
+
+
+def test_a_scenario_with_borders_is_compared_per_km_of_its_whole_line() -> None:
+    """The deterrent scenario's force covers ~1,145 km of front and ~2,425 km of quiet
+    borders; its 107 per km of front counted the border troops as if on the front and ranked
+    it above UNIFIL. Like a mission's strength ÷ its whole line, it is compared per km of
+    front plus borders."""
+    result = run(load_scenario(DETERRENT), samples=1024, seed=3)
+    values, deployed = result.samples.values, result.outcome.deployed
+    front = np.asarray(values["geometry.front_length_km"])
+    line = front + np.asarray(values["geometry.border_length_km"])
+    c = compare(result, MISSIONS)
+    assert c.densities["troops_per_km"].p50 == pytest.approx(np.median(deployed / line))
+    # the run's own metric is unchanged: deployed ÷ front, shown beside it
+    assert c.per_km_front == result.summary.metrics["deployed_per_km"]
+    assert c.per_km_front.p50 == pytest.approx(np.median(deployed / front))
+    assert c.border_km is not None and 2_400 <= c.border_km.p50 <= 2_450
+    per_km = next(r for r in c.ranks if r.density == "troops_per_km")
+    assert per_km.rank > 1 and "unifil_2006" in per_km.denser
+    text = render_analogs(c, MISSIONS, "table")
+    assert "per km of front and borders: the scenario's median ranks" in text
+    assert "÷ the front alone it would be" in text
+
+
+def test_a_scenario_without_borders_keeps_its_density_per_km_of_front() -> None:
+    result = run(load_scenario(SEED_001), samples=256, seed=3)
+    c = compare(result, MISSIONS)
+    assert c.border_km is None and c.per_km_front is None
+    assert c.densities["troops_per_km"] == result.summary.metrics["deployed_per_km"]

@@ -54,7 +54,14 @@ def test_an_analog_gives_the_missions_density_on_the_scenarios_line() -> None:
 
 def test_an_analog_named_by_its_mission_takes_its_first_rule_that_fits() -> None:
     assert scenario("method: analog\nanalog: ifor\n").rules == ("ifor.per_km",)
-    assert scenario("method: analog\nanalog: kfor\n").rules == ("kfor.per_km2",)
+    # KFOR's area is all of Kosovo, not a buffer: its only rule is per 1,000 inhabitants
+    people = BASE.replace(
+        "sustainment:",
+        '  population: {value: 2000000, assumption: "two million, for a test"}\nsustainment:',
+    )
+    assert scenario("method: analog\nanalog: kfor\n", people).rules == ("kfor.per_1000",)
+    with pytest.raises(ScenarioError, match="got 'kfor'"):
+        scenario("method: analog\nanalog: kfor\n")
 
 
 def test_an_analog_rule_figure_carries_the_missions_citation() -> None:
