@@ -606,6 +606,14 @@ def parse_scenario(
     return replace(builder.build(root), source_file=name, source_sha256=digest)
 
 
+#: What each kind of rule needs of a scenario's geometry, in the scenario's own keys.
+_NEEDS = {
+    "line_length_km": "geometry.front_length_km",
+    "area_km2": "geometry.buffer_width_km",
+    "population": "geometry.population",
+}
+
+
 def _mission_hint(text: str, catalogue: Mapping[str, sizing.Rule]) -> str:
     """A "did you mean" naming mission ids: ``unifil`` → ``unifil_2006``, ``sfor`` → both SFOR
     years, ``ifr`` → ``ifor``; ``""`` if none is close."""
@@ -940,8 +948,16 @@ class _ScenarioBuilder:
         expected = "a sizing rule <mission>.<basis> ('forcecalc missions' lists the missions)"
         hint = did_you_mean(text, catalogue)
         if mission_ok:  # analog: ifor, a mission's first rule that fits
-            fits = (x for x in catalogue.values() if x.missions == (text,) and site.has(x.needs))
-            rule = rule or next(fits, None)
+            own = [x for x in catalogue.values() if x.missions == (text,)]
+            rule = rule or next((x for x in own if site.has(x.needs)), None)
+            if rule is None and own:  # a mission, none of whose rules this geometry allows
+                needs = " or ".join(sorted({_NEEDS.get(x.needs, x.needs) for x in own}))
+                r.fail(
+                    node,
+                    path,
+                    f"{text!r}, whose rules ({', '.join(x.id for x in own)}) need {needs}",
+                    f"a geometry with {needs}, or another mission",
+                )
             expected = (
                 "a sizing rule <mission>.<basis> or a mission id ('forcecalc missions' lists them)"
             )

@@ -60,8 +60,11 @@ def test_an_analog_named_by_its_mission_takes_its_first_rule_that_fits() -> None
         '  population: {value: 2000000, assumption: "two million, for a test"}\nsustainment:',
     )
     assert scenario("method: analog\nanalog: kfor\n", people).rules == ("kfor.per_1000",)
-    with pytest.raises(ScenarioError, match="got 'kfor'"):
+    with pytest.raises(ScenarioError, match="got 'kfor'") as info:
         scenario("method: analog\nanalog: kfor\n")
+    # says why (its one rule needs a population), not "did you mean 'kfor'?"
+    assert "whose rules (kfor.per_1000) need geometry.population" in str(info.value)
+    assert "did you mean" not in str(info.value)
 
 
 def test_an_analog_rule_figure_carries_the_missions_citation() -> None:
