@@ -538,9 +538,15 @@ def show_precedents(current: planner.ScenarioText, settings: RunSettings) -> Non
     c = cached_compare(
         current.text, current.name, settings.samples, settings.seed, settings.sampler
     )
-    labels = [k for k, d in _DENSITIES.items() if d in c.densities]
+    names = dict(_DENSITIES)
+    if c.border_km is not None:  # the whole force over the whole line it covers
+        names = {
+            "per km of front and borders" if d == "troops_per_km" else k: d
+            for k, d in names.items()
+        }
+    labels = [k for k, d in names.items() if d in c.densities]
     label = st.radio("Density", labels, horizontal=True, key="precedent_density")
-    density = _DENSITIES[label]
+    density = names[label]
     own = c.densities[density]
     rows = [{"mission": "▶ this scenario", "p5": own.p5, "p50": own.p50, "p95": own.p95}]
     for p in c.precedents:
@@ -554,6 +560,13 @@ def show_precedents(current: planner.ScenarioText, settings: RunSettings) -> Non
     for r in c.ranks:
         if r.density == density:
             st.caption(f"The scenario's median ranks {r.rank} of {r.of} missions by density.")
+    if density == "troops_per_km" and c.per_km_front is not None and c.border_km is not None:
+        st.caption(
+            f"Per km of front and its {fmt_number(c.border_km.p50, 'km')} km of quiet borders, "
+            "as a mission's whole strength over its whole line; over the front alone it would "
+            f"be {fmt_number(c.per_km_front.p50)} per km, counting the border troops as if they "
+            "stood on the front."
+        )
     rules = [
         {"rule": e.description, "p5": e.band.p5, "p50": e.band.p50, "p95": e.band.p95}
         for e in c.rules
