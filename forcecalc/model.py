@@ -236,7 +236,7 @@ def _rule_deployed(
     """
     if scenario.method == "analog":
         return np.asarray(by_rule[scenario.rules[0]], dtype=float)
-    weights = [float(values[rules.weight_path(r)]) for r in scenario.rules]
+    weights = [values[rules.weight_path(r)] for r in scenario.rules]  # scalars, or a sweep
     return rules.mixture([by_rule[r] for r in scenario.rules], weights, values[rules.RULE_CHOICE])
 
 

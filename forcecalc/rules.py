@@ -160,7 +160,7 @@ def posts_requirement(
 
 
 def mixture(
-    requirements: Sequence[ArrayLike], weights: Sequence[float], rule_choice: ArrayLike
+    requirements: Sequence[ArrayLike], weights: Sequence[ArrayLike], rule_choice: ArrayLike
 ) -> FloatArray:
     """Sample-level mixture of the rules' requirements. [personnel]
 
@@ -168,8 +168,9 @@ def mixture(
     ----------
     requirements : sequence of array_like
         Each rule's requirement, scalars or arrays over the same samples. [personnel]
-    weights : sequence of float
-        Relative weights, 0 or more, not all 0. [ratio]
+    weights : sequence of array_like
+        Relative weights, 0 or more, not all 0: one per rule, each a scalar or an array that
+        broadcasts with the samples (a sweep over a weight). [ratio]
     rule_choice : array_like
         Uniform draws in [0, 1), one per sample. [fraction]
 
@@ -179,28 +180,42 @@ def mixture(
     cumulative weights divided by their sum; a rule of weight 0 is never taken. Every sample
     of the mixture is one of the rules' samples, so the mixture lies between the rules.
     """
-    w = np.asarray(weights, dtype=float)
-    if len(requirements) != w.size or w.size == 0:
+    if len(requirements) != len(weights) or not weights:
         raise UsageError(
-            f"mixture: got {len(requirements)} requirements and {w.size} weights; "
+            f"mixture: got {len(requirements)} requirements and {len(weights)} weights; "
             "expected one weight per rule, at least one rule"
         )
-    if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
+    arrays = np.broadcast_arrays(
+        *(np.asarray(r, dtype=float) for r in requirements),
+        *(np.asarray(w, dtype=float) for w in weights),
+        np.asarray(rule_choice, dtype=float),
+    )
+    k = len(requirements)
+    stacked, w, u = np.stack(arrays[:k]), np.stack(arrays[k:-1]), arrays[-1]
+    if not np.all(np.isfinite(w)) or np.any(w < 0) or np.any(w.sum(axis=0) <= 0):
+        shown = np.unique(w.reshape(k, -1), axis=1)[:, :3].T.tolist()
         raise UsageError(
-            f"mixture: got weights {w.tolist()}; expected finite weights, 0 or more, not all 0"
+            f"mixture: got weights {shown}; expected finite weights, 0 or more, not all 0"
         )
-    arrays = np.broadcast_arrays(*(np.asarray(r, dtype=float) for r in requirements), rule_choice)
-    stacked, u = np.stack(arrays[:-1]), np.asarray(arrays[-1], dtype=float)
     index = rule_index(w, u)
     return np.take_along_axis(stacked, index[np.newaxis], axis=0)[0]
 
 
-def rule_index(weights: Sequence[float], rule_choice: ArrayLike) -> NDArray[np.intp]:
-    """Which rule each sample of a mixture takes (see :func:`mixture`)."""
+def rule_index(weights: ArrayLike, rule_choice: ArrayLike) -> NDArray[np.intp]:
+    """Which rule each sample of a mixture takes (see :func:`mixture`).
+
+    ``weights`` has the rules on its first axis: ``(k,)``, or ``(k, ...)`` broadcasting with
+    ``rule_choice`` for weights that differ between samples.
+    """
     w = np.asarray(weights, dtype=float)
-    edges = np.cumsum(w) / w.sum()
-    index = np.searchsorted(edges, np.asarray(rule_choice, dtype=float), side="right")
-    return np.minimum(index, w.size - 1)
+    u = np.asarray(rule_choice, dtype=float)
+    if w.ndim == 1:
+        edges = np.cumsum(w) / w.sum()
+        index = np.searchsorted(edges, u, side="right")
+    else:
+        edges = np.cumsum(w, axis=0) / w.sum(axis=0)
+        index = np.count_nonzero(edges <= u, axis=0)  # searchsorted's side="right", per sample
+    return np.minimum(index, w.shape[0] - 1)
 
 
 # --------------------------------------------------------------------------------------------

@@ -297,6 +297,26 @@ def test_mixture_takes_each_rule_in_proportion_to_its_weight() -> None:
     assert set(np.unique(mixed)) == {1.0, 3.0}
 
 
+@given(
+    st.lists(st.floats(0.0, 5.0), min_size=2, max_size=5).filter(lambda w: sum(w) > 0),
+    st.integers(0, 2**32 - 1),
+)
+def test_weights_per_sample_equal_each_samples_own_mixture(weights, seed) -> None:
+    """A weight that differs between samples (a sweep over it) picks, for each sample, the
+    rule the scalar weights of that sample would pick."""
+    rng = np.random.default_rng(seed)
+    u = rng.random(64)
+    scale = rng.random(64) * 3  # the first rule's weight, sample by sample
+    per_sample = [weights[0] * scale, *weights[1:]]
+    if np.any(sum(np.asarray(w) for w in per_sample) <= 0):
+        return
+    requirements = [float(k + 1) for k in range(len(weights))]
+    mixed = mixture(requirements, per_sample, u)
+    for i in range(64):
+        one = mixture(requirements, [weights[0] * scale[i], *weights[1:]], u[i : i + 1])
+        assert mixed[i] == one[0]
+
+
 @pytest.mark.parametrize(
     ("weights", "match"),
     [([0.0, 0.0], "not all 0"), ([1.0, -1.0], "0 or more"), ([1.0], "one weight per rule")],
