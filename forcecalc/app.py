@@ -111,13 +111,15 @@ def run_of(scenario_text: planner.ScenarioText, settings: RunSettings) -> RunRes
 def shown_errors(prefix: str = "") -> Iterator[None]:
     """Show an expected error (:class:`ForcecalcError`) as its one-line message and go on.
 
-    The rest of the ``with`` block is skipped; the page below it is still drawn. Anything else
-    is a bug and is left to Streamlit, which shows it with its traceback.
+    A command-line option leading the message is named as the app's control instead
+    (:func:`forcecalc.planner.planner_message`). The rest of the ``with`` block is skipped;
+    the page below it is still drawn. Anything else is a bug and is left to Streamlit, which
+    shows it with its traceback.
     """
     try:
         yield
     except ForcecalcError as exc:
-        st.error(f"{prefix}{exc}")
+        st.error(f"{prefix}{planner.planner_message(str(exc))}")
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -253,7 +255,7 @@ def edit_figures(scenario: Scenario, base: planner.ScenarioText) -> dict[str, Ma
     generation = st.session_state.get("generation", 0)
     values: dict[str, Mapping[str, float]] = {}
     for group, figures in planner.grouped_figures(scenario).items():
-        title = f"{group.capitalize()} ({len(figures)} figures)"
+        title = f"{group.capitalize()} ({planner.count(len(figures), 'figure')})"
         with st.expander(title, expanded=group in ("geometry", "tasks")):
             for figure in figures:
                 values[figure.path] = figure_inputs(figure, base, generation)
@@ -276,7 +278,11 @@ def edited_scenario(
 
 
 def show_headlines(result: RunResult, reference: RunResult | None) -> None:
-    """The headline metrics with their P5–P95 bands and change from the scenario as loaded."""
+    """The headline metrics with their P5–P95 bands and change from the scenario as loaded.
+
+    A change is green when it is good for the planner: fewer personnel (or a lower density)
+    needed, a higher probability that the pledges suffice.
+    """
     items = planner.headlines(result, reference)
     for column, item in zip(st.columns(len(items)), items, strict=True):
         with column:
@@ -297,10 +303,12 @@ def band_chart(
     title: str,
     color: str | None = None,
     x_title: str = "personnel deployed (P5–P95, tick at P50)",
+    details: Sequence[str] = (),
 ) -> alt.LayerChart:
     """Horizontal P5–P95 bars with a tick at P50, one per row (task, category or scenario).
 
-    ``color`` names a column that splits each row into coloured bars (deployed, committed).
+    ``color`` names a column that splits each row into coloured bars (deployed, committed);
+    ``details`` names text columns added to the tooltip (a label's full text).
     """
     data = pd.DataFrame(rows)
     y = alt.Y(f"{name}:N", sort=None, title=None, axis=alt.Axis(labelLimit=320))
@@ -308,7 +316,11 @@ def band_chart(
     if color:
         base = base.encode(color=alt.Color(f"{color}:N", title=None), yOffset=f"{color}:N")
     bars = base.mark_bar(opacity=0.45).encode(x=alt.X("p5:Q", title=x_title), x2="p95:Q")
-    tooltip = [name, *(alt.Tooltip(f"{k}:Q", format=",.0f") for k in ("p5", "p50", "p95"))]
+    tooltip = [
+        name,
+        *details,
+        *(alt.Tooltip(f"{k}:Q", format=",.0f") for k in ("p5", "p50", "p95")),
+    ]
     ticks = base.mark_tick(thickness=3, size=18, color="black").encode(x="p50:Q", tooltip=tooltip)
     return bars + ticks
 
@@ -356,7 +368,12 @@ def show_breakdown(result: RunResult) -> None:
     claims = planner.claim_rows(result)
     if claims:
         st.subheader("What the sources claim, at these settings")
-        st.dataframe(pd.DataFrame(claims), hide_index=True)
+        text = st.column_config.TextColumn
+        st.dataframe(
+            pd.DataFrame(claims),
+            hide_index=True,
+            column_config={"claim": text(width="medium"), "source": text(width="large")},
+        )
 
 
 def show_distribution(result: RunResult) -> None:
@@ -477,7 +494,7 @@ def show_sweep(current: planner.ScenarioText, scenario: Scenario, settings: RunS
             settings.sampler,
         )
     except ForcecalcError as exc:
-        st.error(str(exc))
+        st.error(planner.planner_message(str(exc)))
         return
     data = pd.DataFrame(planner.sweep_rows(result, output))
     x = alt.X("value:Q", title=f"{figure.path} [{figure.unit}]")
@@ -501,15 +518,35 @@ def show_sweep(current: planner.ScenarioText, scenario: Scenario, settings: RunS
     )
 
 
-def show_compare(current: planner.ScenarioText, settings: RunSettings) -> None:
-    """Two or more scenarios side by side at the same settings."""
+def compare_key(base: planner.ScenarioText) -> str:
+    """Widget key of the scenarios to compare: one per scenario, so the default selection
+    follows the scenario shown rather than staying as it was for the one before."""
+    digest = hashlib.sha256(base.text.encode("utf-8")).hexdigest()[:12]
+    return f"compare|{digest}|{base.name}"
+
+
+def compare_options(base: planner.ScenarioText) -> tuple[list[str], list[str]]:
+    """The scenarios offered to compare and those chosen at first.
+
+    The scenario shown is :data:`CURRENT` (as edited), so its own shipped file is not offered
+    again; the other top-level shipped scenarios are chosen at first.
+    """
     files = list(planner.shipped_scenarios())
-    top_level = [f for f in files if "/" not in f and f != current.name]
+    if base.name in files and cached_shipped(base.name) == base:
+        files.remove(base.name)
+    return [CURRENT, *files], [CURRENT, *(f for f in files if "/" not in f)]
+
+
+def show_compare(
+    base: planner.ScenarioText, current: planner.ScenarioText, settings: RunSettings
+) -> None:
+    """Two or more scenarios side by side at the same settings."""
+    options, default = compare_options(base)
     chosen = st.multiselect(
         "Scenarios to compare (the published ones too)",
-        [CURRENT, *files],
-        default=[CURRENT, *top_level],
-        key="compare",
+        options,
+        default=default,
+        key=compare_key(base),
     )
     results: dict[str, RunResult] = {}
     for label in chosen:
@@ -524,6 +561,7 @@ def show_compare(current: planner.ScenarioText, settings: RunSettings) -> None:
     st.altair_chart(band_chart(rows, "scenario", title, color="metric", x_title="personnel"))
     personnel = [f"{m} {p}" for m in ("deployed", "committed") for p in ("p5", "p50", "p95")]
     show_table(planner.compare_rows(results), personnel)
+    st.caption("Troops per km and per km² are medians (P50); – where a scenario has none.")
 
 
 _DENSITIES = {
@@ -568,22 +606,45 @@ def show_precedents(current: planner.ScenarioText, settings: RunSettings) -> Non
             "stood on the front."
         )
     rules = [
-        {"rule": e.description, "p5": e.band.p5, "p50": e.band.p50, "p95": e.band.p95}
+        {
+            "rule": planner.rule_label(e.rule, e.description),
+            "description": e.description,
+            "p5": e.band.p5,
+            "p50": e.band.p50,
+            "p95": e.band.p95,
+        }
         for e in c.rules
     ]
     if rules:
-        st.altair_chart(band_chart(rules, "rule", "Each sizing rule on this scenario's geometry"))
+        title = "Each sizing rule on this scenario's geometry"
+        st.altair_chart(band_chart(rules, "rule", title, details=("description",)))
     st.caption(
         "Missing densities are figures not stated, or unconfirmed (`forcecalc missions "
         "--sources`). The rules are alternatives, not parts; `forcecalc analogs` prints the same."
     )
 
 
+#: Height of a table row and of the header, and the most a table takes before it scrolls. [px]
+ROW_PX, MAX_TABLE_PX = 35, 560
+
+
+def table_height(n_rows: int) -> int:
+    """A table's height in pixels: its rows and header, at most :data:`MAX_TABLE_PX`."""
+    return min((n_rows + 1) * ROW_PX + 3, MAX_TABLE_PX)
+
+
 def show_sources(scenario: Scenario) -> None:
     """Every figure with its value, unit, source id, quote and gloss."""
     rows = sources_rows(scenario)
     columns = ["figure", "value", "unit", "source", "quote", "gloss", "kind", "note"]
-    st.dataframe(pd.DataFrame(rows)[columns], hide_index=True, height=520)
+    text = st.column_config.TextColumn
+    widths = {"figure": "medium", "source": "medium", "quote": "large", "gloss": "large"}
+    st.dataframe(
+        pd.DataFrame(rows)[columns],
+        hide_index=True,
+        height=table_height(len(rows)),
+        column_config={c: text(width=w) for c, w in widths.items()} | {"note": text(width=360)},
+    )
 
 
 def show_downloads(current: planner.ScenarioText, result: RunResult | None, n_edited: int) -> None:
@@ -637,7 +698,10 @@ def main() -> None:
         if error:
             st.error(f"{error} — showing the scenario as loaded until this is fixed.")
         elif n_edited:
-            st.info(f"{n_edited} figure(s) edited; changes shown against the scenario as loaded.")
+            st.info(
+                f"{planner.count(n_edited, 'figure')} edited; changes shown against the scenario "
+                "as loaded."
+            )
         with shown_errors():  # e.g. too many samples for this many figures
             result = run_of(current, settings)
             reference = run_of(base, settings) if current is not base else None
@@ -652,7 +716,7 @@ def main() -> None:
     with tabs["Sweep"]:  # the sweep and the precedents run at the same settings
         if_run(result, lambda r: show_sweep(current, r.scenario, settings))
     with tabs["Compare"]:
-        show_compare(current, settings)
+        show_compare(base, current, settings)
     with tabs["Precedents"], shown_errors():
         if_run(result, lambda r: show_precedents(current, settings))
     with tabs["Sources"]:

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 from numpy.typing import ArrayLike
 
-from forcecalc import glossary
+from forcecalc import glossary, rules
 from forcecalc.distributions import (
     Distribution,
     Interval90,
@@ -194,7 +194,9 @@ def downloads(current: ScenarioText, result: RunResult | None, n_edited: int) ->
     """
     name = file_name(current.name)
     stem = name.removesuffix(".yaml").removesuffix(".yml")
-    what = f"{n_edited} edited figures, each marked in its note" if n_edited else "no edits"
+    what = "no edits"
+    if n_edited:
+        what = f"{count(n_edited, 'edited figure')}, each marked in its note"
     files = [
         Download(
             "download_yaml", f"Scenario YAML ({what})", current.text, name, "application/x-yaml"
@@ -218,6 +220,36 @@ def downloads(current: ScenarioText, result: RunResult | None, n_edited: int) ->
             ),
         ]
     return files
+
+
+def count(n: int, noun: str) -> str:
+    """``n`` and the noun, plural unless ``n`` is 1: ``1 figure``, ``2 figures``."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
+#: What the app calls the control a command-line option names, for its error messages.
+_CONTROLS = {
+    "--samples": "Samples (sidebar)",
+    "--seed": "Seed (sidebar)",
+    "--sampler": "Sampler (sidebar)",
+    "--vary": "Sweep",
+    "--range": "Sweep range",
+    "--output": "Requirement",
+    "--set": "Figure",
+}
+_OPTION = re.compile(r"^(--[a-z]+)(?=[ :])")
+
+
+def planner_message(message: str) -> str:
+    """A library message with its leading command-line option named as the app's control.
+
+    ``--samples: got 262,144 ...`` becomes ``Samples (sidebar): got 262,144 ...``; the rest of
+    the message, and a message that starts with no option the app has a control for, is kept.
+    """
+    match = _OPTION.match(message)
+    if match is None or match.group(1) not in _CONTROLS:
+        return message
+    return _CONTROLS[match.group(1)] + message[match.end() :]
 
 
 # --------------------------------------------------------------------------------------------
@@ -345,6 +377,7 @@ class Headline:
     p5: float | None = None
     p95: float | None = None
     delta: float | None = None
+    reference: float | None = None
 
     @property
     def meaning(self) -> str:
@@ -368,12 +401,22 @@ class Headline:
 
     @property
     def delta_text(self) -> str | None:
-        if self.delta is None or self.delta == 0:
+        """The change from the reference, signed with a plain ``+`` or ``-`` (the sign
+        ``st.metric`` reads for its arrow); ``None`` when there is no change at the precision
+        the value is shown with (so rounding noise such as ``7e-15`` is no change)."""
+        if self.delta is None or not math.isfinite(self.delta) or self.delta == 0:
             return None
+        reference = self.value - self.delta if self.reference is None else self.reference
+        if fmt_number(self.value, self.unit) == fmt_number(reference, self.unit):
+            return None
+        sign = "+" if self.delta > 0 else "-"
         if self.unit == "probability":
-            return f"{self.delta * 100:+.1f} points vs scenario"
-        sign = "+" if self.delta > 0 else "−"
-        return f"{sign}{fmt_number(abs(self.delta), self.unit)} vs scenario"
+            points = f"{abs(self.delta) * 100:.1f}"
+            return f"{sign}{'<0.1' if points == '0.0' else points} points vs scenario"
+        size = fmt_number(abs(self.delta), self.unit)
+        if not size.strip("0.,"):
+            return None
+        return f"{sign}{size} vs scenario"
 
 
 _HEADLINES = (
@@ -389,8 +432,9 @@ _PROBABILITIES = (
 
 
 def _band_headline(key: str, label: str, unit: str, b: Band, ref: Band | None) -> Headline:
-    delta = b.p50 - ref.p50 if ref is not None else None
-    return Headline(key, label, unit, b.p50, b.p5, b.p95, delta)
+    if ref is None:
+        return Headline(key, label, unit, b.p50, b.p5, b.p95)
+    return Headline(key, label, unit, b.p50, b.p5, b.p95, b.p50 - ref.p50, ref.p50)
 
 
 def headlines(result: RunResult, reference: RunResult | None = None) -> list[Headline]:
@@ -411,7 +455,7 @@ def headlines(result: RunResult, reference: RunResult | None = None) -> list[Hea
         value = s.probabilities.get(key, math.nan)
         ref = r.probabilities.get(key) if r else None
         delta = value - ref if ref is not None and math.isfinite(value) else None
-        out.append(Headline(key, label, "probability", value, delta=delta))
+        out.append(Headline(key, label, "probability", value, delta=delta, reference=ref))
     return out
 
 
@@ -432,12 +476,27 @@ def task_rows(result: RunResult) -> list[dict[str, object]]:
     return rows
 
 
+def result_unit(metric: str) -> str:
+    """The unit of a result name a claim or table uses: an output (``deployed``,
+    ``p_pledges_suffice`` ...) or a part of the requirement (``tasks.<name>``,
+    ``categories.<name>``, ``rules.<id>``, in personnel)."""
+    if metric in glossary.OUTPUTS:
+        return glossary.OUTPUTS[metric].unit
+    if metric.split(".", 1)[0] in ("tasks", "categories", "rules"):
+        return "personnel"
+    return ""
+
+
 def claim_rows(result: RunResult) -> list[dict[str, object]]:
-    """The scenario's ``expect`` claims, met or not, at the app's settings."""
+    """The scenario's ``expect`` claims, met or not, at the app's settings.
+
+    The value is text, formatted by its unit as everywhere in the app (personnel with thousands
+    separators, a probability as a percentage).
+    """
     return [
         {
             "claim": c.expectation.describe(),
-            "value": c.value,
+            "value": fmt_number(c.value, result_unit(c.expectation.metric)),
             "met": c.met,
             "source": c.expectation.source.label(),
         }
@@ -476,7 +535,11 @@ def band_marks(b: Band) -> list[dict[str, object]]:
 
 
 def compare_rows(results: Mapping[str, RunResult]) -> list[dict[str, object]]:
-    """One row per scenario: the headline bands side by side, for the comparison view."""
+    """One row per scenario: the headline bands side by side, for the comparison view.
+
+    Personnel stay numbers (the table rounds them); the densities and the probability are text
+    formatted by their unit, ``–`` where there is none (a scenario without pledges).
+    """
     rows = []
     for label, result in results.items():
         s = result.summary
@@ -484,12 +547,17 @@ def compare_rows(results: Mapping[str, RunResult]) -> list[dict[str, object]]:
         for metric in ("deployed", "committed"):
             b = s.metrics[metric]
             row.update({f"{metric} p5": b.p5, f"{metric} p50": b.p50, f"{metric} p95": b.p95})
-        row["troops per km p50"] = s.metrics["deployed_per_km"].p50
-        row["troops per km² p50"] = s.metrics["deployed_per_km2"].p50
-        row["P(pledges suffice)"] = s.probabilities.get("p_pledges_suffice")
+        row["troops per km p50"] = _shown(s.metrics["deployed_per_km"].p50, "troops_per_km")
+        row["troops per km² p50"] = _shown(s.metrics["deployed_per_km2"].p50, "troops_per_km2")
+        row["P(pledges suffice)"] = _shown(s.probabilities.get("p_pledges_suffice"), "probability")
         row["name"] = result.scenario.name
         rows.append(row)
     return rows
+
+
+def _shown(value: float | None, unit: str) -> str:
+    """A value as the app shows it: by its unit, ``–`` for none or not finite."""
+    return "–" if value is None or not math.isfinite(value) else fmt_number(value, unit)
 
 
 def compare_long_rows(results: Mapping[str, RunResult]) -> list[dict[str, object]]:
@@ -563,10 +631,20 @@ def sweep_paths(scenario: Scenario) -> list[str]:
     """The figures a sweep (or a goal seek) can vary, in document order.
 
     Every figure but the pledges of contributors that refused: those stay 0 whatever is asked
-    (:func:`forcecalc.runner.refused_pledges`), so the library refuses to sweep them.
+    (:func:`forcecalc.runner.refused_pledges`), so the library refuses to sweep them; and but an
+    ensemble's rule choice and rule weights, which only pick among the rules (no value of them
+    means a requirement: :func:`forcecalc.explore.check_solvable`).
     """
-    refused = refused_pledges(scenario)
-    return [path for path in scenario.figures if path not in refused]
+    left_out = refused_pledges(scenario) | {rules.RULE_CHOICE}
+    left_out |= {rules.weight_path(r) for r in scenario.rules}
+    return [path for path in scenario.figures if path not in left_out]
+
+
+def rule_label(rule_id: str, description: str) -> str:
+    """A short label of a sizing rule that stays distinct when a chart cuts it: the rule id
+    first, then what the rule says after its mission's name (``unifil_2006.per_km: 87.5 per km
+    of line``)."""
+    return f"{rule_id}: {description.rsplit(': ', 1)[-1]}"
 
 
 def sweep_range(figure: Figure) -> tuple[float, float]:

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from forcecalc import cli, parse_scenario, planner, run, runner
-from forcecalc.app import PASTE, UPLOAD, figure_key, whole_numbers
-from forcecalc.distributions import Point
+from forcecalc.app import CURRENT, PASTE, UPLOAD, figure_key, table_height, whole_numbers
+from forcecalc.distributions import Interval90, Point
 from forcecalc.planner import ScenarioText, read_shipped, shipped_scenarios
 from forcecalc.render import fmt_number
 from forcecalc.resources import DEFAULT_SCENARIO
@@ -40,6 +41,12 @@ def start(samples: int = SAMPLES) -> AppTest:
     at.select_slider(key="samples").set_value(samples).run()
     assert not at.exception
     return at
+
+
+def compare_select(at: AppTest):
+    """The multiselect of the scenarios to compare (its key follows the scenario shown)."""
+    [widget] = [w for w in at.multiselect if str(w.key).startswith("compare|")]
+    return widget
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -76,7 +83,7 @@ def test_the_published_scenarios_can_be_picked_and_compared(app: AppTest) -> Non
     )
     assert len(published) >= 9
     assert set(published) <= set(app.selectbox(key="shipped").options)
-    assert set(published) <= set(app.multiselect(key="compare").options)
+    assert set(published) <= set(compare_select(app).options)
 
 
 @pytest.mark.parametrize("name", list(shipped_scenarios()))
@@ -108,7 +115,7 @@ def test_changing_a_figure_moves_the_headline_as_the_library_says() -> None:
     assert shown["Deployed (P50)"] == shown_p50(deployed)
     assert shown["Deployed (P50)"] != before
     assert deployed > library(SEED_000).metrics["deployed"].p50  # police scale with the area
-    assert any("1 figure(s) edited" in i.value for i in at.info)
+    assert any("1 figure edited;" in i.value for i in at.info)
     delta = next(m for m in at.metric if m.label == "Deployed (P50)").delta
     assert delta.startswith("+") and delta.endswith("vs scenario")
 
@@ -265,7 +272,7 @@ def test_the_downloaded_yaml_round_trips_and_forcecalc_run_gives_the_same_number
     assert not at.exception
     labels = [b.label for b in at.download_button]
     assert labels == [str(downloads[k]["label"]) for k in downloads]
-    assert labels[0].startswith("Scenario YAML (1 edited figures")
+    assert labels[0].startswith("Scenario YAML (1 edited figure,")
     assert labels[1:] == ["Results CSV", "Results JSON (with provenance)"]
     yaml_file = downloads["download_yaml"]
     assert yaml_file["file_name"] == "seed-000-buffer-zone-edited.yaml"
@@ -354,7 +361,8 @@ def test_a_sweep_outside_the_domain_shows_the_error_and_no_exception() -> None:
     at = start()
     at.number_input(key="sweep_from|geometry.front_length_km").set_value(-100).run()
     assert not at.exception
-    assert any("geometry.front_length_km: got -100" in e.value for e in at.error)
+    assert any("Sweep geometry.front_length_km: got -100" in e.value for e in at.error)
+    assert not any("--" in e.value for e in at.error)
     assert "Deployed (P50)" in metrics(at)
 
 
@@ -433,7 +441,9 @@ def test_too_many_samples_for_a_big_scenario_is_a_one_line_error_not_a_crash() -
     assert not at.exception and not at.error
     at.select_slider(key="samples").set_value(2**18).run()
     assert not at.exception
-    expected = f"--samples: got 262,144 for a scenario of {n_figures} figures; expected at most"
+    expected = (
+        f"Samples (sidebar): got 262,144 for a scenario of {n_figures} figures; expected at most"
+    )
     assert at.error and all(expected in e.value for e in at.error)
     assert all("\n" not in e.value for e in at.error)
     assert not at.metric
@@ -505,3 +515,114 @@ def test_non_finite_numbers_do_not_break_a_table() -> None:
     assert not at.exception
     assert list(at.dataframe[0].value["p50"]) == [math.inf]
     assert list(at.dataframe[1].value["deployed p50"]) == [math.inf]
+
+
+FRONT = "geometry.front_length_km"
+
+
+def test_a_decrease_points_down_and_rounding_noise_is_no_change() -> None:
+    """Audit: a lower front showed "↑ −2,442 vs scenario" in red (a typographic minus reads as
+    positive to st.metric), and troops per km "−7.11e-15 vs scenario" from rounding noise."""
+    at = start()
+    base = read_shipped(DEFAULT_SCENARIO)
+    at.number_input(key=figure_key(base, 0, FRONT, "high")).set_value(1100).run()
+    assert not at.exception and not at.error
+    shown = {m.label: m for m in at.metric}
+    for label in ("Deployed (P50)", "Committed (P50)"):
+        metric = shown[label]
+        assert metric.delta.startswith("-") and metric.delta.endswith(" vs scenario")
+        assert metric.proto.direction == MetricProto.MetricDirection.DOWN
+        assert metric.proto.color == MetricProto.MetricColor.GREEN  # fewer personnel: good
+    edited = planner.apply_edits(base, {FRONT: Interval90(1040, 1100)})
+    deployed = run(edited.parse(), SAMPLES, DEFAULT_SEED).summary.metrics["deployed"].p50
+    before = library(DEFAULT_SCENARIO).metrics["deployed"].p50
+    assert (
+        shown["Deployed (P50)"].delta
+        == f"-{fmt_number(before - deployed, 'personnel')} vs scenario"
+    )
+    # per-km tasks: troops per km moves only by rounding, which is no change
+    for label in ("Troops per km (P50)", "Troops per km² (P50)", "P(pledges suffice)"):
+        assert shown[label].delta == ""
+        assert shown[label].proto.direction == MetricProto.MetricDirection.NONE
+    assert not any("−" in m.delta for m in at.metric)
+
+
+def test_an_increase_in_personnel_points_up_in_red() -> None:
+    at = start()
+    base = read_shipped(DEFAULT_SCENARIO)
+    at.number_input(key=figure_key(base, 0, FRONT, "low")).set_value(1200).run()
+    deployed = next(m for m in at.metric if m.label == "Deployed (P50)")
+    assert deployed.delta.startswith("+")
+    assert deployed.proto.direction == MetricProto.MetricDirection.UP
+    assert deployed.proto.color == MetricProto.MetricColor.RED
+
+
+def test_counts_are_singular_for_one() -> None:
+    at = start()
+    base = read_shipped(DEFAULT_SCENARIO)
+    labels = [e.label for e in at.expander]
+    assert "Sustainment (1 figure)" in labels and "Geometry (2 figures)" in labels
+    at.number_input(key=figure_key(base, 0, FRONT, "high")).set_value(1100).run()
+    buttons = [b.label for b in at.get("download_button")]
+    assert "Scenario YAML (1 edited figure, each marked in its note)" in buttons
+
+
+def _table(at: AppTest, column: str):
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_the_claims_and_compare_tables_show_numbers_as_the_app_does() -> None:
+    """Audit: the claims showed 39888.939, the comparison 35.0163 and a raw 0.00006 or None."""
+    at = start()
+    summary = library(DEFAULT_SCENARIO)
+    claims = _table(at, "claim")
+    deployed = summary.metrics["deployed"].p50
+    assert fmt_number(deployed, "personnel") in list(claims["value"])
+    compared = _table(at, "troops per km p50").set_index("scenario")
+    row = compared.loc[CURRENT]
+    assert row["troops per km p50"] == fmt_number(
+        summary.metrics["deployed_per_km"].p50, "troops_per_km"
+    )
+    assert row["troops per km² p50"] == fmt_number(
+        summary.metrics["deployed_per_km2"].p50, "troops_per_km2"
+    )
+    p = summary.probabilities["p_pledges_suffice"]
+    assert row["P(pledges suffice)"] == fmt_number(p, "probability")
+    assert row["P(pledges suffice)"].endswith("%")
+    assert compared.loc[SEED_000, "P(pledges suffice)"] == "–"  # no pledges
+
+
+def test_compare_follows_the_scenario_shown() -> None:
+    """Audit: after switching scenario, Compare kept the first one's selection, showing the
+    scenario twice (as edited and as its file) and never adding the one left."""
+    at = start()
+    first = compare_select(at)
+    assert DEFAULT_SCENARIO not in first.options
+    assert first.value[0] == CURRENT and SEED_000 in first.value
+    at.selectbox(key="shipped").set_value(SEED_000).run()
+    assert not at.exception
+    chosen = compare_select(at)
+    assert SEED_000 not in chosen.options
+    assert chosen.value[0] == CURRENT
+    assert DEFAULT_SCENARIO in chosen.value
+    scenarios = list(_table(at, "troops per km p50")["scenario"])
+    assert scenarios == chosen.value and len(set(scenarios)) == len(scenarios)
+
+
+def test_an_uploaded_scenario_can_be_compared_with_the_shipped_file_of_its_name() -> None:
+    at = start()
+    at.radio(key="origin").set_value(PASTE).run()
+    at.text_area(key="paste").set_value(read_shipped(SEED_000).text).run()
+    assert not at.exception
+    assert SEED_000 in compare_select(at).options  # "pasted.yaml" is not the shipped file
+
+
+def test_the_sources_table_gives_its_text_columns_room_and_fits_its_rows() -> None:
+    """Audit: quote and gloss were squeezed to ~50 px in a fixed 520 px table."""
+    at = start()
+    table = at.dataframe[-1]
+    assert "quote" in table.value.columns
+    config = json.loads(table.proto.columns)
+    assert config["quote"]["width"] == config["gloss"]["width"] == "large"
+    assert table_height(3) == 4 * 35 + 3
+    assert table_height(1000) == table_height(100) < 1000

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -46,3 +48,28 @@ def test_the_app_runs_an_ensemble_scenario() -> None:
     assert not at.exception
     assert at.title[0].value.startswith("CSIS force-to-space ratios")
     assert any("ranks" in c.value for c in at.caption)
+    # an ensemble's rule choice and weights only pick among rules: nothing to sweep
+    options = [o.split(" [")[0] for o in at.selectbox(key="sweep_path").options]
+    assert "ensemble.rule_choice" not in options
+    assert not any(o.endswith(".weight") for o in options)
+    assert "rules.ifor.per_km2.rate" in options
+
+
+def _chart_data(at: AppTest, title: str) -> pd.DataFrame:
+    """The data of the chart with this title (its one dataset)."""
+    [chart] = [c for c in at.get("vega_lite_chart") if title in c.proto.spec]
+    [dataset] = chart.proto.datasets
+    return pa.ipc.open_stream(dataset.data.data).read_pandas()
+
+
+def test_the_sizing_rules_keep_distinct_labels_where_the_chart_cuts_them() -> None:
+    """Audit: the chart cut labels at 320 px, so both UNIFIL rules read "UN Interim Force in
+    Lebanon (UNIFIL) after resolution 1701, 20…"; the rule id now leads each label."""
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.select_slider(key="samples").set_value(1024).run()
+    data = _chart_data(at, "Each sizing rule on this scenario's geometry")
+    labels = list(data["rule"])
+    assert len({label[:24] for label in labels}) == len(labels)
+    assert "unifil_2006.per_km: 87.5 per km of line" in labels
+    unifil = data[data["rule"].str.startswith("unifil_2006.")]
+    assert all(d.startswith("UN Interim Force in Lebanon") for d in unifil["description"])

@@ -21,7 +21,9 @@ from forcecalc.planner import (
     apply_edits,
     band_marks,
     changed_figures,
+    claim_rows,
     compare_rows,
+    count,
     dist_params,
     downloads,
     edited_name,
@@ -31,8 +33,10 @@ from forcecalc.planner import (
     headlines,
     histogram_rows,
     input_spec,
+    planner_message,
     read_shipped,
     read_upload,
+    rule_label,
     run_text,
     samples_of,
     shipped_scenarios,
@@ -46,6 +50,7 @@ from forcecalc.planner import (
     tornado_text,
     with_params,
 )
+from forcecalc.render import fmt_number
 from forcecalc.resources import DEFAULT_SCENARIO
 
 SEED_000 = "seed-000-buffer-zone.yaml"
@@ -319,7 +324,105 @@ def test_compare_rows_are_one_per_scenario() -> None:
     rows = compare_rows(results)
     assert [r["scenario"] for r in rows] == [SEED_000, SEED_001]
     assert rows[1]["deployed p50"] == results[SEED_001].summary.metrics["deployed"].p50
-    assert rows[0]["P(pledges suffice)"] is None
+    assert rows[0]["P(pledges suffice)"] == "–"  # no pledges
+    summary = results[SEED_001].summary
+    assert rows[1]["troops per km p50"] == fmt_number(
+        summary.metrics["deployed_per_km"].p50, "troops_per_km"
+    )
+    assert rows[1]["P(pledges suffice)"] == fmt_number(
+        summary.probabilities["p_pledges_suffice"], "probability"
+    )
+
+
+def test_a_rare_probability_is_shown_as_under_a_tenth_of_a_percent() -> None:
+    base = read_shipped(SEED_001)
+    result = run_text(base.text, base.name, 256, 1)
+    summary = replace(
+        result.summary, probabilities={**result.summary.probabilities, "p_pledges_suffice": 6e-5}
+    )
+    [row] = compare_rows({"x": replace(result, summary=summary)})
+    assert row["P(pledges suffice)"] == "<0.1%"
+
+
+def test_claim_values_are_formatted_by_their_unit() -> None:
+    base = read_shipped(SEED_001)
+    result = run_text(base.text, base.name, 1024, 1)
+    rows = {r["claim"].split()[0]: r["value"] for r in claim_rows(result)}
+    assert rows["deployed"] == fmt_number(result.summary.metrics["deployed"].p50, "personnel")
+    assert "," in rows["deployed"] and "." not in rows["deployed"]
+
+
+@pytest.mark.parametrize(
+    ("headline", "text"),
+    [
+        # a decrease is signed with a plain "-", the sign st.metric reads for its arrow
+        (Headline("deployed", "D", "personnel", 20000.0, delta=-19202.0), "-19,202 vs scenario"),
+        (Headline("deployed", "D", "personnel", 20000.0, delta=5.4), "+5 vs scenario"),
+        # rounding noise, and changes below the precision shown, are no change
+        (Headline("deployed_per_km", "T", "troops_per_km", 35.0163, delta=-7.11e-15), None),
+        (Headline("deployed_per_km", "T", "troops_per_km", 35.0163, delta=0.0001), None),
+        (Headline("deployed", "D", "personnel", 20000.2, delta=0.3, reference=19999.9), None),
+        (Headline("p_pledges_suffice", "P", "probability", 0.0, delta=-0.0, reference=0.0), None),
+        (Headline("p_pledges_suffice", "P", "probability", 2e-5, delta=1e-5, reference=1e-5), None),
+        # a probability's change in points, never "+0.0"
+        (
+            Headline("p_pledges_suffice", "P", "probability", 6e-5, delta=6e-5, reference=0.0),
+            "+<0.1 points vs scenario",
+        ),
+        (
+            Headline("p_pledges_suffice", "P", "probability", 0.05, delta=-0.035, reference=0.085),
+            "-3.5 points vs scenario",
+        ),
+    ],
+)
+def test_a_headline_change_is_signed_plainly_and_noise_is_no_change(
+    headline: Headline, text: str | None
+) -> None:
+    assert headline.delta_text == text
+
+
+def test_counts_are_singular_for_one() -> None:
+    assert count(1, "figure") == "1 figure"
+    assert count(0, "figure") == "0 figures"
+    assert count(2048, "edited figure") == "2,048 edited figures"
+
+
+def test_a_library_message_names_the_apps_control_not_the_cli_option() -> None:
+    message = "--samples: got 262,144 for a scenario of 90 figures; expected at most 200,000"
+    assert planner_message(message) == (
+        "Samples (sidebar): got 262,144 for a scenario of 90 figures; expected at most 200,000"
+    )
+    assert planner_message("--vary geometry.front_length_km: got -100; expected > 0") == (
+        "Sweep geometry.front_length_km: got -100; expected > 0"
+    )
+    assert planner_message("scenario.yaml:3: tasks[0].rate: got -1") == (
+        "scenario.yaml:3: tasks[0].rate: got -1"
+    )
+    assert planner_message("--unknown: got 1") == "--unknown: got 1"
+
+
+def test_the_sweep_does_not_offer_an_ensembles_rule_choice_or_weights() -> None:
+    """Audit: CSIS's sweep menu offered rules.ifor.per_km2.weight and ensemble.rule_choice,
+    which the library refuses (or breaks on): they only pick among the rules."""
+    base = read_shipped("published/csis-2025-force-to-space.yaml")
+    scenario = base.parse()
+    assert "ensemble.rule_choice" in scenario.figures
+    assert "rules.ifor.per_km2.weight" in scenario.figures
+    paths = sweep_paths(scenario)
+    assert "ensemble.rule_choice" not in paths
+    assert not any(p.endswith(".weight") for p in paths)
+    assert "rules.ifor.per_km2.rate" in paths
+    assert "geometry.front_length_km" in paths
+
+
+def test_rule_labels_stay_distinct_where_a_chart_cuts_them() -> None:
+    """Audit: both UNIFIL rules read "UN Interim Force in Lebanon (UNIFIL) after resolution
+    1701, 20…" once the chart cut them."""
+    description = "UN Interim Force in Lebanon (UNIFIL) after resolution 1701, 2006: "
+    per_km = rule_label("unifil_2006.per_km", description + "87.5 per km of line")
+    per_km2 = rule_label("unifil_2006.per_km2", description + "12.4 per km²")
+    assert per_km == "unifil_2006.per_km: 87.5 per km of line"
+    assert per_km2 == "unifil_2006.per_km2: 12.4 per km²"
 
 
 def test_tornado_rows_are_two_segments_per_moving_figure_largest_first() -> None:
