@@ -632,11 +632,11 @@ def sweep_paths(scenario: Scenario) -> list[str]:
 
     Every figure but the pledges of contributors that refused: those stay 0 whatever is asked
     (:func:`forcecalc.runner.refused_pledges`), so the library refuses to sweep them; and but an
-    ensemble's rule choice and rule weights, which only pick among the rules (no value of them
-    means a requirement: :func:`forcecalc.explore.check_solvable`).
+    ensemble's rule choice, a uniform draw that only picks a rule (no value of it means
+    anything). A rule's weight can be swept: how the requirement moves as one precedent counts
+    more is a fair question, though goal seek refuses it (the quantile is not monotonic in it).
     """
     left_out = refused_pledges(scenario) | {rules.RULE_CHOICE}
-    left_out |= {rules.weight_path(r) for r in scenario.rules}
     return [path for path in scenario.figures if path not in left_out]
 
 

@@ -48,11 +48,13 @@ def test_the_app_runs_an_ensemble_scenario() -> None:
     assert not at.exception
     assert at.title[0].value.startswith("CSIS force-to-space ratios")
     assert any("ranks" in c.value for c in at.caption)
-    # an ensemble's rule choice and weights only pick among rules: nothing to sweep
+    # the rule choice only picks a rule: nothing to sweep; a weight can be swept
     options = [o.split(" [")[0] for o in at.selectbox(key="sweep_path").options]
     assert "ensemble.rule_choice" not in options
-    assert not any(o.endswith(".weight") for o in options)
     assert "rules.ifor.per_km2.rate" in options
+    weight = next(o for o in at.selectbox(key="sweep_path").options if ".weight" in o)
+    at.selectbox(key="sweep_path").set_value(weight).run()
+    assert not at.exception and not at.error
 
 
 def _chart_data(at: AppTest, title: str) -> pd.DataFrame:

@@ -401,16 +401,16 @@ def test_a_library_message_names_the_apps_control_not_the_cli_option() -> None:
     assert planner_message("--unknown: got 1") == "--unknown: got 1"
 
 
-def test_the_sweep_does_not_offer_an_ensembles_rule_choice_or_weights() -> None:
-    """Audit: CSIS's sweep menu offered rules.ifor.per_km2.weight and ensemble.rule_choice,
-    which the library refuses (or breaks on): they only pick among the rules."""
+def test_the_sweep_offers_weights_but_not_the_ensembles_rule_choice() -> None:
+    """Audit: CSIS's sweep menu offered ensemble.rule_choice, a draw that only picks a rule;
+    a weight (which broke the library then) can be swept now."""
     base = read_shipped("published/csis-2025-force-to-space.yaml")
     scenario = base.parse()
     assert "ensemble.rule_choice" in scenario.figures
     assert "rules.ifor.per_km2.weight" in scenario.figures
     paths = sweep_paths(scenario)
     assert "ensemble.rule_choice" not in paths
-    assert not any(p.endswith(".weight") for p in paths)
+    assert "rules.ifor.per_km2.weight" in paths
     assert "rules.ifor.per_km2.rate" in paths
     assert "geometry.front_length_km" in paths
 
