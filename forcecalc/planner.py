@@ -42,7 +42,7 @@ from forcecalc.runner import RunResult, refused_pledges, run
 from forcecalc.sampling import Sampler
 from forcecalc.scenario import Figure, Scenario
 from forcecalc.sensitivity import Tornado, TornadoResult, figure_at, tornado
-from forcecalc.sources import Assumption, Citation, RegisterSource
+from forcecalc.sources import Assumption, Citation, RegisterSource, SourceDocument
 from forcecalc.summary import Band
 
 # --------------------------------------------------------------------------------------------
@@ -350,11 +350,28 @@ class SourceNote:
     gloss: str = ""
 
 
+#: The source documents' languages, by the code the register gives.
+LANGUAGES = {"hr": "Croatian", "en": "English", "bg": "Bulgarian", "id": "Indonesian"}
+
+
+def register_document(doc: SourceDocument) -> str:
+    """A register document as a reader knows it: ``"Reuters report (English)"``, or
+    ``"news report (Croatian; outlet and date not given)"`` when the text names neither."""
+    language = LANGUAGES.get(doc.language, doc.language)
+    what = f"{doc.outlet} report" if doc.outlet else "news report"
+    missing = [k for k, v in (("outlet", doc.outlet), ("date", doc.date)) if not v]
+    given = f", {doc.date}" if doc.date else ""
+    note = f"; {' and '.join(missing)} not given" if missing and not doc.outlet else ""
+    return f"{what}{given} ({language}{note})"
+
+
 def source_note(figure: Figure) -> SourceNote:
     """The source of a figure, its original-language quote and English gloss, for display."""
     match figure.source:
-        case RegisterSource(ref=ref, figure=stated):
-            return SourceNote(f"source {ref}", stated.quote, stated.gloss)
+        case RegisterSource(ref=ref, document=doc, figure=stated):
+            return SourceNote(
+                f"source: {register_document(doc)} ({ref})", stated.quote, stated.gloss
+            )
         case Citation(quote=quote):
             return SourceNote(f"source: {figure.source.label()}", quote or "")
         case Assumption(reason=reason):

@@ -13,7 +13,7 @@ import pytest
 from forcecalc import load_scenario, parse_scenario, run, runner
 from forcecalc.distributions import Interval90, Pert, Point
 from forcecalc.errors import ScenarioError, UsageError
-from forcecalc.loader import MAX_BYTES
+from forcecalc.loader import MAX_BYTES, default_register
 from forcecalc.planner import (
     GROUPS,
     Headline,
@@ -36,6 +36,7 @@ from forcecalc.planner import (
     planner_message,
     read_shipped,
     read_upload,
+    register_document,
     rule_label,
     run_text,
     samples_of,
@@ -230,7 +231,13 @@ def test_input_specs_count_people_in_whole_numbers() -> None:
 def test_source_notes_show_register_quote_and_gloss() -> None:
     scenario = read_shipped(SEED_000).parse()
     note = source_note(scenario.figures["geometry.buffer_width_km"])
-    assert note.label == "source 000_fd3776af069ded84#buffer-width"
+    assert note.label == (
+        "source: news report (Croatian; outlet and date not given) "
+        "(000_fd3776af069ded84#buffer-width)"
+    )
+    documents = default_register().documents
+    assert register_document(documents["001_c9dd63bdddab6577"]) == "Reuters report (English)"
+    assert register_document(documents["002_f7079bf6e6fe2b1f"]) == "Bloomberg report (Bulgarian)"
     assert note.quote and note.gloss
     cited = source_note(scenario.figures["sustainment.tour_months"])
     assert cited.quote.startswith("Soldiers deployed")
