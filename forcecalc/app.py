@@ -401,7 +401,18 @@ def show_distribution(result: RunResult) -> None:
     rules = (
         alt.Chart(marks)
         .mark_rule(strokeWidth=2, strokeDash=[4, 3])
-        .encode(x="value:Q", color=alt.Color("statistic:N", title="band"), tooltip=["value:Q"])
+        .encode(
+            x="value:Q",
+            # dark colours that stand out on the blue bars: P50 darkest
+            color=alt.Color(
+                "statistic:N",
+                title="band",
+                scale=alt.Scale(
+                    domain=["P5", "P50", "P95"], range=["#b45309", "#111827", "#b45309"]
+                ),
+            ),
+            tooltip=["statistic:N", alt.Tooltip("value:Q", format=",.0f")],
+        )
     )
     st.altair_chart(bars + rules)
     st.caption(
