@@ -56,7 +56,7 @@ from forcecalc.sampling import (
 )
 from forcecalc.scenario import Figure, Scenario
 from forcecalc.sensitivity import check_outputs, make_provenance
-from forcecalc.summary import PERCENTILES, Band, summarize
+from forcecalc.summary import Band, band_rows, summarize
 
 FloatArray = NDArray[np.float64]
 ProgressCallback = Callable[[int, int], None]
@@ -240,29 +240,13 @@ def _sweep_stats(
         shape = (block.stop - block.start, n)
         for name in outputs:
             y = np.broadcast_to(np.asarray(getattr(outcome, name), dtype=float), shape)
-            parts.setdefault(name, []).append(_row_bands(y))
+            parts.setdefault(name, []).append(band_rows(y))
         for key, ratio in _coverages(outcome).items():
             covered = np.broadcast_to(np.asarray(ratio, dtype=float), shape) >= 1.0
             parts.setdefault(key, []).append(covered.mean(axis=-1))
         if on_progress is not None:
             on_progress(block.stop, g)
     return {k: np.concatenate(v, axis=-1) for k, v in parts.items()}
-
-
-def _row_bands(y: FloatArray) -> FloatArray:
-    """``(4, G)``: mean, P5, P50 and P95 of each row of ``y`` ``(G, n)``, as a run's summary
-    (:func:`forcecalc.summary.band`) computes them.
-
-    A row holding infinite values (a coverage where nothing is required) takes the nearest
-    sample, as :func:`~forcecalc.summary.band` does, rather than interpolating to NaN.
-    """
-    finite = np.isfinite(y).all(axis=-1)
-    stats = np.empty((1 + len(PERCENTILES), y.shape[0]))
-    stats[0] = y.mean(axis=-1)
-    for rows, method in ((finite, "linear"), (~finite, "nearest")):
-        if rows.any():
-            stats[1:, rows] = np.percentile(y[rows], PERCENTILES, axis=-1, method=method)
-    return stats
 
 
 def _coverages(outcome: Outcome) -> dict[str, FloatArray]:
@@ -471,11 +455,6 @@ def goal_seek(
         raise UsageError(f"--pool: got {pool_personnel:g}; expected a number of personnel ≥ 0")
     scenario = override(scenario, dict(overrides or {}))
     figure = find_figure(scenario, path, "--solve")
-    if path in refused_pledges(scenario):
-        raise UsageError(
-            f"--solve {path}: got the pledge of a contributor that refused; expected a figure "
-            "that can vary (a refused pledge stays 0)"
-        )
     check_solvable(scenario, path)
     lo, hi = _search_range(scenario, figure, search_range)
     unbounded = math.isinf(hi)
@@ -645,11 +624,18 @@ def _search_range(
 def check_solvable(scenario: Scenario, path: str) -> None:
     """Raise :class:`UsageError` if goal seek cannot solve for the figure at ``path``.
 
+    A refused contributor's pledge stays 0, so there is nothing to solve for.
+
     An ensemble's ``ensemble.rule_choice`` is a uniform draw that only picks a rule: no value
     of it means anything. A rule's weight ``rules.<id>.weight`` hands the samples of one rule
     to others, so the requirement's quantile is not monotonic in it and a root found for it
     need not be the boundary.
     """
+    if path in refused_pledges(scenario):
+        raise UsageError(
+            f"--solve {path}: got the pledge of a contributor that refused; expected a figure "
+            "that can vary (a refused pledge stays 0)"
+        )
     if path == rules.RULE_CHOICE:
         raise UsageError(
             f"--solve {path}: got an ensemble's rule choice; expected a figure with a meaning "

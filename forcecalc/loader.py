@@ -475,7 +475,7 @@ class _Reader:
 
     def _integer(self, node: ScalarNode, path: str) -> float:
         """A decimal integer as a float; one too large for a float fails, however long."""
-        digits = len(node.value.lstrip("+-").replace("_", ""))
+        digits = len(node.value.lstrip("+-"))  # underscores were refused by _number
         expected = "a number a float can hold (at most about 1.8e308)"
         if digits > _MAX_INT_DIGITS:  # int() would refuse it past 4,300 digits
             self.fail(node, path, f"{_show(node)} ({digits:,} digits)", expected)

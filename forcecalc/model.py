@@ -70,11 +70,11 @@ def posts_along(front_length_km: ArrayLike, spacing_km: ArrayLike) -> FloatArray
 
     Notes
     -----
-    ``posts = ceil(front_length_km / spacing_km)``: a part-interval still needs a post. The
-    quotient is rounded to 9 decimals before the ceiling, so that floating-point error does
-    not add a post (21 km at 0.7 km is 30 posts, not the 31 that ``ceil(30.000000000000004)``
-    gives); the same rule as the sizing rules' posts (:func:`forcecalc.rules.posts_requirement`,
-    which this calls, so both count posts alike).
+    ``posts = ceil(front_length_km / spacing_km)``: a part-interval still needs a post. A
+    quotient within floating-point error of a whole number counts as that number, so that
+    rounding does not add a post (21 km at 0.7 km is 30 posts, not the 31 that
+    ``ceil(30.000000000000004)`` gives): the rule of the sizing rules' posts
+    (:func:`forcecalc.rules.posts_requirement`, which this calls, so both count posts alike).
     """
     return rules.posts_requirement(front_length_km, spacing_km, 1.0)
 

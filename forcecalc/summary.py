@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from forcecalc.model import Outcome
 from forcecalc.scenario import Expectation, Scenario
@@ -31,13 +31,24 @@ class Band:
 def band(values: ArrayLike, n: int) -> Band:
     """Summarise ``values`` (an array over ``n`` samples, or a scalar) as a :class:`Band`."""
     arr = np.broadcast_to(np.asarray(values, dtype=float), (n,))
-    with np.errstate(invalid="ignore"):
-        finite = bool(np.isfinite(arr).all())
-    # Interpolating between infinite values gives NaN (inf - inf): a ratio over a requirement
-    # of 0 with something available is infinite by design (model.coverage), so such outputs
-    # take the nearest sample instead.
-    p5, p50, p95 = np.percentile(arr, PERCENTILES, method="linear" if finite else "nearest")
-    return Band(mean=float(arr.mean()), p5=float(p5), p50=float(p50), p95=float(p95))
+    mean, p5, p50, p95 = (float(v) for v in band_rows(arr[np.newaxis])[:, 0])
+    return Band(mean=mean, p5=p5, p50=p50, p95=p95)
+
+
+def band_rows(values: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``(4, G)``: mean, P5, P50 and P95 of each row of ``values`` ``(G, n)``.
+
+    Interpolating between infinite values gives NaN (inf - inf): a ratio over a requirement of
+    0 with something available is infinite by design (:func:`forcecalc.model.coverage`), so a
+    row holding a value that is not finite takes the nearest sample instead.
+    """
+    finite = np.isfinite(values).all(axis=-1)
+    out = np.empty((1 + len(PERCENTILES), values.shape[0]))
+    out[0] = values.mean(axis=-1)
+    for rows, method in ((finite, "linear"), (~finite, "nearest")):
+        if rows.any():
+            out[1:, rows] = np.percentile(values[rows], PERCENTILES, axis=-1, method=method)
+    return out
 
 
 @dataclass(frozen=True)
