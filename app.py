@@ -1,5 +1,5 @@
-"""The forcecalc planner: ``streamlit run app.py``. The app lives in :mod:`forcecalc.app`."""
+"""The forcecalc planner: ``streamlit run app.py``. The app lives in :mod:`forcecalc.app.page`."""
 
-from forcecalc.app import main
+from forcecalc.app.page import main
 
 main()

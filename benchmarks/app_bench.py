@@ -21,9 +21,9 @@ from streamlit.testing.v1 import AppTest
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # this checkout's forcecalc, even beside an installed one
 
-from forcecalc.app import figure_key  # noqa: E402
-from forcecalc.planner import read_shipped  # noqa: E402
-from forcecalc.sampling import DEFAULT_SAMPLES  # noqa: E402
+from forcecalc.app.page import figure_key  # noqa: E402
+from forcecalc.app.planner import read_shipped  # noqa: E402
+from forcecalc.core.sampling import DEFAULT_SAMPLES  # noqa: E402
 
 APP = str(REPO / "app.py")
 #: Scenario, figure and parameter edited: the default scenario and the one with most figures.

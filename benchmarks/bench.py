@@ -31,9 +31,9 @@ from collections.abc import Callable
 import numpy as np
 
 from forcecalc import evaluate, load_scenario, sample
-from forcecalc.explore import run_chunked
-from forcecalc.resources import default_scenario
-from forcecalc.sensitivity import figure_at, sobol
+from forcecalc.analysis.explore import run_chunked
+from forcecalc.analysis.sensitivity import figure_at, sobol
+from forcecalc.scenario.resources import default_scenario
 
 SCENARIO = load_scenario(default_scenario())
 #: Seed 001's fixed shares and multiplier, for the models written outside forcecalc.
@@ -274,7 +274,7 @@ def time_to_accuracy(quick: bool, ref_p95: float) -> None:
 
 def breakdown() -> None:
     """Where forcecalc's Monte Carlo time goes at 1M samples."""
-    from forcecalc.sampling import unit_design
+    from forcecalc.core.sampling import unit_design
 
     n = 1_000_000
     figures = list(SCENARIO.figures.values())
@@ -394,8 +394,8 @@ def bench_bandwidth(quick: bool) -> None:
 _PEAK = """
 import resource, sys, time
 from forcecalc import load_scenario, run
-from forcecalc.explore import run_chunked
-from forcecalc.resources import default_scenario
+from forcecalc.analysis.explore import run_chunked
+from forcecalc.scenario.resources import default_scenario
 scenario = load_scenario(default_scenario())
 start = time.perf_counter()
 if sys.argv[1] == "chunked":

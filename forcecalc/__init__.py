@@ -10,20 +10,14 @@ troop-to-task model, summarise bands and check the sources' claims.
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("forcecalc")
-except PackageNotFoundError:  # pragma: no cover - running from a checkout without install
-    __version__ = "0+unknown"
-
-from forcecalc.errors import ForcecalcError, ScenarioError, UsageError
-from forcecalc.loader import dump_scenario, load_register, load_scenario, parse_scenario
-from forcecalc.model import Outcome, evaluate
-from forcecalc.runner import RunResult, run
-from forcecalc.sampling import Sampler, Samples, sample
-from forcecalc.scenario import Figure, Scenario, Task
-from forcecalc.summary import Band, Summary, check_claims, summarize
+from forcecalc.core.errors import ForcecalcError, ScenarioError, UsageError
+from forcecalc.core.model import Outcome, evaluate
+from forcecalc.core.runner import RunResult, run
+from forcecalc.core.sampling import Sampler, Samples, sample
+from forcecalc.core.scenario import Figure, Scenario, Task
+from forcecalc.core.summary import Band, Summary, check_claims, summarize
+from forcecalc.core.version import __version__
+from forcecalc.scenario.loader import dump_scenario, load_register, load_scenario, parse_scenario
 
 __all__ = [
     "Band",

@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from forcecalc.loader import MAX_BYTES
-from forcecalc.sampling import DEFAULT_SAMPLES, MAX_VALUES
+from forcecalc.core.sampling import DEFAULT_SAMPLES, MAX_VALUES
+from forcecalc.scenario.loader import MAX_BYTES
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 TABLE: list[dict[str, Any]] = yaml.safe_load((CORPUS / "expected.yaml").read_text("utf-8"))

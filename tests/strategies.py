@@ -6,9 +6,17 @@ import math
 
 from hypothesis import strategies as st
 
-from forcecalc import glossary
-from forcecalc.distributions import Interval90, LogNormal, Normal, Pert, Point, Triangular, Uniform
-from forcecalc.scenario import (
+from forcecalc.core import glossary
+from forcecalc.core.distributions import (
+    Interval90,
+    LogNormal,
+    Normal,
+    Pert,
+    Point,
+    Triangular,
+    Uniform,
+)
+from forcecalc.core.scenario import (
     BASIS_FIGURES,
     CATEGORIES,
     Basis,
@@ -20,7 +28,7 @@ from forcecalc.scenario import (
     Scenario,
     Task,
 )
-from forcecalc.sources import Assumption
+from forcecalc.core.sources import Assumption
 
 ASSUMED = Assumption("generated for a property test")
 

@@ -17,13 +17,16 @@ import streamlit as st
 from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
-from forcecalc import cli, parse_scenario, planner, run, runner
-from forcecalc.app import CURRENT, PASTE, UPLOAD, figure_key, table_height, whole_numbers
-from forcecalc.distributions import Interval90, Point
-from forcecalc.planner import ScenarioText, read_shipped, shipped_scenarios
-from forcecalc.render import fmt_number
-from forcecalc.resources import DEFAULT_SCENARIO
-from forcecalc.sampling import DEFAULT_SEED
+from forcecalc import parse_scenario, run
+from forcecalc.app import planner
+from forcecalc.app.page import CURRENT, PASTE, UPLOAD, figure_key, table_height, whole_numbers
+from forcecalc.app.planner import ScenarioText, read_shipped, shipped_scenarios
+from forcecalc.cli import command as cli
+from forcecalc.core import runner
+from forcecalc.core.distributions import Interval90, Point
+from forcecalc.core.sampling import DEFAULT_SEED
+from forcecalc.report.render import fmt_number
+from forcecalc.scenario.resources import DEFAULT_SCENARIO
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -504,7 +507,7 @@ def test_whole_numbers_round_and_keep_what_no_integer_holds() -> None:
 def _non_finite_tables() -> None:
     import math
 
-    from forcecalc.app import show_table
+    from forcecalc.app.page import show_table
 
     show_table([{"task": "a", "p5": math.nan, "p50": math.inf, "p95": 1e300, "mean": -math.inf}])
     show_table([{"scenario": "x", "deployed p50": math.inf}], ["deployed p50"])

@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from forcecalc.cli import EXIT_INPUT, EXIT_OK, main
-from forcecalc.errors import ScenarioError
-from forcecalc.loader import load_scenario
-from forcecalc.planner import read_upload
+from forcecalc.app.planner import read_upload
+from forcecalc.cli import main
+from forcecalc.cli.options import EXIT_INPUT, EXIT_OK
+from forcecalc.core.errors import ScenarioError
+from forcecalc.scenario.loader import load_scenario
 from tests.corpus import BY_ID, CASES, CORPUS, FILE_CASES, RUNS, Case
 
 #: Address-space limit of the subprocesses. [bytes]

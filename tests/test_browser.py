@@ -30,9 +30,9 @@ from pathlib import Path
 import pytest
 
 from forcecalc import run
-from forcecalc.planner import read_shipped
-from forcecalc.render import fmt_number
-from forcecalc.resources import DEFAULT_SCENARIO
+from forcecalc.app.planner import read_shipped
+from forcecalc.report.render import fmt_number
+from forcecalc.scenario.resources import DEFAULT_SCENARIO
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")

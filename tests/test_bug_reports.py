@@ -8,17 +8,18 @@ import subprocess
 import sys
 from pathlib import Path
 
-from forcecalc.cli import EXIT_BUG, EXIT_INPUT
+from forcecalc.cli.options import EXIT_BUG, EXIT_INPUT
 
 CRASH = """
 import sys
-import forcecalc.cli as cli
+import forcecalc.cli.options as options
+from forcecalc.cli import main
 
 def broken(*args, **kwargs):
     raise ZeroDivisionError("a planted bug")
 
-cli.run = broken
-sys.exit(cli.main(["run", "--samples", "64"]))
+options.run = broken
+sys.exit(main(["run", "--samples", "64"]))
 """
 
 

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from forcecalc import cli, glossary, load_scenario, run
-from forcecalc.analogs import Precedent, compare, line_covered_km, precedents, rank
-from forcecalc.backtest import (
+from forcecalc import load_scenario, run
+from forcecalc.calibration.analogs import Precedent, compare, line_covered_km, precedents, rank
+from forcecalc.calibration.backtest import (
     BacktestResult,
     BacktestRow,
     Skipped,
@@ -22,8 +22,7 @@ from forcecalc.backtest import (
     backtest_mission,
     by_mission,
 )
-from forcecalc.errors import ScenarioError, UsageError
-from forcecalc.missions import (
+from forcecalc.calibration.missions import (
     FIGURE_COLUMNS,
     MISSION_COLUMNS,
     MissionFigure,
@@ -33,18 +32,22 @@ from forcecalc.missions import (
     troops_per_km,
     troops_per_km2,
 )
-from forcecalc.render_calibration import backtest_footer, render_analogs
-from forcecalc.rules import (
+from forcecalc.calibration.rules import (
     DOCTRINE_RULES,
-    Rule,
-    RuleBasis,
-    Site,
     all_rules,
     applicable,
     ensemble,
     group_weights,
     leave_out,
     mission_rules,
+    mission_site,
+)
+from forcecalc.cli import command as cli
+from forcecalc.core import glossary
+from forcecalc.core.densities import (
+    Rule,
+    RuleBasis,
+    Site,
     mixture,
     per_1000_requirement,
     per_km2_requirement,
@@ -53,7 +56,9 @@ from forcecalc.rules import (
     requirement,
     rule_index,
 )
-from forcecalc.summary import Band
+from forcecalc.core.errors import ScenarioError, UsageError
+from forcecalc.core.summary import Band
+from forcecalc.report.calibration import backtest_footer, render_analogs
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_001 = REPO / "scenarios" / "seed-001-basic-ceasefire.yaml"
@@ -230,7 +235,7 @@ def test_rules_exist_for_every_known_density_and_the_doctrine() -> None:
 )
 def test_an_analog_on_its_own_geometry_returns_its_own_strength(rule: Rule) -> None:
     mission = MISSIONS[rule.missions[0]]
-    site = Site.of_mission(mission, independent=False)
+    site = mission_site(mission, independent=False)
     got = requirement(rule, point_values(rule), site)
     assert float(got) == pytest.approx(mission.strength, rel=1e-9)
 
@@ -372,7 +377,7 @@ def test_leave_one_out_really_leaves_the_mission_out() -> None:
         for rule_id in row.rules:
             assert group not in rules[rule_id].groups, (row.mission, rule_id)
             assert not set(rules[rule_id].missions) & set(row.left_out)
-        site = Site.of_mission(MISSIONS[row.mission])
+        site = mission_site(MISSIONS[row.mission])
         assert set(row.rules) == set(leave_out(applicable(rules, site), [group]))
 
 
@@ -410,14 +415,14 @@ def test_the_left_out_mission_cannot_move_its_own_band(mission_id: str) -> None:
 def test_a_figure_derived_from_the_strength_is_not_the_missions_geometry() -> None:
     ifor = MISSIONS["ifor"]
     assert "strength" in ifor.figures["population"].derived_from
-    assert Site.of_mission(ifor).population is None
-    assert Site.of_mission(ifor, independent=False).population == ifor.population
+    assert mission_site(ifor).population is None
+    assert mission_site(ifor, independent=False).population == ifor.population
     assert "ifor.per_1000" in all_rules(MISSIONS)  # Jones's 17.5 still sizes other places
     row = backtest_mission(ifor, MISSIONS, samples=512, seed=2)
     assert not any(RuleBasis(r.rsplit(".", 1)[1]) is RuleBasis.PER_1000 for r in row.rules)
     # the leak it closes: 17.5 per 1,000 on the derived population returns IFOR's strength
     rule = all_rules(MISSIONS)["ifor.per_1000"]
-    full = Site.of_mission(ifor, independent=False)
+    full = mission_site(ifor, independent=False)
     assert float(requirement(rule, point_values(rule), full)) == pytest.approx(60_000)
 
 
@@ -611,7 +616,7 @@ def test_kfors_area_is_a_territory_not_a_buffer() -> None:
     assert kfor.troops_per_1000 == pytest.approx(50_000 / 2_200)
     rules = all_rules(MISSIONS)
     assert "kfor.per_km2" not in rules and "kfor.per_1000" in rules
-    assert Site.of_mission(kfor).area_km2 is None
+    assert mission_site(kfor).area_km2 is None
     row = backtest_mission(kfor, MISSIONS, samples=256, seed=1)
     assert {RuleBasis(r.rsplit(".", 1)[1]) for r in row.rules} == {RuleBasis.PER_1000}
     assert all(m.area_km2 is None or m.value("territory_area_km2") is None for m in MISSIONS)
@@ -699,7 +704,7 @@ def test_point_rules_say_the_seed_only_moves_a_rule_boundary() -> None:
     most one between seeds, which is what the footer says."""
     assert backtest(MISSIONS, samples=256, seed=1, doctrine=False).point_rules
     assert not backtest(MISSIONS, samples=256, seed=1).point_rules
-    site = Site.of_mission(MISSIONS["unmee"])
+    site = mission_site(MISSIONS["unmee"])
     rules = leave_out(applicable(all_rules(MISSIONS, doctrine=False), site), ["unmee"])
     weights = group_weights(rules)
     below = []

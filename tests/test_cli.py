@@ -1,4 +1,4 @@
-"""The ``forcecalc`` command, run in-process through :func:`forcecalc.cli.main`.
+"""The ``forcecalc`` command, run in-process through :func:`forcecalc.cli.command.main`.
 
 Exit codes: 0 success, 1 an expect claim not met, 2 bad input or usage, 70 a bug. Every error
 is one line on stderr and never a traceback.
@@ -22,11 +22,13 @@ import pytest
 import yaml
 
 import forcecalc
-from forcecalc import cli
-from forcecalc.loader import load_scenario
-from forcecalc.resources import default_scenario
-from forcecalc.sampling import DEFAULT_SEED
-from forcecalc.sources import RegisterSource
+from forcecalc.cli import command as cli
+from forcecalc.cli import options as cli_options
+from forcecalc.cli import run as cli_run
+from forcecalc.core.sampling import DEFAULT_SEED
+from forcecalc.core.sources import RegisterSource
+from forcecalc.scenario.loader import load_scenario
+from forcecalc.scenario.resources import default_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((REPO / "scenarios").glob("*.yaml"))
@@ -368,7 +370,7 @@ def test_check_output_refuses_the_input_scenario(
 def test_output_refuses_the_default_scenario(
     capsys: pytest.CaptureFixture[str], scenario_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(cli, "default_scenario", lambda: scenario_copy)
+    monkeypatch.setattr(cli_options, "default_scenario", lambda: scenario_copy)
     before = scenario_copy.read_bytes()
     code, _, _ = call(capsys, "run", *FAST, "--output", scenario_copy)
     assert scenario_copy.read_bytes() == before
@@ -387,7 +389,7 @@ def test_failed_rendering_leaves_existing_output_intact(
     def broken(*args: object, **kwargs: object) -> str:
         raise RuntimeError("renderer exploded")
 
-    monkeypatch.setattr(cli, "render_run", broken)
+    monkeypatch.setattr(cli_run, "render_run", broken)
     code, out, err = call(capsys, "run", *FAST, "--output", out_file)
     assert (code, out) == (70, "")
     assert "renderer exploded" in assert_one_line_error(err)
@@ -407,7 +409,7 @@ def test_failed_rename_leaves_existing_output_intact(
     def no_rename(src: object, dst: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("forcecalc.output.os.replace", no_rename)
+    monkeypatch.setattr("forcecalc.scenario.output.os.replace", no_rename)
     code, out, err = call(capsys, "run", *FAST, "--output", out_file)
     assert (code, out) == (2, "")  # an environment problem, not a bug
     assert "No space left on device" in assert_one_line_error(err)
@@ -638,7 +640,7 @@ def test_internal_error_is_one_line_with_a_log(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "run", broken)
+    monkeypatch.setattr(cli_options, "run", broken)
     code, out, err = call(capsys, "run", *FAST)
     assert (code, out) == (70, "")
     line = assert_one_line_error(err)
@@ -661,7 +663,7 @@ def test_internal_error_with_multiline_message_is_one_line(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("first line\nsecond line")
 
-    monkeypatch.setattr(cli, "run", broken)
+    monkeypatch.setattr(cli_options, "run", broken)
     code, _, err = call(capsys, "run", *FAST)
     assert code == 70
     assert_one_line_error(err)
@@ -671,7 +673,7 @@ def test_keyboard_interrupt(capsys: pytest.CaptureFixture[str], monkeypatch: pyt
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "run", interrupted)
+    monkeypatch.setattr(cli_options, "run", interrupted)
     code, out, err = call(capsys, "run", *FAST)
     assert (code, out) == (130, "")
     assert assert_one_line_error(err) == "forcecalc: interrupted"

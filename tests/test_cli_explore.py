@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from forcecalc import load_scenario, run
+from forcecalc.analysis.sensitivity import tornado
 from forcecalc.cli import main
-from forcecalc.resources import default_scenario, scenarios_dir
-from forcecalc.sensitivity import tornado
+from forcecalc.scenario.resources import default_scenario, scenarios_dir
 
 SHIPPED = sorted(scenarios_dir().rglob("*.yaml"))
 FRONT = "geometry.front_length_km"

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from forcecalc.distributions import (
+from forcecalc.core.distributions import (
     Interval90,
     LogNormal,
     Normal,
@@ -18,7 +18,7 @@ from forcecalc.distributions import (
     Uniform,
     truncated_ppf,
 )
-from forcecalc.scenario import Domain
+from forcecalc.core.scenario import Domain
 
 from .strategies import distributions
 

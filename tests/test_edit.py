@@ -7,8 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forcecalc import dump_scenario, load_scenario, parse_scenario, run
-from forcecalc.distributions import Interval90, Point
-from forcecalc.edit import (
+from forcecalc.core.distributions import Interval90, Point
+from forcecalc.core.errors import ScenarioError, Where
+from forcecalc.core.limits import LIMITS
+from forcecalc.core.scenario import Pledge, Scenario
+from forcecalc.core.sources import Assumption, Citation, RegisterSource
+from forcecalc.scenario.edit import (
     EditError,
     edit_error,
     edit_figure,
@@ -16,11 +20,7 @@ from forcecalc.edit import (
     edit_scenario,
     edited_source,
 )
-from forcecalc.errors import ScenarioError, Where
-from forcecalc.format import LIMITS
-from forcecalc.resources import scenarios_dir
-from forcecalc.scenario import Pledge, Scenario
-from forcecalc.sources import Assumption, Citation, RegisterSource
+from forcecalc.scenario.resources import scenarios_dir
 
 from .strategies import in_domain
 

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forcecalc import UsageError, load_scenario, run
-from forcecalc.explore import (
+from forcecalc.analysis.explore import (
     Progress,
     axis,
     covered_needed,
@@ -24,9 +24,9 @@ from forcecalc.explore import (
     run_chunked,
     sweep,
 )
-from forcecalc.resources import default_scenario, scenarios_dir
-from forcecalc.sampling import Sampler, unit_design
-from forcecalc.scenario import Scenario
+from forcecalc.core.sampling import Sampler, unit_design
+from forcecalc.core.scenario import Scenario
+from forcecalc.scenario.resources import default_scenario, scenarios_dir
 
 POLAND = "force_generation.pledges.Poland.personnel"
 FRONT, BUFFER, RATE = (
@@ -390,8 +390,8 @@ def test_ten_million_samples_stay_under_two_gigabytes() -> None:
         """
         import resource
         from forcecalc import load_scenario
-        from forcecalc.explore import run_chunked
-        from forcecalc.resources import default_scenario
+        from forcecalc.analysis.explore import run_chunked
+        from forcecalc.scenario.resources import default_scenario
         result = run_chunked(load_scenario(default_scenario()), 10_000_000, 1, "mc")
         assert result.summary.metrics["deployed"].p50 > 0
         print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)

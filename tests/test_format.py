@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from forcecalc import format as fmt
-from forcecalc import glossary
-from forcecalc.errors import ScenarioError
-from forcecalc.loader import parse_scenario
-from forcecalc.scenario import BASIS_FIGURES, Basis
+from forcecalc.core import glossary
+from forcecalc.core.errors import ScenarioError
+from forcecalc.core.scenario import BASIS_FIGURES, Basis
+from forcecalc.scenario import format as fmt
+from forcecalc.scenario.loader import parse_scenario
 
 
 def _kinds(kind: fmt.Kind) -> list[fmt.Kind]:

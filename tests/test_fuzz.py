@@ -3,7 +3,7 @@
 Documents start from the shipped scenarios (read as plain data) and from generated ones
 (:func:`tests.strategies.scenarios`); one to three mutations drop keys, rename them, swap
 values for other types, or push numbers to extremes. The only exception that may escape the
-loader is :class:`~forcecalc.errors.ScenarioError`, with a one-line message; a document it
+loader is :class:`~forcecalc.core.errors.ScenarioError`, with a one-line message; a document it
 accepts must run at a small sample count and render, and the schema must accept it too.
 """
 
@@ -20,12 +20,12 @@ import yaml
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from forcecalc.errors import ScenarioError
-from forcecalc.loader import parse_scenario, scenario_dict
-from forcecalc.render import FORMATS, render_run
-from forcecalc.resources import scenarios_dir
-from forcecalc.runner import run
-from forcecalc.schema import scenario_schema
+from forcecalc.core.errors import ScenarioError
+from forcecalc.core.runner import run
+from forcecalc.report.render import FORMATS, render_run
+from forcecalc.scenario.loader import parse_scenario, scenario_dict
+from forcecalc.scenario.resources import scenarios_dir
+from forcecalc.scenario.schema import scenario_schema
 from tests.editor_yaml import editor_load
 from tests.strategies import scenarios
 

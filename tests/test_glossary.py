@@ -6,11 +6,11 @@ import dataclasses
 import inspect
 import re
 
-from forcecalc import glossary, model
-from forcecalc.loader import load_scenario
-from forcecalc.model import Outcome
-from forcecalc.resources import scenarios_dir
-from forcecalc.summary import METRIC_NAMES
+from forcecalc.core import glossary, model
+from forcecalc.core.model import Outcome
+from forcecalc.core.summary import METRIC_NAMES
+from forcecalc.scenario.loader import load_scenario
+from forcecalc.scenario.resources import scenarios_dir
 
 UNIT_SUFFIXES = {"_km": "km", "_km2": "km2", "_months": "months"}
 

@@ -6,7 +6,7 @@ them, in a commit of its own that says why::
     FORCECALC_REGENERATE_GOLDEN=1 python -m pytest tests/test_golden.py
 
 Each case records the exit code, standard output and standard error of one ``forcecalc``
-invocation (in process, through :func:`forcecalc.cli.main`); the checkout's path and the
+invocation (in process, through :func:`forcecalc.cli.command`); the checkout's path and the
 Python, numpy and scipy versions are replaced by placeholders so the files do not depend on
 the machine.
 """

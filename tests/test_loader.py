@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from forcecalc import glossary
-from forcecalc.distributions import (
+from forcecalc.core import glossary
+from forcecalc.core.distributions import (
     Interval90,
     LogNormal,
     Normal,
@@ -30,8 +30,9 @@ from forcecalc.distributions import (
     Triangular,
     Uniform,
 )
-from forcecalc.errors import ScenarioError
-from forcecalc.loader import (
+from forcecalc.core.errors import ScenarioError
+from forcecalc.core.sources import Assumption, Citation, RegisterSource
+from forcecalc.scenario.loader import (
     MAX_BYTES,
     MAX_DEPTH,
     dump_scenario,
@@ -39,7 +40,6 @@ from forcecalc.loader import (
     parse_scenario,
     read_number,
 )
-from forcecalc.sources import Assumption, Citation, RegisterSource
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((REPO / "scenarios").glob("*.yaml"))

@@ -10,11 +10,13 @@ import numpy as np
 import pytest
 import yaml
 
-from forcecalc import cli, dump_scenario, parse_scenario, run
-from forcecalc.errors import ScenarioError
-from forcecalc.missions import default_missions
-from forcecalc.rules import RULE_CHOICE, all_rules, group_weights, weight_path
-from forcecalc.schema import scenario_schema
+from forcecalc import dump_scenario, parse_scenario, run
+from forcecalc.calibration.missions import default_missions
+from forcecalc.calibration.rules import all_rules, group_weights
+from forcecalc.cli import command as cli
+from forcecalc.core.densities import RULE_CHOICE, weight_path
+from forcecalc.core.errors import ScenarioError
+from forcecalc.scenario.schema import scenario_schema
 
 REPO = Path(__file__).resolve().parents[1]
 CSIS = REPO / "scenarios" / "published" / "csis-2025-force-to-space.yaml"

@@ -11,14 +11,14 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from forcecalc import model, rules
-from forcecalc.distributions import Point
-from forcecalc.errors import ScenarioError
-from forcecalc.loader import load_scenario
-from forcecalc.model import evaluate
-from forcecalc.runner import run
-from forcecalc.scenario import Basis
-from forcecalc.summary import first_non_finite
+from forcecalc.core import densities, model
+from forcecalc.core.distributions import Point
+from forcecalc.core.errors import ScenarioError
+from forcecalc.core.model import evaluate
+from forcecalc.core.runner import run
+from forcecalc.core.scenario import Basis
+from forcecalc.core.summary import first_non_finite
+from forcecalc.scenario.loader import load_scenario
 
 from .strategies import point_values, post_lines, scenarios
 
@@ -64,7 +64,7 @@ def test_a_whole_number_of_spacings_gives_exactly_that_many_posts(line: tuple[fl
     np.testing.assert_array_equal(
         model.per_post(np.array([front, more]), spacing, 12.0), [12.0 * k, 12.0 * (k + 1)]
     )
-    assert model.posts_along(front, spacing) == rules.posts_requirement(front, spacing, 1.0)
+    assert model.posts_along(front, spacing) == densities.posts_requirement(front, spacing, 1.0)
 
 
 def test_a_per_post_task_of_the_audit_scenario_counts_30_posts() -> None:

@@ -1,4 +1,4 @@
-"""Writing output atomically, never over an input: forcecalc/output.py and ``--output``."""
+"""Writing output atomically, never over an input: forcecalc/scenario/output.py and ``--output``."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from forcecalc.cli import main
-from forcecalc.errors import UsageError
-from forcecalc.output import write_atomic
-from forcecalc.resources import scenarios_dir
+from forcecalc.core.errors import UsageError
+from forcecalc.scenario.output import write_atomic
+from forcecalc.scenario.resources import scenarios_dir
 
 SEED_000 = scenarios_dir() / "seed-000-buffer-zone.yaml"
 

@@ -10,11 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from forcecalc import load_scenario, parse_scenario, run, runner
-from forcecalc.distributions import Interval90, Pert, Point
-from forcecalc.errors import ScenarioError, UsageError
-from forcecalc.loader import MAX_BYTES, default_register
-from forcecalc.planner import (
+from forcecalc import load_scenario, parse_scenario, run
+from forcecalc.app.planner import (
     GROUPS,
     Headline,
     ScenarioText,
@@ -51,8 +48,12 @@ from forcecalc.planner import (
     tornado_text,
     with_params,
 )
-from forcecalc.render import fmt_number
-from forcecalc.resources import DEFAULT_SCENARIO
+from forcecalc.core import runner
+from forcecalc.core.distributions import Interval90, Pert, Point
+from forcecalc.core.errors import ScenarioError, UsageError
+from forcecalc.report.render import fmt_number
+from forcecalc.scenario.loader import MAX_BYTES, default_register
+from forcecalc.scenario.resources import DEFAULT_SCENARIO
 
 SEED_000 = "seed-000-buffer-zone.yaml"
 SEED_001 = "seed-001-basic-ceasefire.yaml"

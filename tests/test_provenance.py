@@ -13,8 +13,8 @@ import pytest
 
 import forcecalc
 from forcecalc.cli import main
-from forcecalc.render import FORMATS
-from forcecalc.resources import scenarios_dir
+from forcecalc.report.render import FORMATS
+from forcecalc.scenario.resources import scenarios_dir
 
 SCENARIO = scenarios_dir() / "seed-001-basic-ceasefire.yaml"
 SHA256 = hashlib.sha256(SCENARIO.read_bytes()).hexdigest()
@@ -78,8 +78,8 @@ def test_a_written_file_carries_the_stamp(tmp_path: Path) -> None:
 
 
 def test_the_app_downloads_carry_the_stamp() -> None:
-    from forcecalc import planner
-    from forcecalc.render import render_run
+    from forcecalc.app import planner
+    from forcecalc.report.render import render_run
 
     text = planner.read_upload(SCENARIO.read_bytes(), SCENARIO.name)
     result = planner.run_text(text.text, text.name, 128, 42, "mc")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from forcecalc import load_scenario, run
-from forcecalc.resources import default_scenario, scenarios_dir
+from forcecalc.scenario.resources import default_scenario, scenarios_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -7,8 +7,8 @@ import math
 import pytest
 
 from forcecalc import load_scenario, run
-from forcecalc.render import fmt_number, render_run
-from forcecalc.resources import default_scenario
+from forcecalc.report.render import fmt_number, render_run
+from forcecalc.scenario.resources import default_scenario
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from forcecalc.cli import main
-from forcecalc.errors import UsageError
-from forcecalc.reproduce import compare, flatten, read_recorded, reproduce
-from forcecalc.resources import scenarios_dir
+from forcecalc.core.errors import UsageError
+from forcecalc.report.reproduce import compare, flatten, read_recorded, reproduce
+from forcecalc.scenario.resources import scenarios_dir
 
 SEED_000 = scenarios_dir() / "seed-000-buffer-zone.yaml"
 FRONT = "geometry.front_length_km"

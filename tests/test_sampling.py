@@ -8,10 +8,8 @@ import numpy as np
 import pytest
 
 from forcecalc import UsageError, load_scenario, run
-from forcecalc.distributions import Interval90
-from forcecalc.render import sources_rows
-from forcecalc.resources import default_scenario
-from forcecalc.sampling import (
+from forcecalc.core.distributions import Interval90
+from forcecalc.core.sampling import (
     Sampler,
     describe_figure,
     domain_cut,
@@ -19,7 +17,9 @@ from forcecalc.sampling import (
     sample,
     unit_design,
 )
-from forcecalc.scenario import Domain, Figure
+from forcecalc.core.scenario import Domain, Figure
+from forcecalc.report.render import sources_rows
+from forcecalc.scenario.resources import default_scenario
 
 from .strategies import ASSUMED
 

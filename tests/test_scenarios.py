@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 
 from forcecalc import dump_scenario, load_scenario, parse_scenario, run
-from forcecalc.distributions import Point
-from forcecalc.resources import default_scenario, scenarios_dir
-from forcecalc.sources import Assumption, Citation, RegisterSource
+from forcecalc.core.distributions import Point
+from forcecalc.core.sources import Assumption, Citation, RegisterSource
+from forcecalc.scenario.resources import default_scenario, scenarios_dir
 
 from .strategies import scenarios
 

@@ -9,11 +9,11 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from forcecalc import format as fmt
-from forcecalc import glossary
 from forcecalc.cli import main
-from forcecalc.resources import scenarios_dir
-from forcecalc.schema import (
+from forcecalc.core import glossary
+from forcecalc.scenario import format as fmt
+from forcecalc.scenario.resources import scenarios_dir
+from forcecalc.scenario.schema import (
     NOT_EXPRESSIBLE,
     SCHEMA_FILE,
     figure_terms,

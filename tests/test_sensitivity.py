@@ -14,11 +14,7 @@ from hypothesis.extra import numpy as hnp
 from scipy import stats
 
 from forcecalc import UsageError, evaluate, load_scenario, run
-from forcecalc.distributions import Point, Uniform
-from forcecalc.resources import default_scenario, scenarios_dir
-from forcecalc.sampling import Sampler, unit_design
-from forcecalc.scenario import Basis, Domain, Figure, Scenario, Task
-from forcecalc.sensitivity import (
+from forcecalc.analysis.sensitivity import (
     NO_SAMPLER,
     Categorical,
     Problem,
@@ -34,6 +30,10 @@ from forcecalc.sensitivity import (
     threshold,
     tornado,
 )
+from forcecalc.core.distributions import Point, Uniform
+from forcecalc.core.sampling import Sampler, unit_design
+from forcecalc.core.scenario import Basis, Domain, Figure, Scenario, Task
+from forcecalc.scenario.resources import default_scenario, scenarios_dir
 
 from .strategies import ASSUMED
 

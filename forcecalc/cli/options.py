@@ -1,0 +1,167 @@
+"""Options, exit codes and output shared by every ``forcecalc`` subcommand."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from forcecalc.core.errors import ScenarioError, UsageError
+from forcecalc.core.runner import RunResult, run
+from forcecalc.core.sampling import DEFAULT_SAMPLES, DEFAULT_SEED, Sampler
+from forcecalc.report.render import FORMATS
+from forcecalc.scenario.loader import load_scenario, read_number
+from forcecalc.scenario.output import write_atomic
+from forcecalc.scenario.resources import default_scenario
+
+EXIT_OK, EXIT_UNMET, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
+
+
+def parse_assignment(text: str) -> tuple[str, float]:
+    """``"geometry.front_length_km=3650"`` → ``("geometry.front_length_km", 3650.0)``.
+
+    The value follows the rules of a ``value:`` written in the scenario
+    (:func:`forcecalc.scenario.loader.read_number`): ``10.000`` people, ``010``, ``1_000``, text,
+    NaN
+    and infinity are refused as the loader refuses them, and ``-0`` is read as 0.
+    """
+    path, sep, value = text.partition("=")
+    path = path.strip()
+    if not sep or not path:
+        raise UsageError(
+            f"--set {text}: got {text!r}; expected KEY.PATH=NUMBER, e.g. "
+            "geometry.front_length_km=3650"
+        )
+    return path, option_number(value, "--set", path, text)
+
+
+def option_number(value: str, option: str, path: str, text: str) -> float:
+    """``value`` of the figure at ``path`` read by the loader's rules, as a :class:`UsageError`
+    naming ``option`` and the argument ``text`` as given
+    (:func:`forcecalc.scenario.loader.read_number`).
+    """
+    try:
+        return read_number(value, option, path)
+    except ScenarioError as exc:
+        hint = f" ({exc.hint})" if exc.hint else ""
+        raise UsageError(f"{option} {text}: got {exc.got}; expected {exc.expected}{hint}") from None
+
+
+class _SetOnce(argparse.Action):
+    """``--set``, repeatable for different figures; the same figure twice is a usage error.
+
+    A repeated key would otherwise keep only its last value, silently: the run would not be
+    the one the command line seems to ask for.
+    """
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> None:
+        given = list(getattr(namespace, self.dest, None) or [])
+        key = str(values).partition("=")[0].strip()
+        for earlier in given:
+            if earlier.partition("=")[0].strip() == key:
+                parser.error(
+                    f"--set {values}: got {key} a second time (first as --set {earlier}); "
+                    "expected each figure at most once"
+                )
+        setattr(namespace, self.dest, [*given, str(values)])
+
+
+def add_sampling_options(
+    parser: argparse.ArgumentParser,
+    samples: int = DEFAULT_SAMPLES,
+    sampler: Sampler = Sampler.LHS,
+    samples_help: str = "number of samples",
+    sampler_help: str = "Latin hypercube (default), scrambled Sobol or plain Monte Carlo",
+) -> None:
+    """``--samples``, ``--seed`` and ``--sampler``, with the command's own defaults."""
+    parser.add_argument(
+        "--samples",
+        type=int,
+        default=samples,
+        metavar="N",
+        help=f"{samples_help} (default {samples:,})",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        metavar="S",
+        help=f"random seed; same seed, same numbers (default {DEFAULT_SEED})",
+    )
+    parser.add_argument(
+        "--sampler", choices=[s.value for s in Sampler], default=sampler.value, help=sampler_help
+    )
+
+
+def add_run_options(
+    parser: argparse.ArgumentParser,
+    samples: int = DEFAULT_SAMPLES,
+    sampler: Sampler = Sampler.LHS,
+    sampler_help: str = "Latin hypercube (default), scrambled Sobol or plain Monte Carlo",
+) -> None:
+    """``--samples``, ``--seed``, ``--sampler`` and ``--set``: shared by the run-like commands,
+    with the command's own defaults (:func:`add_sampling_options`)."""
+    add_sampling_options(parser, samples, sampler, sampler_help=sampler_help)
+    parser.add_argument(
+        "--set",
+        action=_SetOnce,
+        default=[],
+        metavar="KEY.PATH=VALUE",
+        dest="overrides",
+        help="set a figure to a point value (repeatable)",
+    )
+
+
+def add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> None:
+    """``--format`` and ``--output``."""
+    parser.add_argument("--format", choices=formats, default="table")
+    parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE (atomically)")
+
+
+def scenario_argument(parser: argparse.ArgumentParser, optional: bool = True) -> None:
+    parser.add_argument(
+        "scenario",
+        nargs="?" if optional else None,
+        metavar="SCENARIO",
+        help="scenario YAML file (default: the bundled default scenario)",
+    )
+
+
+def run_from_args(args: argparse.Namespace) -> RunResult:
+    """Load the scenario named in ``args`` and run it with the run options."""
+    path = args.scenario or default_scenario()
+    overrides = dict(parse_assignment(a) for a in args.overrides)
+    return run(
+        load_scenario(path),
+        samples=DEFAULT_SAMPLES if args.samples is None else args.samples,
+        seed=DEFAULT_SEED if args.seed is None else args.seed,
+        sampler=args.sampler or Sampler.LHS,
+        overrides=overrides,
+    )
+
+
+def input_paths(args: argparse.Namespace) -> list[Path]:
+    """Every file a command reads: its scenario (or the bundled default) and its FILE list."""
+    paths = [Path(p) for p in getattr(args, "files", None) or ()]
+    if hasattr(args, "scenario"):
+        paths.append(Path(args.scenario) if args.scenario else default_scenario())
+    return paths
+
+
+def emit(text: str, args: argparse.Namespace) -> None:
+    """Print ``text`` or write it to ``--output``, never over one of the command's inputs."""
+    if getattr(args, "output", None):
+        write_atomic(args.output, text, protect=input_paths(args))
+    else:
+        sys.stdout.write(text)
+
+
+#: A subcommand: (help, add arguments, handler).
+Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]

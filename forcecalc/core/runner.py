@@ -1,0 +1,195 @@
+"""One call from scenario to summarised result, shared by the CLI and the app."""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from forcecalc.core import densities
+from forcecalc.core.distributions import Point
+from forcecalc.core.errors import ScenarioError, UsageError, Where
+from forcecalc.core.limits import point_problem
+from forcecalc.core.model import Outcome, evaluate
+from forcecalc.core.provenance import Provenance, build_provenance
+from forcecalc.core.sampling import DEFAULT_SAMPLES, DEFAULT_SEED, Sampler, Samples, sample
+from forcecalc.core.scenario import Figure, Scenario
+from forcecalc.core.summary import ClaimResult, Summary, check_claims, first_non_finite, summarize
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """A scenario, its samples, the model's outcome over them and its summary."""
+
+    scenario: Scenario
+    samples: Samples
+    outcome: Outcome
+    summary: Summary
+    provenance: Provenance
+
+    def claims(self) -> list[ClaimResult]:
+        """The scenario's ``expect`` claims tested against this result."""
+        return check_claims(self.scenario, self.summary)
+
+
+def find_figure(scenario: Scenario, path: str, option: str = "--set") -> Figure:
+    """The figure at ``path``, or a :class:`UsageError` with a "did you mean"."""
+    figure = scenario.figures.get(path)
+    if figure is None:
+        close = difflib.get_close_matches(path, list(scenario.figures), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise UsageError(
+            f"{option} {path}: got an unknown figure path; expected one of the "
+            f"scenario's figures, listed by 'forcecalc sources'{hint}"
+        )
+    return figure
+
+
+def refused_pledges(scenario: Scenario) -> set[str]:
+    """Paths of the pledges of contributors that refused: they stay 0, whatever is asked."""
+    fg = scenario.force_generation
+    return {p.figure_path for p in fg.pledges if p.status == "refused"} if fg else set()
+
+
+def point_value_problem(scenario: Scenario, path: str, value: float, option: str = "--set") -> str:
+    """What a point value of the figure at ``path`` must be, if ``value`` is not one the
+    scenario could hold, else ``""``: the loader's rules for a ``value:``
+    (:func:`forcecalc.scenario.format.point_problem`), and a contributor that refused pledges 0.
+    Used by ``--set``, ``--vary`` and ``--range`` alike.
+
+    Raises
+    ------
+    UsageError
+        For a path that is not a figure of the scenario.
+    """
+    figure = find_figure(scenario, path, option)
+    problem = point_problem(figure, value)
+    if not problem and path in refused_pledges(scenario) and value != 0:
+        problem = f"0: the scenario says this contributor refused ({_where(figure)})"
+    return problem
+
+
+def override(scenario: Scenario, assignments: Mapping[str, float]) -> Scenario:
+    """The scenario with some figures set to point values (``--set key.path=value``).
+
+    A value must pass the rules a ``value:`` written in the scenario passes: finite, in the
+    figure's domain and within its unit's limits (:func:`forcecalc.scenario.format.point_problem`);
+    a
+    contributor that refused pledges 0; an ensemble keeps a weight above 0.
+
+    Raises
+    ------
+    UsageError
+        For a path that is not a figure of the scenario or a value the scenario could not hold.
+    """
+    for path, value in assignments.items():
+        problem = point_value_problem(scenario, path, value)
+        if problem:
+            raise UsageError(f"--set {path}: got {value:g}; expected {problem}")
+    changed = scenario.with_distributions({p: Point(v) for p, v in assignments.items()})
+    if changed.method == "ensemble" and not any(
+        getattr(changed.figures[densities.weight_path(r)].dist, "value", 1.0) > 0
+        for r in changed.rules
+    ):
+        given = ", ".join(f"{p}={v:g}" for p, v in assignments.items())
+        raise UsageError(
+            f"--set {given}: got every ensemble weight 0; expected a weight above 0 for at "
+            "least one rule"
+        )
+    return changed
+
+
+def _where(figure: Figure) -> str:
+    loc = figure.location
+    return f"{loc.file}:{loc.line}" if loc is not None else figure.path
+
+
+def check_finite(scenario: Scenario, values: Mapping[str, ArrayLike], outcome: Outcome) -> None:
+    """Refuse a result with a number that is not finite: the figures are too extreme.
+
+    The loader's limits keep every figure physically possible, so this is a backstop: a
+    result that overflows to infinity or becomes NaN is never printed. Coverage ratios whose
+    requirement is 0 are infinite by design where something is available (1 where nothing is,
+    :func:`forcecalc.core.model.coverage`) and exempt.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the output, the sample, and the figures with the most extreme values in it.
+    """
+    fg = scenario.force_generation
+    denominators: dict[str, ArrayLike] = {"pool_coverage": outcome.deployed}
+    if fg is not None:
+        basis = outcome.committed if fg.pledge_basis == "committed" else outcome.deployed
+        denominators["pledge_coverage"] = basis
+    found = first_non_finite(outcome, denominators)
+    if found is None:
+        return
+    name, i, value = found
+    extreme = _most_extreme(scenario, values, i)
+    figure = scenario.figures[extreme[0][0]] if extreme else None
+    loc = figure.location if figure is not None else None
+    where = Where(
+        loc.file if loc is not None else str(scenario.source_file or "<scenario>"),
+        loc.line if loc is not None else 0,
+        loc.column if loc is not None else 0,
+        figure.path if figure is not None else "",
+    )
+    shown = ", ".join(f"{p}={x:g}" for p, x in extreme)
+    raise ScenarioError(
+        where,
+        f"figures that make {name} {value} (sample {i:,}: {shown})",
+        "figures whose results are finite numbers",
+        "see the limits in docs/scenario-format.md, validation rules",
+    )
+
+
+def _most_extreme(
+    scenario: Scenario, values: Mapping[str, ArrayLike], i: int, n: int = 3
+) -> list[tuple[str, float]]:
+    """The ``n`` figures whose values in sample ``i`` are farthest from 1 in orders of size."""
+    at: dict[str, float] = {}
+    for path in scenario.figures:
+        arr = np.asarray(values[path], dtype=float)
+        at[path] = float(arr if arr.ndim == 0 else arr[min(i, arr.size - 1)])
+
+    def size(x: float) -> float:
+        return math.inf if not math.isfinite(x) else (abs(math.log10(abs(x))) if x else 0.0)
+
+    return sorted(at.items(), key=lambda kv: -size(kv[1]))[:n]
+
+
+def run(
+    scenario: Scenario,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    sampler: Sampler | str = Sampler.LHS,
+    overrides: Mapping[str, float] | None = None,
+) -> RunResult:
+    """Sample the scenario's figures, evaluate the model and summarise.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A loaded scenario.
+    samples : int
+        Number of samples (a power of two for ``sobol``).
+    seed : int
+        Seed; the same seed, sampler and scenario give identical numbers.
+    sampler : Sampler or str
+        ``lhs`` (default), ``sobol`` or ``mc``.
+    overrides : mapping of str to float, optional
+        Figures set to point values, as ``--set`` does.
+    """
+    overrides = {path: value + 0 for path, value in (overrides or {}).items()}  # -0.0 + 0 is 0.0
+    scenario = override(scenario, overrides)
+    drawn = sample(scenario, samples, seed, sampler)
+    with np.errstate(over="ignore", invalid="ignore"):  # check_finite reports it in one line
+        outcome = evaluate(scenario, drawn.values)
+    check_finite(scenario, drawn.values, outcome)
+    provenance = build_provenance(scenario, samples, seed, drawn.sampler, overrides)
+    return RunResult(scenario, drawn, outcome, summarize(outcome, samples), provenance)

@@ -1,0 +1,179 @@
+"""Drawing samples of a scenario's figures: Latin hypercube, scrambled Sobol or plain Monte Carlo.
+
+Sampling is one call, separate from the model (as SALib separates ``sample`` and ``analyze``):
+``values = sample(scenario, n, seed)``, ``outcome = evaluate(scenario, values)``.
+
+Every figure of the scenario, point or uncertain, owns one dimension of the design, in document
+order. A point ignores its column, so overriding a figure with ``--set`` leaves every other
+figure's samples unchanged (common random numbers across what-if runs).
+
+References
+----------
+.. [1] McKay, Beckman & Conover (1979), "A comparison of three methods for selecting values of
+   input variables in the analysis of output from a computer code", Technometrics 21(2).
+.. [2] Owen (1998), "Scrambling Sobol' and Niederreiter-Xing points", J. Complexity 14(4).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.stats import qmc
+
+from forcecalc.core.distributions import Point, truncated_ppf
+from forcecalc.core.errors import UsageError
+from forcecalc.core.scenario import Figure, Scenario
+
+#: Default number of samples: a power of two, so scrambled Sobol works at the default too.
+DEFAULT_SAMPLES = 16_384
+#: Default seed, printed with every result.
+DEFAULT_SEED = 20_250_101
+#: Most samples a single evaluation accepts.
+MAX_SAMPLES = 10_000_000
+#: Most sampled values (samples × figures) one evaluation holds: about 500 MB at the peak.
+MAX_VALUES = 2**24
+#: Seeds are whole numbers in [0, MAX_SEED].
+MAX_SEED = 2**64 - 1
+
+#: Uniform draws are kept this far inside (0, 1) so that unbounded quantile functions stay finite.
+_EPS = 1e-12
+
+
+class Sampler(StrEnum):
+    """Ways to spread the samples over the unit hypercube."""
+
+    LHS = "lhs"
+    SOBOL = "sobol"
+    MC = "mc"
+
+
+@dataclass(frozen=True)
+class Samples:
+    """Sampled values of every figure: arrays of length ``n`` (uncertain) or scalars (points)."""
+
+    values: Mapping[str, NDArray[np.float64]]
+    n: int
+    seed: int
+    sampler: Sampler
+
+
+def unit_design(d: int, n: int, seed: int, sampler: Sampler) -> NDArray[np.float64]:
+    """An ``(n, d)`` array of points in the open unit hypercube.
+
+    Parameters
+    ----------
+    d : int
+        Number of dimensions (figures).
+    n : int
+        Number of samples; a power of two for ``sobol``.
+    seed : int
+        Seed of the generator; the same seed gives the same points bit for bit.
+    sampler : Sampler
+        ``lhs`` (Latin hypercube, [1]_), ``sobol`` (scrambled, [2]_) or ``mc``.
+    """
+    check_sample_count(n, sampler)
+    check_seed(seed)
+    check_memory(n, d)
+    rng = np.random.default_rng(seed)
+    if d == 0:
+        return np.empty((n, 0))
+    if sampler is Sampler.LHS:
+        u = qmc.LatinHypercube(d, rng=rng).random(n)
+    elif sampler is Sampler.SOBOL:
+        u = qmc.Sobol(d, scramble=True, rng=rng).random_base2(int(n).bit_length() - 1)
+    else:
+        u = rng.random((n, d))
+    return np.clip(u, _EPS, 1.0 - _EPS)
+
+
+def check_sample_count(n: int, sampler: Sampler) -> None:
+    """Raise :class:`UsageError` unless ``n`` samples can be drawn with ``sampler``."""
+    if not 1 <= n <= MAX_SAMPLES:
+        raise UsageError(f"--samples: got {n}; expected a whole number from 1 to {MAX_SAMPLES:,}")
+    if sampler is Sampler.SOBOL and n & (n - 1):
+        lower = 1 << (n.bit_length() - 1)
+        raise UsageError(
+            f"--samples: got {n}; expected a power of two for the sobol sampler "
+            f"(e.g. {lower} or {lower * 2})"
+        )
+
+
+def check_seed(seed: int) -> None:
+    """Raise :class:`UsageError` unless ``seed`` is a whole number in [0, :data:`MAX_SEED`]."""
+    if not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"--seed: got {seed}; expected a whole number from 0 to 2**64 - 1")
+
+
+def check_memory(n: int, d: int) -> None:
+    """Raise :class:`UsageError` if ``n`` samples of ``d`` figures exceed :data:`MAX_VALUES`."""
+    if n * d > MAX_VALUES:
+        raise UsageError(
+            f"--samples: got {n:,} for a scenario of {d:,} figures; expected at most "
+            f"{MAX_VALUES // d:,} (at most {MAX_VALUES:,} sampled values, to bound memory)"
+        )
+
+
+def figure_values(figure: Figure, u: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Map uniform points to the figure's values, truncated to its domain."""
+    if isinstance(figure.dist, Point):
+        return np.float64(figure.dist.value)
+    return truncated_ppf(figure.dist, u, figure.domain.lower, figure.domain.upper)
+
+
+def domain_cut(figure: Figure) -> float:
+    """Probability mass of the figure's distribution outside its domain. [probability]
+
+    Sampling truncates to the domain, so when this is not 0 the stated ends of a range (a
+    ``{low, high}`` 90% interval's P5 and P95) are no longer the sampled percentiles.
+    """
+    if isinstance(figure.dist, Point):
+        return 0.0
+    d = figure.domain
+    below = float(figure.dist.cdf(d.lower)) if math.isfinite(d.lower) else 0.0
+    above = 1.0 - float(figure.dist.cdf(d.upper)) if math.isfinite(d.upper) else 0.0
+    return below + above
+
+
+def describe_figure(figure: Figure) -> str:
+    """The figure's distribution, and its sampled P5–P95 when its domain cuts it (0.1% or more).
+
+    E.g. ``0 to 10000 (90% interval, normal); 5.0% cut off by its domain [0, inf): sampled
+    P5–P95 1,061–10,080``.
+    """
+    text = figure.dist.describe()
+    cut = domain_cut(figure)
+    if cut >= 1e-3:
+        p5, p95 = figure_values(figure, np.array([0.05, 0.95]))
+        text += (
+            f"; {cut:.1%} cut off by its domain {figure.domain.describe()}: sampled P5–P95 "
+            f"{_four_digits(p5)}–{_four_digits(p95)}"
+        )
+    return text
+
+
+def _four_digits(x: float) -> str:
+    """``10080.3`` → ``"10,080"``; ``0.031823`` → ``"0.03182"``."""
+    return f"{float(f'{x:.4g}'):,g}"
+
+
+def sample(
+    scenario: Scenario,
+    n: int,
+    seed: int = DEFAULT_SEED,
+    sampler: Sampler | str = Sampler.LHS,
+) -> Samples:
+    """Draw ``n`` samples of every figure of ``scenario``.
+
+    Points stay scalars (they broadcast in the model); uncertain figures become arrays of
+    length ``n``.
+    """
+    sampler = Sampler(sampler)
+    figures = list(scenario.figures.values())
+    u = unit_design(len(figures), n, seed, sampler)
+    values = {f.path: figure_values(f, u[:, j]) for j, f in enumerate(figures)}
+    return Samples(values=values, n=n, seed=seed, sampler=sampler)

@@ -1,0 +1,469 @@
+"""The scenario format, declared once: every mapping, its keys, and the kind of each key.
+
+Two readers use these declarations, so they cannot drift apart:
+
+- the loader (:mod:`forcecalc.scenario.loader`) takes each mapping's required and allowed keys, the
+  options of every enumeration and the forms of a figure from here;
+- :mod:`forcecalc.scenario.schema` generates the JSON Schema that editors use to complete and check
+  scenario files (``forcecalc schema``).
+
+A key's kind is one of :class:`Text`, :class:`Number`, :class:`Const`, :class:`Boolean`,
+:class:`Choice`, :class:`FigureOf` (a figure whose unit and domain come from a glossary term),
+:class:`SourceRef` (a register id or a citation), :class:`DocumentRef` (a register document),
+:class:`ListOf` and :class:`Section` (a nested mapping declared by another :class:`Spec`).
+To add a key to the format, add it here; the loader then accepts it (and still has to read it)
+and the schema lists it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from forcecalc.core.scenario import BASIS_FIGURES, CATEGORIES, Basis, Domain
+
+#: Version of the scenario format written in every scenario's ``schema_version``.
+SCHEMA_VERSION = 1
+
+#: A task name: lower-case letters, digits and ``_``, starting with a letter.
+NAME_PATTERN = r"^[a-z][a-z0-9_]*$"
+#: How a scenario sizes its force: the troop-to-task table, one sizing rule, or their ensemble.
+METHODS = ("tasks", "analog", "ensemble")
+#: A sizing rule (:mod:`forcecalc.calibration.rules`): ``<mission>.<basis>`` or
+#: ``doctrine.<basis>``; for
+#: ``analog``, a mission id alone names its first rule.
+RULE_PATTERN = r"^[a-z][a-z0-9_]*(\.(per_km|per_km2|per_1000|posts))?$"
+#: A register id: ``<document>#<figure>``.
+REF_PATTERN = r"^(?P<doc>[^#\s]+)#(?P<fig>[^#\s]+)$"
+
+STATISTICS = ("mean", "p5", "p50", "p95")
+PLEDGE_STATUSES = ("pledged", "conditional", "undecided", "refused")
+PLEDGE_BASES = ("deployed", "committed")
+BASES = tuple(b.value for b in Basis)
+
+#: Metrics every scenario has, then those that need pledges, or a pool.
+METRICS = ("deployed", "committed", "rotation_multiplier", "deployed_per_km", "deployed_per_km2")
+PLEDGE_METRICS = ("pledged", "pledge_coverage", "p_pledges_suffice")
+POOL_METRICS = ("pool_sustainable", "pool_coverage", "p_pool_suffices")
+
+#: Parameters of each ``dist:`` a figure may name.
+DIST_PARAMS: dict[str, tuple[str, ...]] = {
+    "uniform": ("low", "high"),
+    "triangular": ("low", "mode", "high"),
+    "pert": ("low", "mode", "high"),
+    "normal": ("mean", "sd"),
+    "lognormal": ("median", "sigma"),
+}
+#: Forms of a figure without ``dist:``, recognised in this order of precedence.
+IMPLICIT_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("point", ("value",)),
+    ("pert", ("low", "mode", "high")),
+    ("interval90", ("low", "high")),
+)
+#: Every numeric key of a figure.
+FIGURE_NUMBERS = ("value", "low", "mode", "high", "mean", "sd", "median", "sigma")
+#: Numeric keys that must lie in the figure's domain (``mode`` does, lying in [low, high]).
+IN_DOMAIN = ("value", "low", "mode", "high", "mean", "median")
+#: Numeric keys that must be above 0 whatever the domain.
+POSITIVE_PARAMS = ("sd", "sigma", "median")
+
+#: The ways to state sustainment: exactly one of these sets of keys.
+SUSTAINMENT_FORMS: tuple[tuple[str, ...], ...] = (
+    ("rotation_multiplier",),
+    ("tour_months", "dwell_months"),
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Kinds of value
+
+
+@dataclass(frozen=True)
+class Text:
+    """Text (a number is read as its text; blank text is refused).
+
+    ``pattern`` is a regular expression the text must match, described by ``rule``;
+    ``nullable`` lets the value be left empty (``null``).
+    """
+
+    pattern: str | None = None
+    rule: str = ""
+    nullable: bool = False
+
+
+@dataclass(frozen=True)
+class Number:
+    """A finite number, within ``domain`` when one is given."""
+
+    domain: Domain | None = None
+
+
+@dataclass(frozen=True)
+class Const:
+    """A number that must equal ``value`` (the format's version)."""
+
+    value: int
+
+
+@dataclass(frozen=True)
+class Boolean:
+    """``true`` or ``false``."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One of ``options``."""
+
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FigureOf:
+    """A figure (value or distribution, with source or assumption) of a glossary term.
+
+    ``term`` names an entry of :data:`forcecalc.core.glossary.FIGURES`, or is ``"rate"``, whose unit
+    depends on the task's basis (:data:`forcecalc.core.glossary.RATE_UNITS`).
+    """
+
+    term: str
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A register id (``<document>#<figure>``) or a citation mapping."""
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    """The id of a document of the source register."""
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A list of ``item``, at least ``min_items`` long."""
+
+    item: Kind
+    min_items: int = 0
+
+
+@dataclass(frozen=True)
+class Section:
+    """A nested mapping declared by the :class:`Spec` named ``spec`` in :data:`SPECS`."""
+
+    spec: str
+
+
+Kind = (
+    Text | Number | Const | Boolean | Choice | FigureOf | SourceRef | DocumentRef | ListOf | Section
+)
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of a mapping: its name, kind, whether it must be given, and what it means."""
+
+    name: str
+    kind: Kind
+    required: bool = False
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A mapping of the format: its keys in order, required ones first."""
+
+    name: str
+    doc: str
+    keys: tuple[Key, ...]
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        """Names of the keys that must be given, in order."""
+        return tuple(k.name for k in self.keys if k.required)
+
+    @property
+    def optional(self) -> tuple[str, ...]:
+        """Names of the keys that may be left out, in order."""
+        return tuple(k.name for k in self.keys if not k.required)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every allowed key: the required ones, then the optional ones."""
+        return self.required + self.optional
+
+    def __getitem__(self, name: str) -> Key:
+        for key in self.keys:
+            if key.name == name:
+                return key
+        raise KeyError(name)
+
+
+def options(spec: Spec, key: str) -> tuple[str, ...]:
+    """The options of the :class:`Choice` key ``key`` of ``spec``."""
+    kind = spec[key].kind
+    if not isinstance(kind, Choice):
+        raise TypeError(f"{spec.name}.{key} is not a choice")
+    return kind.options
+
+
+def _text(rule: str = "", pattern: str | None = None) -> Text:
+    return Text(pattern=pattern, rule=rule)
+
+
+_NOTE = Key("note", Text(), doc="a free remark kept with the item")
+
+
+# --------------------------------------------------------------------------------------------
+# The scenario format
+
+SCENARIO = Spec(
+    "scenario",
+    "A force-sizing scenario: a troop-to-task table over a geometry, every figure cited.",
+    (
+        Key("schema_version", Const(SCHEMA_VERSION), True, "version of the scenario format"),
+        Key("name", Text(), True, "the scenario's title"),
+        Key("description", Text(), True, "what the scenario represents and where it comes from"),
+        Key("geometry", Section("geometry"), True, "the line to be covered"),
+        Key("tasks", ListOf(Section("task"), 1), doc="the troop-to-task table (method tasks)"),
+        Key("sustainment", Section("sustainment"), True, "rotation: multiplier or tour/dwell"),
+        Key(
+            "technology_offset",
+            FigureOf("technology_offset"),
+            doc="fraction of reducible tasks that technology replaces",
+        ),
+        Key("force_generation", Section("force_generation"), doc="pledges and/or a pool"),
+        Key("expect", ListOf(Section("claim")), doc="the sources' claims about the results"),
+        Key(
+            "method",
+            Choice(METHODS),
+            doc="what sizes the force: tasks (default), analog (one past mission's density) or "
+            "ensemble (a mixture of sizing rules)",
+        ),
+        Key(
+            "analog",
+            _text("a rule <mission>.<basis> such as ifor.per_km, or a mission id", RULE_PATTERN),
+            doc="method analog: the past mission's density applied to this geometry",
+        ),
+        Key("ensemble", Section("ensemble"), doc="method ensemble: its rules and weights"),
+    ),
+)
+
+ENSEMBLE = Spec(
+    "ensemble",
+    "The sizing rules an ensemble mixes (default: every rule the geometry allows, weight 1).",
+    (Key("rules", ListOf(Section("ensemble_rule"), 1), True, "the rules, each once"),),
+)
+
+ENSEMBLE_RULE = Spec(
+    "ensemble_rule",
+    "One rule of an ensemble and its weight.",
+    (
+        Key(
+            "rule",
+            _text(
+                "a rule <mission>.<basis> such as ifor.per_km, or doctrine.per_1000", RULE_PATTERN
+            ),
+            True,
+            "the rule; forcecalc missions lists the missions",
+        ),
+        Key("weight", FigureOf("weight"), doc="relative weight, a point (default 1)"),
+    ),
+)
+
+GEOMETRY = Spec(
+    "geometry",
+    "The line to be covered.",
+    (
+        Key("front_length_km", FigureOf("front_length_km"), True),
+        Key("buffer_width_km", FigureOf("buffer_width_km"), True),
+        Key("border_length_km", FigureOf("border_length_km")),
+        Key(
+            "population", FigureOf("population"), doc="people living in the area (per-capita rules)"
+        ),
+    ),
+)
+
+TASK = Spec(
+    "task",
+    "One row of the troop-to-task table; its basis says which figures it needs.",
+    (
+        Key(
+            "name",
+            _text("lower-case letters, digits and _ starting with a letter", NAME_PATTERN),
+            True,
+            "unique name of the task",
+        ),
+        Key("category", Choice(CATEGORIES), True, "results are also totalled by category"),
+        Key("basis", Choice(BASES), True, "how the task's personnel scale"),
+        Key("description", Text()),
+        Key("reducible", Boolean(), doc="technology_offset can replace part of this task"),
+        Key("rate", FigureOf("rate"), doc="personnel per km (or km²) of the line"),
+        Key("spacing_km", FigureOf("spacing_km")),
+        Key("crew", FigureOf("crew")),
+        Key("count", FigureOf("count")),
+        Key("share", FigureOf("share")),
+        Key(
+            "of",
+            ListOf(_text("a task name", NAME_PATTERN), 1),
+            doc="the tasks a share_of task is a fraction of",
+        ),
+    ),
+)
+
+#: Keys of a task that only some bases take: the figures of :data:`BASIS_FIGURES`, and ``of``.
+TASK_BASIS_KEYS = ("rate", "spacing_km", "crew", "count", "share", "of")
+
+
+def basis_keys(basis: Basis) -> tuple[str, ...]:
+    """The keys of :data:`TASK_BASIS_KEYS` a task of ``basis`` needs; it may give no others."""
+    return BASIS_FIGURES[basis] + (("of",) if basis is Basis.SHARE_OF else ())
+
+
+SUSTAINMENT = Spec(
+    "sustainment",
+    "Either rotation_multiplier, or tour_months and dwell_months.",
+    (
+        Key("rotation_multiplier", FigureOf("rotation_multiplier")),
+        Key("tour_months", FigureOf("tour_months")),
+        Key("dwell_months", FigureOf("dwell_months")),
+    ),
+)
+
+FORCE_GENERATION = Spec(
+    "force_generation",
+    "What contributors offer: pledges and/or a personnel pool.",
+    (
+        Key("pledge_basis", Choice(PLEDGE_BASES), doc="what pledges are compared with"),
+        Key("pledges", ListOf(Section("pledge"), 1)),
+        Key("pool", Section("pool")),
+    ),
+)
+
+PLEDGE = Spec(
+    "pledge",
+    "A contributor's offer of personnel (0 for a refusal).",
+    (
+        Key("contributor", Text(), True, "the contributing nation, once each"),
+        Key("personnel", FigureOf("personnel"), True),
+        Key("status", Choice(PLEDGE_STATUSES)),
+        _NOTE,
+    ),
+)
+
+POOL = Spec(
+    "pool",
+    "A personnel pool: personnel × deployable_share × sustainable_share stay deployed.",
+    (
+        Key("personnel", FigureOf("personnel"), True),
+        Key("deployable_share", FigureOf("deployable_share"), True),
+        Key("sustainable_share", FigureOf("sustainable_share"), True),
+    ),
+)
+
+CLAIM = Spec(
+    "claim",
+    "A source's claim about a result, checked by forcecalc check.",
+    (
+        Key("metric", Text(), True, "a result: deployed, committed, tasks.<name> ..."),
+        Key("statistic", Choice(STATISTICS), doc="default p50"),
+        Key("approx", Number()),
+        Key(
+            "tolerance",
+            Number(Domain(0.0, 1.0, lower_open=True, upper_open=True)),
+            doc="relative tolerance of approx, e.g. 0.15",
+        ),
+        Key("at_most", Number()),
+        Key("at_least", Number()),
+        Key("source", SourceRef()),
+        Key("assumption", Text(), doc="why the claim is assumed"),
+        _NOTE,
+    ),
+)
+#: Numeric keys of a claim and those that bound it.
+CLAIM_NUMBERS = ("approx", "tolerance", "at_most", "at_least")
+CLAIM_BOUNDS = ("approx", "at_most", "at_least")
+
+FIGURE = Spec(
+    "figure",
+    "A number with its uncertainty and its source or assumption.",
+    (
+        Key("value", Number(), doc="a point, taken as exact"),
+        Key("low", Number(), doc="low end: of a 90% interval, or of a distribution"),
+        Key("mode", Number(), doc="most likely value (PERT, triangular)"),
+        Key("high", Number(), doc="high end: of a 90% interval, or of a distribution"),
+        Key("dist", Choice(tuple(DIST_PARAMS)), doc="a named distribution"),
+        Key("mean", Number(), doc="mean of a normal"),
+        Key("sd", Number(), doc="standard deviation of a normal"),
+        Key("median", Number(), doc="median of a lognormal"),
+        Key("sigma", Number(), doc="sd of log X of a lognormal"),
+        Key("source", SourceRef(), doc="register id <document>#<figure>, or a citation"),
+        Key("assumption", Text(), doc="the reason for a figure nobody published"),
+        Key("unit", Text(), doc="must equal the unit the key implies"),
+        _NOTE,
+    ),
+)
+
+CITATION = Spec(
+    "citation",
+    "A citation of a published source.",
+    (
+        Key("title", Text(), True),
+        Key("publisher", Text()),
+        Key("author", Text()),
+        Key("date", Text()),
+        Key("url", Text()),
+        Key("quote", Text(), doc="the words that state the figure"),
+        Key("document", DocumentRef(), doc="a register document whose text holds the quote"),
+    ),
+)
+
+# --------------------------------------------------------------------------------------------
+# The source register (``seeds/*.yaml``)
+
+REGISTER_DOCUMENT = Spec(
+    "register_document",
+    "A document of the source register.",
+    (
+        Key("id", Text(), True),
+        Key("file", Text(), True),
+        Key("language", Text(), True),
+        Key("outlet", Text(nullable=True), True),
+        Key("date", Text(nullable=True), True),
+        Key("summary", Text(), True),
+        Key("figures", ListOf(Section("register_figure")), True),
+        Key("outlet_note", Text()),
+    ),
+)
+
+REGISTER_FIGURE = Spec(
+    "register_figure",
+    "A figure a register document states, with the words that state it.",
+    (
+        Key("id", Text(), True),
+        Key("value", Number(), True),
+        Key("unit", Text(), True),
+        Key("quote", Text(), True),
+        Key("gloss", Text(), True),
+        Key("as_written", Text()),
+    ),
+)
+
+#: Every mapping of the format, by name.
+SPECS: dict[str, Spec] = {
+    s.name: s
+    for s in (
+        SCENARIO,
+        ENSEMBLE,
+        ENSEMBLE_RULE,
+        GEOMETRY,
+        TASK,
+        SUSTAINMENT,
+        FORCE_GENERATION,
+        PLEDGE,
+        POOL,
+        CLAIM,
+        FIGURE,
+        CITATION,
+        REGISTER_DOCUMENT,
+        REGISTER_FIGURE,
+    )
+}
