@@ -17,7 +17,7 @@ from forcecalc.cli import calibrate as calibrate_commands
 from forcecalc.cli import explore as explore_commands
 from forcecalc.cli import run as run_commands
 from forcecalc.cli import schema as schema_commands
-from forcecalc.cli.options import EXIT_BUG, EXIT_INPUT, Command
+from forcecalc.cli.options import EXIT_BUG, EXIT_INPUT, Command, error_message
 from forcecalc.core.errors import ForcecalcError
 from forcecalc.core.version import __version__
 
@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except ForcecalcError as exc:
-        print(f"forcecalc: error: {exc}", file=sys.stderr)
+        print(f"forcecalc: error: {error_message(exc)}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("forcecalc: interrupted", file=sys.stderr)

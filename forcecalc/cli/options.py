@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from forcecalc.core.errors import ScenarioError, UsageError
+from forcecalc.core.errors import ForcecalcError, ParameterError, ScenarioError, UsageError
 from forcecalc.core.runner import RunResult, run
 from forcecalc.core.sampling import DEFAULT_SAMPLES, DEFAULT_SEED, Sampler
 from forcecalc.report.render import FORMATS
@@ -16,6 +16,23 @@ from forcecalc.scenario.output import write_atomic
 from forcecalc.scenario.resources import default_scenario
 
 EXIT_OK, EXIT_UNMET, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
+
+#: The command-line option of each library parameter a :class:`ParameterError` can name.
+OPTION_OF: dict[str, str] = {
+    "samples": "--samples",
+    "seed": "--seed",
+    "sampler": "--sampler",
+    "overrides": "--set",
+    "output": "--output",
+}
+
+
+def error_message(exc: ForcecalcError) -> str:
+    """The one-line message of ``exc`` as the command line words it: a library parameter is
+    named by its option (``samples`` → ``--samples``)."""
+    if isinstance(exc, ParameterError):
+        return exc.named(OPTION_OF.get(exc.parameter, exc.parameter))
+    return str(exc)
 
 
 def parse_assignment(text: str) -> tuple[str, float]:

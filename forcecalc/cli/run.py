@@ -13,6 +13,7 @@ from forcecalc.cli.options import (
     add_output_options,
     add_run_options,
     emit,
+    error_message,
     parse_assignment,
     run_from_args,
     scenario_argument,
@@ -64,7 +65,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             invalid = True
             continue
         except ForcecalcError as exc:  # a --set that does not fit this scenario
-            print(f"forcecalc: error: {path}: {exc}", file=sys.stderr)
+            print(f"forcecalc: error: {path}: {error_message(exc)}", file=sys.stderr)
             invalid = True
             continue
         chunks.append(render_table(claims_table(result), args.format))
