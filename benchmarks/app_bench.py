@@ -21,8 +21,8 @@ from streamlit.testing.v1 import AppTest
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # this checkout's forcecalc, even beside an installed one
 
-from forcecalc.app.page import figure_key  # noqa: E402
-from forcecalc.app.planner import read_shipped  # noqa: E402
+from forcecalc.app.assumptions_tab import figure_key  # noqa: E402
+from forcecalc.app.texts import read_shipped  # noqa: E402
 from forcecalc.core.sampling import DEFAULT_SAMPLES  # noqa: E402
 
 APP = str(REPO / "app.py")

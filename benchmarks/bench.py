@@ -31,8 +31,9 @@ from collections.abc import Callable
 import numpy as np
 
 from forcecalc import evaluate, load_scenario, sample
-from forcecalc.analysis.explore import run_chunked
-from forcecalc.analysis.sensitivity import figure_at, sobol
+from forcecalc.analysis.problem import figure_at
+from forcecalc.analysis.sobol import sobol
+from forcecalc.core.chunked import run_chunked
 from forcecalc.scenario.resources import default_scenario
 
 SCENARIO = load_scenario(default_scenario())
@@ -394,7 +395,7 @@ def bench_bandwidth(quick: bool) -> None:
 _PEAK = """
 import resource, sys, time
 from forcecalc import load_scenario, run
-from forcecalc.analysis.explore import run_chunked
+from forcecalc.core.chunked import run_chunked
 from forcecalc.scenario.resources import default_scenario
 scenario = load_scenario(default_scenario())
 start = time.perf_counter()

@@ -17,7 +17,9 @@ from forcecalc.core.sampling import Sampler, Samples, sample
 from forcecalc.core.scenario import Figure, Scenario, Task
 from forcecalc.core.summary import Band, Summary, check_claims, summarize
 from forcecalc.core.version import __version__
-from forcecalc.scenario.loader import dump_scenario, load_register, load_scenario, parse_scenario
+from forcecalc.scenario.loader import load_scenario, parse_scenario
+from forcecalc.scenario.register import load_register
+from forcecalc.scenario.writer import dump_scenario
 
 __all__ = [
     "Band",

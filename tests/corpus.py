@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 
 from forcecalc.core.sampling import DEFAULT_SAMPLES, MAX_VALUES
-from forcecalc.scenario.loader import MAX_BYTES
+from forcecalc.scenario.files import MAX_BYTES
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 TABLE: list[dict[str, Any]] = yaml.safe_load((CORPUS / "expected.yaml").read_text("utf-8"))

@@ -18,9 +18,12 @@ from streamlit.proto.Metric_pb2 import Metric as MetricProto
 from streamlit.testing.v1 import AppTest
 
 from forcecalc import parse_scenario, run
-from forcecalc.app import planner
-from forcecalc.app.page import CURRENT, PASTE, UPLOAD, figure_key, table_height, whole_numbers
-from forcecalc.app.planner import ScenarioText, read_shipped, shipped_scenarios
+from forcecalc.app import drivers, planner, texts
+from forcecalc.app.assumptions_tab import figure_key
+from forcecalc.app.compare_tab import CURRENT
+from forcecalc.app.sidebar import PASTE, UPLOAD
+from forcecalc.app.texts import ScenarioText, read_shipped, shipped_scenarios
+from forcecalc.app.widgets import table_height, whole_numbers
 from forcecalc.cli import command as cli
 from forcecalc.core import runner
 from forcecalc.core.distributions import Interval90, Point
@@ -354,7 +357,7 @@ def test_the_tornado_and_the_sweep_are_drawn_from_the_library() -> None:
         "Personnel per km of line: this scenario (P5–P95) beside past missions",
     }
     captions = " ".join(c.value for c in at.caption)
-    tornado = planner.tornado_text(*_text(DEFAULT_SCENARIO))
+    tornado = drivers.tornado_text(*_text(DEFAULT_SCENARIO))
     baseline = next(t for t in tornado.tornadoes if t.output == "deployed").baseline
     assert f"all-medians deployed, {fmt_number(baseline, 'personnel')}" in captions
     assert "At each value geometry.front_length_km is fixed" in captions
@@ -420,7 +423,7 @@ def test_a_bug_in_the_loader_is_reported_as_one_and_the_app_keeps_working(
     def broken(data: bytes, name: str) -> ScenarioText:
         raise OverflowError("int too large to convert to float")
 
-    monkeypatch.setattr(planner, "read_upload", broken)
+    monkeypatch.setattr(texts, "read_upload", broken)
     at.radio(key="origin").set_value(PASTE).run()
     at.text_area(key="paste").set_value(VALID_BASE).run()
     assert not at.exception
@@ -476,7 +479,7 @@ def test_a_figure_too_extreme_to_run_does_not_break_the_page(
         return run(replace(scenario, figures={**scenario.figures, path: figure}), samples, seed)
 
     at = start()
-    monkeypatch.setattr(planner, "run_text", extreme)
+    monkeypatch.setattr(texts, "run_text", extreme)
     seed = 4242 if refused else 4244  # seeds no other test has cached
     at.number_input(key="seed").set_value(seed).run()
     assert not at.exception
@@ -507,7 +510,7 @@ def test_whole_numbers_round_and_keep_what_no_integer_holds() -> None:
 def _non_finite_tables() -> None:
     import math
 
-    from forcecalc.app.page import show_table
+    from forcecalc.app.widgets import show_table
 
     show_table([{"task": "a", "p5": math.nan, "p50": math.inf, "p95": 1e300, "mean": -math.inf}])
     show_table([{"scenario": "x", "deployed p50": math.inf}], ["deployed p50"])

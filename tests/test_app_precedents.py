@@ -38,7 +38,7 @@ def test_a_scenario_with_borders_is_compared_per_km_of_front_and_borders() -> No
 
 
 def test_the_app_runs_an_ensemble_scenario() -> None:
-    from forcecalc.app.page import PASTE
+    from forcecalc.app.sidebar import PASTE
 
     csis = Path(__file__).resolve().parents[1] / "scenarios/published/csis-2025-force-to-space.yaml"
     at = AppTest.from_file(APP, default_timeout=120).run()

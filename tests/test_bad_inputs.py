@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from forcecalc.app.planner import read_upload
+from forcecalc.app.texts import read_upload
 from forcecalc.cli import main
 from forcecalc.cli.options import EXIT_INPUT, EXIT_OK
 from forcecalc.core.errors import ScenarioError

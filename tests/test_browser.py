@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 
 from forcecalc import run
-from forcecalc.app.planner import read_shipped
+from forcecalc.app.texts import read_shipped
 from forcecalc.report.render import fmt_number
 from forcecalc.scenario.resources import DEFAULT_SCENARIO
 

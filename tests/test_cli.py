@@ -25,7 +25,9 @@ import forcecalc
 from forcecalc.cli import command as cli
 from forcecalc.cli import options as cli_options
 from forcecalc.cli import run as cli_run
-from forcecalc.core.sampling import DEFAULT_SEED
+from forcecalc.core.chunked import DEFAULT_LARGE_SAMPLER, DEFAULT_LARGE_SAMPLES
+from forcecalc.core.errors import ParameterError
+from forcecalc.core.sampling import DEFAULT_SAMPLER, DEFAULT_SAMPLES, DEFAULT_SEED
 from forcecalc.core.sources import RegisterSource
 from forcecalc.scenario.loader import load_scenario
 from forcecalc.scenario.resources import default_scenario
@@ -409,7 +411,7 @@ def test_failed_rename_leaves_existing_output_intact(
     def no_rename(src: object, dst: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("forcecalc.scenario.output.os.replace", no_rename)
+    monkeypatch.setattr("forcecalc.scenario.files.os.replace", no_rename)
     code, out, err = call(capsys, "run", *FAST, "--output", out_file)
     assert (code, out) == (2, "")  # an environment problem, not a bug
     assert "No space left on device" in assert_one_line_error(err)
@@ -816,3 +818,34 @@ def test_an_output_name_too_long_is_an_input_error(
     code, out, err = call(capsys, "run", *FAST, "-o", tmp_path / ("b" * 300))
     assert (code, out) == (2, "")
     assert "got a path that cannot be used (File name too long)" in assert_one_line_error(err)
+
+
+# --------------------------------------------------------------------------------------------
+# Sampling defaults: decided by the library, read by add_sampling_options alone
+
+
+@pytest.mark.parametrize(
+    ("command", "defaults"),
+    [
+        (["run"], (DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_SAMPLER.value)),
+        (["sensitivity"], (DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_SAMPLER.value)),
+        (["run-large"], (DEFAULT_LARGE_SAMPLES, DEFAULT_SEED, DEFAULT_LARGE_SAMPLER.value)),
+    ],
+)
+def test_sampling_defaults_are_the_library_s(command: list[str], defaults: tuple) -> None:
+    args = cli.build_parser().parse_args(command)
+    assert (args.samples, args.seed, args.sampler) == defaults
+    assert cli_options.given_sampling(args) == []
+
+
+def test_a_sampling_option_given_at_its_default_counts_as_given() -> None:
+    """``run --from`` and the tornado refuse a seed given, even the default one."""
+    args = cli.build_parser().parse_args(["run", "--sampler", "lhs", "--seed", str(DEFAULT_SEED)])
+    assert cli_options.given_sampling(args) == ["--seed", "--sampler"]
+
+
+def test_a_library_parameter_is_named_by_its_option() -> None:
+    """The library names ``chunk_samples``; the command line says ``--chunk``."""
+    exc = ParameterError("chunk_samples", "0", "a whole number ≥ 1")
+    assert str(exc) == "chunk_samples: got 0; expected a whole number ≥ 1"
+    assert cli_options.error_message(exc) == "--chunk: got 0; expected a whole number ≥ 1"

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from forcecalc import load_scenario, run
-from forcecalc.analysis.sensitivity import tornado
+from forcecalc.analysis.tornado import tornado
 from forcecalc.cli import main
 from forcecalc.scenario.resources import default_scenario, scenarios_dir
 

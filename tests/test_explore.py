@@ -14,17 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forcecalc import UsageError, load_scenario, run
-from forcecalc.analysis.explore import (
-    Progress,
-    axis,
-    covered_needed,
-    design_chunks,
-    goal_seek,
-    round_significant,
-    run_chunked,
-    sweep,
-)
-from forcecalc.core.sampling import Sampler, unit_design
+from forcecalc.analysis.goal import covered_needed, goal_seek, round_significant
+from forcecalc.analysis.sweep import axis, sweep
+from forcecalc.cli.progress import Progress
+from forcecalc.core.chunked import run_chunked
+from forcecalc.core.errors import ParameterError
+from forcecalc.core.sampling import Sampler, design_chunks, unit_design
 from forcecalc.core.scenario import Scenario
 from forcecalc.scenario.resources import default_scenario, scenarios_dir
 
@@ -120,22 +115,22 @@ def test_sweep_deployed_grows_linearly_with_the_front(seed001) -> None:
 @pytest.mark.parametrize(
     ("axes", "message"),
     [
-        ([(FRONT, -5, 10, 3)], r"--vary geometry.front_length_km: got -5; expected a value in"),
+        ([(FRONT, -5, 10, 3)], r"axes geometry.front_length_km: got -5; expected a value in"),
         # The loader's limits hold for sweeps too, and the message names the end as written.
         ([(FRONT, 1, 1e308, 3)], r"got 1e\+308; expected at most 40,075 km"),
         ([(FRONT, 1e-7, 1, 3)], r"got 1e-07; expected at least 1e-06 km"),
         # A contributor that refused stays at 0 in a sweep, as under --set.
         (
             [(POLAND, 0, 50000, 3)],
-            r"--vary \S+Poland\S+: got 50000; expected 0: the scenario says this contributor ref",
+            r"axes \S+Poland\S+: got 50000; expected 0: the scenario says this contributor ref",
         ),
         ([("geometry.front_km", 1, 2, 2)], r"did you mean 'geometry.front_length_km'"),
-        ([(FRONT, 1, 2, 2)] * 2, r"--vary: got geometry.front_length_km twice"),
-        ([(FRONT, 1, 2, 2), (BUFFER, 1, 2, 2), (RATE, 1, 2, 2)], r"--vary: got 3 figures"),
+        ([(FRONT, 1, 2, 2)] * 2, r"axes: got geometry.front_length_km twice"),
+        ([(FRONT, 1, 2, 2), (BUFFER, 1, 2, 2), (RATE, 1, 2, 2)], r"axes: got 3 figures"),
     ],
 )
 def test_sweep_bad_axes(seed001, axes, message) -> None:
-    with pytest.raises(UsageError, match=message):
+    with pytest.raises(ParameterError, match=message):
         sweep(seed001, [axis(*a) for a in axes], 64)
 
 
@@ -144,8 +139,9 @@ def test_sweep_bad_axes(seed001, axes, message) -> None:
     [((FRONT, 1, 2, 0), r"got 0 steps"), ((FRONT, 1, 2, 1), r"got 1 step from 1 to 2")],
 )
 def test_axis_bad_steps(args, message) -> None:
-    with pytest.raises(UsageError, match=message):
+    with pytest.raises(ParameterError, match=message) as caught:
         axis(*args)
+    assert caught.value.parameter == "steps" and caught.value.detail == FRONT
 
 
 # --------------------------------------------------------------------------------------------
@@ -277,12 +273,12 @@ def test_goal_seek_asks_no_more_covered_samples_than_the_confidence(seed001) -> 
     [
         (
             "rules.unifil_2006.per_km2.weight",
-            r"^--solve rules.unifil_2006.per_km2.weight: got a rule's weight; expected a figure "
+            r"^path rules.unifil_2006.per_km2.weight: got a rule's weight; expected a figure "
             r"the requirement is monotonic in \(a weight moves samples between rules",
         ),
         (
             "ensemble.rule_choice",
-            r"^--solve ensemble.rule_choice: got an ensemble's rule choice; expected a figure "
+            r"^path ensemble.rule_choice: got an ensemble's rule choice; expected a figure "
             r"with a meaning as a number",
         ),
     ],
@@ -291,7 +287,7 @@ def test_goal_seek_refuses_the_rule_choice_and_the_rules_weights(path, message) 
     """Audit (g2.py): the median of the CSIS ensemble rises and falls as UNIFIL's weight
     grows, so a root need not be the boundary; the rule choice only picks a rule."""
     csis = load_scenario(scenarios_dir() / "published" / "csis-2025-force-to-space.yaml")
-    with pytest.raises(UsageError, match=message):
+    with pytest.raises(ParameterError, match=message):
         goal_seek(csis, path, 150_000, 0.5, samples=64)
 
 
@@ -305,22 +301,22 @@ def test_goal_seek_reports_progress(seed001) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"confidence": 1.2}, r"--confidence: got 1.2; expected a probability in \(0, 1\)"),
-        ({"pool_personnel": -3}, r"--pool: got -3"),
-        ({"requirement": "pledged"}, r"--requirement: got 'pledged'"),
-        ({"path": "geometry.fron"}, r"--solve geometry.fron: got an unknown figure path"),
-        ({"search_range": (5, 1)}, r"--range: got 5:1; expected LOW:HIGH with LOW < HIGH"),
-        ({"search_range": (-5, 1)}, r"--range geometry.front_length_km: got -5"),
-        ({"path": POLAND}, r"--solve \S+Poland\S+: got the pledge of a contributor that refused"),
+        ({"confidence": 1.2}, r"confidence: got 1.2; expected a probability in \(0, 1\)"),
+        ({"pool_personnel": -3}, r"pool_personnel: got -3"),
+        ({"requirement": "pledged"}, r"requirement: got 'pledged'"),
+        ({"path": "geometry.fron"}, r"path geometry.fron: got an unknown figure path"),
+        ({"search_range": (5, 1)}, r"search_range: got 5:1; expected LOW:HIGH with LOW < HIGH"),
+        ({"search_range": (-5, 1)}, r"search_range geometry.front_length_km: got -5"),
+        ({"path": POLAND}, r"path \S+Poland\S+: got the pledge of a contributor that refused"),
         (
             {"search_range": (1, 1e9)},
-            r"--range geometry.front_length_km: got 1e\+09; expected at most",
+            r"search_range geometry.front_length_km: got 1e\+09; expected at most",
         ),
     ],
 )
 def test_goal_seek_bad_arguments(seed001, kwargs, message) -> None:
     args = {"path": FRONT, "pool_personnel": 1e5} | kwargs
-    with pytest.raises(UsageError, match=message):
+    with pytest.raises(ParameterError, match=message):
         goal_seek(seed001, samples=64, **args)
 
 
@@ -372,15 +368,15 @@ def test_chunked_run_keeps_overrides_and_reports_progress(seed001) -> None:
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"sampler": "lhs", "samples": 5000, "chunk_samples": 1000}, r"--sampler lhs: got 5,000"),
-        ({"sampler": "sobol", "samples": 1000}, r"--samples: got 1000; expected a power of two"),
-        ({"samples": 0}, r"--samples: got 0"),
-        ({"samples": 10, "chunk_samples": 0}, r"--chunk: got 0"),
-        ({"samples": 10, "seed": -1}, r"--seed: got -1"),
+        ({"sampler": "lhs", "samples": 5000, "chunk_samples": 1000}, r"sampler lhs: got 5,000"),
+        ({"sampler": "sobol", "samples": 1000}, r"samples: got 1000; expected a power of two"),
+        ({"samples": 0}, r"samples: got 0"),
+        ({"samples": 10, "chunk_samples": 0}, r"chunk_samples: got 0"),
+        ({"samples": 10, "seed": -1}, r"seed: got -1"),
     ],
 )
 def test_chunked_run_bad_arguments(seed001, kwargs, message) -> None:
-    with pytest.raises(UsageError, match=message):
+    with pytest.raises(ParameterError, match=message):
         run_chunked(seed001, **kwargs)
 
 
@@ -390,7 +386,7 @@ def test_ten_million_samples_stay_under_two_gigabytes() -> None:
         """
         import resource
         from forcecalc import load_scenario
-        from forcecalc.analysis.explore import run_chunked
+        from forcecalc.core.chunked import run_chunked
         from forcecalc.scenario.resources import default_scenario
         result = run_chunked(load_scenario(default_scenario()), 10_000_000, 1, "mc")
         assert result.summary.metrics["deployed"].p50 > 0

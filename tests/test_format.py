@@ -5,10 +5,13 @@ from __future__ import annotations
 import pytest
 
 from forcecalc.core import glossary
+from forcecalc.core.distributions import FAMILIES, Interval90, Point
 from forcecalc.core.errors import ScenarioError
-from forcecalc.core.scenario import BASIS_FIGURES, Basis
+from forcecalc.core.scenario import BASIS_FIGURES, Basis, Figure
+from forcecalc.core.sources import Assumption
 from forcecalc.scenario import format as fmt
 from forcecalc.scenario.loader import parse_scenario
+from forcecalc.scenario.writer import figure_dict
 
 
 def _kinds(kind: fmt.Kind) -> list[fmt.Kind]:
@@ -39,10 +42,26 @@ def test_basis_keys_cover_the_basis_figures() -> None:
 
 
 def test_figure_forms_use_declared_numbers() -> None:
-    params = [p for _, ps in fmt.IMPLICIT_FORMS for p in ps]
+    params = [p for _, family in fmt.IMPLICIT_FORMS for p in family.params]
     params += [p for ps in fmt.DIST_PARAMS.values() for p in ps]
     assert set(params) == set(fmt.FIGURE_NUMBERS)
     assert set(fmt.FIGURE_NUMBERS) <= set(fmt.FIGURE.names)
+
+
+def test_each_family_is_declared_once_and_read_and_written_by_its_declaration() -> None:
+    """``FAMILIES`` is the one declaration: ``dist:`` options, implicit forms, the writer."""
+    named = [f for f in FAMILIES if f.name is not None]
+    assert {f.name: f.params for f in named} == fmt.DIST_PARAMS
+    assert fmt.options(fmt.FIGURE, "dist") == tuple(f.name for f in named)
+    assert {f.cls for _, f in fmt.IMPLICIT_FORMS} | {f.cls for f in named} == {
+        f.cls for f in FAMILIES
+    }
+    assert {f.cls for f in FAMILIES if f.name is None} == {Point, Interval90}
+    for family in FAMILIES:
+        dist = family.cls(*range(1, len(family.params) + 1))
+        keys = figure_dict(Figure("x", "km", dist, Assumption("a test")))
+        assert keys.get("dist") == family.name
+        assert [k for k in keys if k in fmt.FIGURE_NUMBERS] == list(family.params)
 
 
 def test_options_refuses_a_key_that_is_not_a_choice() -> None:

@@ -23,9 +23,10 @@ from hypothesis import strategies as st
 from forcecalc.core.errors import ScenarioError
 from forcecalc.core.runner import run
 from forcecalc.report.render import FORMATS, render_run
-from forcecalc.scenario.loader import parse_scenario, scenario_dict
+from forcecalc.scenario.loader import parse_scenario
 from forcecalc.scenario.resources import scenarios_dir
 from forcecalc.scenario.schema import scenario_schema
+from forcecalc.scenario.writer import scenario_dict
 from tests.editor_yaml import editor_load
 from tests.strategies import scenarios
 

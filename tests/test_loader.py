@@ -32,14 +32,10 @@ from forcecalc.core.distributions import (
 )
 from forcecalc.core.errors import ScenarioError
 from forcecalc.core.sources import Assumption, Citation, RegisterSource
-from forcecalc.scenario.loader import (
-    MAX_BYTES,
-    MAX_DEPTH,
-    dump_scenario,
-    load_scenario,
-    parse_scenario,
-    read_number,
-)
+from forcecalc.scenario.files import MAX_BYTES
+from forcecalc.scenario.loader import load_scenario, parse_scenario
+from forcecalc.scenario.strict_yaml import MAX_DEPTH, read_number
+from forcecalc.scenario.writer import dump_scenario
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = sorted((REPO / "scenarios").glob("*.yaml"))
@@ -1268,7 +1264,7 @@ def test_read_number_applies_the_rules_of_a_written_value(
     text: str, path: str, expected: str
 ) -> None:
     with pytest.raises(ScenarioError, match=re.escape(expected)) as info:
-        read_number(text, "--set", path)
+        read_number(text, path)
     assert info.value.where.key_path == path
 
 
@@ -1283,12 +1279,12 @@ def test_read_number_applies_the_rules_of_a_written_value(
     ],
 )
 def test_read_number_reads_what_a_file_accepts(text: str, path: str, value: float) -> None:
-    assert read_number(text, "--set", path) == value
+    assert read_number(text, path) == value
 
 
 @pytest.mark.parametrize("text", ["-0", "-0.0", "-0e0"])
 def test_read_number_reads_negative_zero_as_zero(text: str) -> None:
-    assert math.copysign(1.0, read_number(text, "--set", "tasks.hq.count")) == 1.0
+    assert math.copysign(1.0, read_number(text, "tasks.hq.count")) == 1.0
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Writing output atomically, never over an input: forcecalc/scenario/output.py and ``--output``."""
+"""Writing output atomically, never over an input: forcecalc/scenario/files.py and ``--output``."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from forcecalc.cli import main
-from forcecalc.core.errors import UsageError
-from forcecalc.scenario.output import write_atomic
+from forcecalc.core.errors import ParameterError, UsageError
+from forcecalc.scenario.files import write_atomic
 from forcecalc.scenario.resources import scenarios_dir
 
 SEED_000 = scenarios_dir() / "seed-000-buffer-zone.yaml"
@@ -154,6 +154,16 @@ def test_a_symlink_to_a_device_is_refused_and_the_device_left_alone(tmp_path: Pa
         write_atomic(os.devnull, "text\n")
     assert link.is_symlink() and stat.S_ISCHR(os.stat(os.devnull).st_mode)
     assert leftovers(tmp_path) == []
+
+
+def test_the_library_names_its_parameter_and_the_command_line_its_option(tmp_path: Path) -> None:
+    fifo = tmp_path / "f"
+    os.mkfifo(fifo)
+    with pytest.raises(ParameterError) as info:
+        write_atomic(fifo, "text\n")
+    assert info.value.parameter == "output"
+    assert str(info.value).startswith(f"output {fifo}: got a named pipe (FIFO); expected ")
+    assert info.value.named("--output").startswith(f"--output {fifo}: got a named pipe")
 
 
 def test_a_symlink_to_a_regular_file_is_still_a_target(tmp_path: Path) -> None:

@@ -11,48 +11,54 @@ import numpy as np
 import pytest
 
 from forcecalc import load_scenario, parse_scenario, run
-from forcecalc.app.planner import (
-    GROUPS,
-    Headline,
-    ScenarioText,
-    apply_edits,
-    band_marks,
-    changed_figures,
-    claim_rows,
-    compare_rows,
-    count,
-    dist_params,
-    downloads,
-    edited_name,
+from forcecalc.app.drivers import (
     figure_median,
-    file_name,
-    grouped_figures,
-    headlines,
-    histogram_rows,
-    input_spec,
-    planner_message,
-    read_shipped,
-    read_upload,
-    register_document,
-    rule_label,
-    run_text,
-    samples_of,
-    shipped_scenarios,
-    source_note,
     sweep_paths,
     sweep_range,
     sweep_rows,
     sweep_text,
-    task_rows,
     tornado_rows,
     tornado_text,
+)
+from forcecalc.app.headline import Headline, headlines
+from forcecalc.app.messages import CONTROL_OF, app_message
+from forcecalc.app.planner import (
+    GROUPS,
+    apply_edits,
+    changed_figures,
+    dist_params,
+    grouped_figures,
+    input_spec,
+    register_document,
+    source_note,
     with_params,
+)
+from forcecalc.app.tables import (
+    band_marks,
+    claim_rows,
+    compare_rows,
+    histogram_rows,
+    rule_label,
+    samples_of,
+    task_rows,
+)
+from forcecalc.app.texts import (
+    ScenarioText,
+    count,
+    downloads,
+    edited_name,
+    file_name,
+    read_shipped,
+    read_upload,
+    run_text,
+    shipped_scenarios,
 )
 from forcecalc.core import runner
 from forcecalc.core.distributions import Interval90, Pert, Point
-from forcecalc.core.errors import ScenarioError, UsageError
+from forcecalc.core.errors import ParameterError, ScenarioError, UsageError, Where
 from forcecalc.report.render import fmt_number
-from forcecalc.scenario.loader import MAX_BYTES, default_register
+from forcecalc.scenario.files import MAX_BYTES
+from forcecalc.scenario.register import default_register
 from forcecalc.scenario.resources import DEFAULT_SCENARIO
 
 SEED_000 = "seed-000-buffer-zone.yaml"
@@ -395,18 +401,25 @@ def test_counts_are_singular_for_one() -> None:
     assert count(2048, "edited figure") == "2,048 edited figures"
 
 
-def test_a_library_message_names_the_apps_control_not_the_cli_option() -> None:
-    message = "--samples: got 262,144 for a scenario of 90 figures; expected at most 200,000"
-    assert planner_message(message) == (
+def test_a_library_message_names_the_apps_control_not_the_librarys_parameter() -> None:
+    too_many = ParameterError("samples", "262,144 for a scenario of 90 figures", "at most 200,000")
+    assert app_message(too_many) == (
         "Samples (sidebar): got 262,144 for a scenario of 90 figures; expected at most 200,000"
     )
-    assert planner_message("--vary geometry.front_length_km: got -100; expected > 0") == (
-        "Sweep geometry.front_length_km: got -100; expected > 0"
+    swept = ParameterError("axes", "-100", "> 0", detail="geometry.front_length_km")
+    assert app_message(swept) == "Sweep geometry.front_length_km: got -100; expected > 0"
+    where = Where("scenario.yaml", 3, 0, "tasks[0].rate")
+    assert app_message(ScenarioError(where, "-1", "> 0")) == (
+        "scenario.yaml:3:1: at tasks[0].rate: got -1; expected > 0"
     )
-    assert planner_message("scenario.yaml:3: tasks[0].rate: got -1") == (
-        "scenario.yaml:3: tasks[0].rate: got -1"
-    )
-    assert planner_message("--unknown: got 1") == "--unknown: got 1"
+    assert app_message(ParameterError("unknown", "1", "2")) == "unknown: got 1; expected 2"
+
+
+@pytest.mark.parametrize("parameter", ["samples", "seed", "sampler", "axes", "overrides"])
+def test_every_parameter_the_app_sets_is_named_by_its_control(parameter: str) -> None:
+    message = app_message(ParameterError(parameter, "x", "y"))
+    assert message == f"{CONTROL_OF[parameter]}: got x; expected y"
+    assert not message.startswith(("--", parameter))
 
 
 def test_the_sweep_offers_weights_but_not_the_ensembles_rule_choice() -> None:

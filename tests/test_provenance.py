@@ -78,11 +78,11 @@ def test_a_written_file_carries_the_stamp(tmp_path: Path) -> None:
 
 
 def test_the_app_downloads_carry_the_stamp() -> None:
-    from forcecalc.app import planner
+    from forcecalc.app import texts
     from forcecalc.report.render import render_run
 
-    text = planner.read_upload(SCENARIO.read_bytes(), SCENARIO.name)
-    result = planner.run_text(text.text, text.name, 128, 42, "mc")
+    text = texts.read_upload(SCENARIO.read_bytes(), SCENARIO.name)
+    result = texts.run_text(text.text, text.name, 128, 42, "mc")
     stamp = json.loads(render_run(result, "json"))["provenance"]
     assert stamp["scenario_sha256"] == SHA256
     assert (stamp["seed"], stamp["samples"], stamp["sampler"]) == (42, 128, "mc")

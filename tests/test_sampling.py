@@ -7,10 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from forcecalc import UsageError, load_scenario, run
+from forcecalc import load_scenario, run
 from forcecalc.core.distributions import Interval90
+from forcecalc.core.errors import ParameterError
 from forcecalc.core.sampling import (
     Sampler,
+    check_sample_count,
+    check_seed,
     describe_figure,
     domain_cut,
     figure_values,
@@ -57,14 +60,28 @@ def test_design_stays_inside_the_open_cube() -> None:
 
 
 def test_sobol_needs_a_power_of_two() -> None:
-    with pytest.raises(UsageError, match=r"--samples: got 1000; expected a power of two"):
+    with pytest.raises(ParameterError, match=r"^samples: got 1000; expected a power of two"):
         unit_design(2, 1000, 0, Sampler.SOBOL)
 
 
 @pytest.mark.parametrize("n", [0, -5, 10_000_001])
 def test_sample_count_bounds(n) -> None:
-    with pytest.raises(UsageError, match=rf"--samples: got {n}"):
+    with pytest.raises(ParameterError, match=rf"^samples: got {n}") as caught:
         unit_design(2, n, 0, Sampler.MC)
+    assert caught.value.parameter == "samples"
+
+
+def test_sample_count_takes_its_caller_s_limit() -> None:
+    """A chunked run allows more samples than one evaluation, by the same rule."""
+    check_sample_count(20_000_000, Sampler.MC, most=100_000_000)
+    with pytest.raises(ParameterError, match=r"^samples: got 101; expected .* 1 to 100$"):
+        check_sample_count(101, Sampler.MC, most=100)
+
+
+@pytest.mark.parametrize("seed", [-1, 2**64])
+def test_seed_bounds_name_the_parameter(seed) -> None:
+    with pytest.raises(ParameterError, match=rf"^seed: got {seed}; expected a whole number"):
+        check_seed(seed)
 
 
 def test_points_stay_scalars_and_uncertain_figures_are_arrays(scenario) -> None:

@@ -1,8 +1,7 @@
 """Subcommands ``analogs``, ``backtest`` and ``missions``: parse, call the library, render.
 
 Registered in :func:`forcecalc.cli.command.all_commands`; output formats, ``--output`` and the
-provenance
-block are those of ``forcecalc run``.
+provenance block are those of ``forcecalc run``.
 """
 
 from __future__ import annotations

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from forcecalc.core.errors import ForcecalcError, ParameterError, ScenarioError, UsageError
 from forcecalc.core.runner import RunResult, run
-from forcecalc.core.sampling import DEFAULT_SAMPLES, DEFAULT_SEED, Sampler
+from forcecalc.core.sampling import DEFAULT_SAMPLER, DEFAULT_SAMPLES, DEFAULT_SEED, Sampler
 from forcecalc.report.render import FORMATS
-from forcecalc.scenario.loader import load_scenario, read_number
-from forcecalc.scenario.output import write_atomic
+from forcecalc.scenario.files import write_atomic
+from forcecalc.scenario.loader import load_scenario
 from forcecalc.scenario.resources import default_scenario
+from forcecalc.scenario.strict_yaml import read_number
 
 EXIT_OK, EXIT_UNMET, EXIT_INPUT, EXIT_BUG = 0, 1, 2, 70
 
@@ -24,7 +25,26 @@ OPTION_OF: dict[str, str] = {
     "sampler": "--sampler",
     "overrides": "--set",
     "output": "--output",
+    "axes": "--vary",
+    "steps": "--vary",
+    "path": "--solve",
+    "pool_personnel": "--pool",
+    "confidence": "--confidence",
+    "requirement": "--requirement",
+    "search_range": "--range",
+    "chunk_samples": "--chunk",
+    "n": "--samples",
+    "low/high": "--low/--high",
+    "probes": "--probes",
+    "repeats": "--repeats",
+    "supply": "--against",
+    "ceiling": "--ceiling",
+    "bins": "--bins",
+    "results": "--from",
 }
+
+#: The sampling options' ``args`` names, in the order their flags are listed.
+SAMPLING_OPTIONS = {"samples": "--samples", "seed": "--seed", "sampler": "--sampler"}
 
 
 def error_message(exc: ForcecalcError) -> str:
@@ -39,9 +59,9 @@ def parse_assignment(text: str) -> tuple[str, float]:
     """``"geometry.front_length_km=3650"`` → ``("geometry.front_length_km", 3650.0)``.
 
     The value follows the rules of a ``value:`` written in the scenario
-    (:func:`forcecalc.scenario.loader.read_number`): ``10.000`` people, ``010``, ``1_000``, text,
-    NaN
-    and infinity are refused as the loader refuses them, and ``-0`` is read as 0.
+    (:func:`forcecalc.scenario.strict_yaml.read_number`): ``10.000`` people, ``010``,
+    ``1_000``, text, NaN and infinity are refused as the loader refuses them, and ``-0`` is
+    read as 0.
     """
     path, sep, value = text.partition("=")
     path = path.strip()
@@ -56,10 +76,10 @@ def parse_assignment(text: str) -> tuple[str, float]:
 def option_number(value: str, option: str, path: str, text: str) -> float:
     """``value`` of the figure at ``path`` read by the loader's rules, as a :class:`UsageError`
     naming ``option`` and the argument ``text`` as given
-    (:func:`forcecalc.scenario.loader.read_number`).
+    (:func:`forcecalc.scenario.strict_yaml.read_number`).
     """
     try:
-        return read_number(value, option, path)
+        return read_number(value, path)
     except ScenarioError as exc:
         hint = f" ({exc.hint})" if exc.hint else ""
         raise UsageError(f"{option} {text}: got {exc.got}; expected {exc.expected}{hint}") from None
@@ -90,18 +110,49 @@ class _SetOnce(argparse.Action):
         setattr(namespace, self.dest, [*given, str(values)])
 
 
+class _Given(argparse.Action):
+    """Store an option's value and note, in ``args.given``, that the command line gave it: a
+    command that refuses an option it would otherwise default (the tornado's ``--seed``,
+    ``run --from``'s settings) can tell the default from the same value given."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[object] | None,
+        option_string: str | None = None,
+    ) -> None:
+        setattr(namespace, self.dest, values)
+        namespace.given = frozenset(getattr(namespace, "given", frozenset()) | {self.dest})
+
+
+def given_sampling(args: argparse.Namespace) -> list[str]:
+    """The flags of the sampling options the command line gave, in :data:`SAMPLING_OPTIONS`
+    order."""
+    given = getattr(args, "given", frozenset())
+    return [flag for dest, flag in SAMPLING_OPTIONS.items() if dest in given]
+
+
 def add_sampling_options(
     parser: argparse.ArgumentParser,
     samples: int = DEFAULT_SAMPLES,
-    sampler: Sampler = Sampler.LHS,
+    sampler: Sampler = DEFAULT_SAMPLER,
     samples_help: str = "number of samples",
     sampler_help: str = "Latin hypercube (default), scrambled Sobol or plain Monte Carlo",
 ) -> None:
-    """``--samples``, ``--seed`` and ``--sampler``, with the command's own defaults."""
+    """``--samples``, ``--seed`` and ``--sampler``, with the command's own defaults.
+
+    The one place the command line takes its sampling defaults, from the library's
+    (:data:`~forcecalc.core.sampling.DEFAULT_SEED`, a command's ``samples`` and ``sampler``,
+    e.g. :data:`~forcecalc.core.sampling.DEFAULT_SAMPLES`); whether an option was given is
+    in ``args.given`` (:func:`given_sampling`).
+    """
+    parser.set_defaults(given=frozenset())
     parser.add_argument(
         "--samples",
         type=int,
         default=samples,
+        action=_Given,
         metavar="N",
         help=f"{samples_help} (default {samples:,})",
     )
@@ -109,18 +160,23 @@ def add_sampling_options(
         "--seed",
         type=int,
         default=DEFAULT_SEED,
+        action=_Given,
         metavar="S",
         help=f"random seed; same seed, same numbers (default {DEFAULT_SEED})",
     )
     parser.add_argument(
-        "--sampler", choices=[s.value for s in Sampler], default=sampler.value, help=sampler_help
+        "--sampler",
+        choices=[s.value for s in Sampler],
+        default=sampler.value,
+        action=_Given,
+        help=sampler_help,
     )
 
 
 def add_run_options(
     parser: argparse.ArgumentParser,
     samples: int = DEFAULT_SAMPLES,
-    sampler: Sampler = Sampler.LHS,
+    sampler: Sampler = DEFAULT_SAMPLER,
     sampler_help: str = "Latin hypercube (default), scrambled Sobol or plain Monte Carlo",
 ) -> None:
     """``--samples``, ``--seed``, ``--sampler`` and ``--set``: shared by the run-like commands,
@@ -157,9 +213,9 @@ def run_from_args(args: argparse.Namespace) -> RunResult:
     overrides = dict(parse_assignment(a) for a in args.overrides)
     return run(
         load_scenario(path),
-        samples=DEFAULT_SAMPLES if args.samples is None else args.samples,
-        seed=DEFAULT_SEED if args.seed is None else args.seed,
-        sampler=args.sampler or Sampler.LHS,
+        samples=args.samples,
+        seed=args.seed,
+        sampler=args.sampler,
         overrides=overrides,
     )
 

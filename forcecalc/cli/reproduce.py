@@ -10,25 +10,23 @@ from __future__ import annotations
 import argparse
 import sys
 
-from forcecalc.cli.options import EXIT_OK, EXIT_UNMET
+from forcecalc.cli.options import EXIT_OK, EXIT_UNMET, given_sampling
 from forcecalc.core.errors import UsageError
 from forcecalc.report.render import render_run
 from forcecalc.report.reproduce import report_lines, reproduce
-from forcecalc.scenario.output import write_atomic
-
-#: Options that --from takes from the results file, by their argparse destination.
-_SETTINGS = {
-    "scenario": "SCENARIO",
-    "seed": "--seed",
-    "samples": "--samples",
-    "sampler": "--sampler",
-    "overrides": "--set",
-}
+from forcecalc.scenario.files import write_atomic
 
 
 def check_no_settings(args: argparse.Namespace) -> None:
-    """Refuse settings given alongside ``--from``: they come from the results file."""
-    given = [f for dest, f in _SETTINGS.items() if getattr(args, dest, None) not in (None, [])]
+    """Refuse settings given alongside ``--from``: they come from the results file (the
+    scenario, the sampling options as :func:`~forcecalc.cli.options.given_sampling` lists them,
+    and ``--set``)."""
+    sampling = given_sampling(args)
+    given = [
+        *(["SCENARIO"] if args.scenario is not None else []),
+        *(f for f in ("--seed", "--samples", "--sampler") if f in sampling),
+        *(["--set"] if args.overrides else []),
+    ]
     if given:
         raise UsageError(
             f"--from {args.from_result}: got {', '.join(given)} as well; expected --from "

@@ -94,7 +94,6 @@ def _run_args(p: argparse.ArgumentParser) -> None:
         help="re-run a 'run --format json' result with its recorded settings; exit 0 if the "
         "numbers are identical, 1 if not",
     )
-    p.set_defaults(seed=None, samples=None, sampler=None)  # None: not given (see --from)
 
 
 def _validate_args(p: argparse.ArgumentParser) -> None:

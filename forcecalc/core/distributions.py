@@ -16,7 +16,7 @@ References
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Protocol
 
 import numpy as np
@@ -71,7 +71,7 @@ class Normal:
         return self.mean + self.sd * special.ndtri(np.asarray(u, dtype=float))
 
     def describe(self) -> str:
-        return f"normal(mean={self.mean:g}, sd={self.sd:g})"
+        return f"{family_of(self).name}(mean={self.mean:g}, sd={self.sd:g})"
 
     def support(self) -> tuple[float, float]:
         return (-math.inf, math.inf)
@@ -94,7 +94,7 @@ class LogNormal:
         return self.median * np.exp(self.sigma * special.ndtri(np.asarray(u, dtype=float)))
 
     def describe(self) -> str:
-        return f"lognormal(median={self.median:g}, sigma={self.sigma:g})"
+        return f"{family_of(self).name}(median={self.median:g}, sigma={self.sigma:g})"
 
     def support(self) -> tuple[float, float]:
         return (0.0, math.inf)
@@ -115,7 +115,7 @@ class Uniform:
         return self.low + (self.high - self.low) * np.asarray(u, dtype=float)
 
     def describe(self) -> str:
-        return f"uniform({self.low:g}, {self.high:g})"
+        return f"{family_of(self).name}({self.low:g}, {self.high:g})"
 
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
@@ -146,7 +146,7 @@ class Triangular:
         return np.where(u <= split, left, right)
 
     def describe(self) -> str:
-        return f"triangular({self.low:g}, {self.mode:g}, {self.high:g})"
+        return f"{family_of(self).name}({self.low:g}, {self.mode:g}, {self.high:g})"
 
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
@@ -178,7 +178,7 @@ class Pert:
         return self.low + (self.high - self.low) * t
 
     def describe(self) -> str:
-        return f"pert({self.low:g}, {self.mode:g}, {self.high:g})"
+        return f"{family_of(self).name}({self.low:g}, {self.mode:g}, {self.high:g})"
 
     def support(self) -> tuple[float, float]:
         return (self.low, self.high)
@@ -211,11 +211,62 @@ class Interval90:
         return self.inner.ppf(u)
 
     def describe(self) -> str:
-        kind = "lognormal" if self.low > 0 else "normal"
+        kind = family_of(self.inner).name
         return f"{self.low:g} to {self.high:g} (90% interval, {kind})"
 
     def support(self) -> tuple[float, float]:
         return self.inner.support()
+
+
+@dataclass(frozen=True)
+class Family:
+    """One family of distribution, declared once for the reader, the writer and the app.
+
+    Parameters
+    ----------
+    name : str or None
+        The family's name as a scenario writes it after ``dist:`` (``"pert"``); ``None`` for
+        :class:`Point` and :class:`Interval90`, which a figure states without ``dist:``.
+    cls : type
+        The specification's class; its fields are the family's parameters, in order.
+    label : str
+        A short human label of the family, as the app shows it (``"PERT (low, mode, high)"``).
+    """
+
+    name: str | None
+    cls: type
+    label: str
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        """The parameter names, in order: the keys a figure of this family gives."""
+        return tuple(f.name for f in fields(self.cls))
+
+
+#: Every family of distribution: those stated without ``dist:``, then the named ones in the
+#: order the format lists them.
+FAMILIES: tuple[Family, ...] = (
+    Family(None, Point, "point"),
+    Family(None, Interval90, "90% interval"),
+    Family("uniform", Uniform, "uniform"),
+    Family("triangular", Triangular, "triangular"),
+    Family("pert", Pert, "PERT (low, mode, high)"),
+    Family("normal", Normal, "normal"),
+    Family("lognormal", LogNormal, "lognormal"),
+)
+
+_FAMILY_OF: dict[type, Family] = {f.cls: f for f in FAMILIES}
+
+
+def family_of(dist: object) -> Family:
+    """The :class:`Family` of a specification (or of a specification's class).
+
+    Raises
+    ------
+    KeyError
+        For an object of no declared family.
+    """
+    return _FAMILY_OF[dist if isinstance(dist, type) else type(dist)]
 
 
 def truncated_ppf(dist: Distribution, u: ArrayLike, lower: float, upper: float) -> FloatArray:

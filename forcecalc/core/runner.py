@@ -12,11 +12,18 @@ from numpy.typing import ArrayLike
 
 from forcecalc.core import densities
 from forcecalc.core.distributions import Point
-from forcecalc.core.errors import ScenarioError, UsageError, Where
+from forcecalc.core.errors import ParameterError, ScenarioError, Where
 from forcecalc.core.limits import point_problem
 from forcecalc.core.model import Outcome, evaluate
 from forcecalc.core.provenance import Provenance, build_provenance
-from forcecalc.core.sampling import DEFAULT_SAMPLES, DEFAULT_SEED, Sampler, Samples, sample
+from forcecalc.core.sampling import (
+    DEFAULT_SAMPLER,
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    Sampler,
+    Samples,
+    sample,
+)
 from forcecalc.core.scenario import Figure, Scenario
 from forcecalc.core.summary import ClaimResult, Summary, check_claims, first_non_finite, summarize
 
@@ -36,15 +43,18 @@ class RunResult:
         return check_claims(self.scenario, self.summary)
 
 
-def find_figure(scenario: Scenario, path: str, option: str = "--set") -> Figure:
-    """The figure at ``path``, or a :class:`UsageError` with a "did you mean"."""
+def find_figure(scenario: Scenario, path: str, parameter: str = "overrides") -> Figure:
+    """The figure at ``path``, or a :class:`ParameterError` naming ``parameter``, the
+    library's parameter that gave the path, with a "did you mean"."""
     figure = scenario.figures.get(path)
     if figure is None:
         close = difflib.get_close_matches(path, list(scenario.figures), n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise UsageError(
-            f"{option} {path}: got an unknown figure path; expected one of the "
-            f"scenario's figures, listed by 'forcecalc sources'{hint}"
+        raise ParameterError(
+            parameter,
+            "an unknown figure path",
+            f"one of the scenario's figures, listed by 'forcecalc sources'{hint}",
+            detail=path,
         )
     return figure
 
@@ -55,50 +65,65 @@ def refused_pledges(scenario: Scenario) -> set[str]:
     return {p.figure_path for p in fg.pledges if p.status == "refused"} if fg else set()
 
 
-def point_value_problem(scenario: Scenario, path: str, value: float, option: str = "--set") -> str:
+def point_value_problem(
+    scenario: Scenario, path: str, value: float, parameter: str = "overrides"
+) -> str:
     """What a point value of the figure at ``path`` must be, if ``value`` is not one the
     scenario could hold, else ``""``: the loader's rules for a ``value:``
-    (:func:`forcecalc.scenario.format.point_problem`), and a contributor that refused pledges 0.
-    Used by ``--set``, ``--vary`` and ``--range`` alike.
+    (:func:`forcecalc.core.limits.point_problem`), and a contributor that refused pledges 0.
+    Used by ``overrides``, a sweep's ``axes`` and a goal's ``search_range`` alike.
 
     Raises
     ------
-    UsageError
-        For a path that is not a figure of the scenario.
+    ParameterError
+        Naming ``parameter``, for a path that is not a figure of the scenario.
     """
-    figure = find_figure(scenario, path, option)
+    figure = find_figure(scenario, path, parameter)
     problem = point_problem(figure, value)
     if not problem and path in refused_pledges(scenario) and value != 0:
         problem = f"0: the scenario says this contributor refused ({_where(figure)})"
     return problem
 
 
+def check_point(scenario: Scenario, path: str, value: float, parameter: str) -> None:
+    """Raise :class:`ParameterError` naming ``parameter`` unless ``value`` is a point an
+    override would accept at ``path``.
+
+    The same rules as a ``value:`` in a scenario or an override: finite, in the figure's
+    domain, within its unit's limits, and 0 for a contributor that refused
+    (:func:`point_value_problem`).
+    """
+    problem = point_value_problem(scenario, path, value, parameter)
+    if problem:
+        raise ParameterError(parameter, f"{value:g}", problem, detail=path)
+
+
 def override(scenario: Scenario, assignments: Mapping[str, float]) -> Scenario:
     """The scenario with some figures set to point values (``--set key.path=value``).
 
     A value must pass the rules a ``value:`` written in the scenario passes: finite, in the
-    figure's domain and within its unit's limits (:func:`forcecalc.scenario.format.point_problem`);
-    a
-    contributor that refused pledges 0; an ensemble keeps a weight above 0.
+    figure's domain and within its unit's limits (:func:`forcecalc.core.limits.point_problem`);
+    a contributor that refused pledges 0; an ensemble keeps a weight above 0.
 
     Raises
     ------
-    UsageError
-        For a path that is not a figure of the scenario or a value the scenario could not hold.
+    ParameterError
+        ``overrides``, for a path that is not a figure of the scenario or a value the scenario
+        could not hold.
     """
     for path, value in assignments.items():
-        problem = point_value_problem(scenario, path, value)
-        if problem:
-            raise UsageError(f"--set {path}: got {value:g}; expected {problem}")
+        check_point(scenario, path, value, "overrides")
     changed = scenario.with_distributions({p: Point(v) for p, v in assignments.items()})
     if changed.method == "ensemble" and not any(
         getattr(changed.figures[densities.weight_path(r)].dist, "value", 1.0) > 0
         for r in changed.rules
     ):
         given = ", ".join(f"{p}={v:g}" for p, v in assignments.items())
-        raise UsageError(
-            f"--set {given}: got every ensemble weight 0; expected a weight above 0 for at "
-            "least one rule"
+        raise ParameterError(
+            "overrides",
+            "every ensemble weight 0",
+            "a weight above 0 for at least one rule",
+            detail=given,
         )
     return changed
 
@@ -167,7 +192,7 @@ def run(
     scenario: Scenario,
     samples: int = DEFAULT_SAMPLES,
     seed: int = DEFAULT_SEED,
-    sampler: Sampler | str = Sampler.LHS,
+    sampler: Sampler | str = DEFAULT_SAMPLER,
     overrides: Mapping[str, float] | None = None,
 ) -> RunResult:
     """Sample the scenario's figures, evaluate the model and summarise.

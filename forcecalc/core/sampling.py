@@ -1,4 +1,5 @@
-"""Drawing samples of a scenario's figures: Latin hypercube, scrambled Sobol or plain Monte Carlo.
+"""Drawing samples of a scenario's figures: Latin hypercube, scrambled Sobol or plain Monte Carlo,
+whole or in chunks of rows (:func:`design_chunks`); the sampling defaults and limits.
 
 Sampling is one call, separate from the model (as SALib separates ``sample`` and ``analyze``):
 ``values = sample(scenario, n, seed)``, ``outcome = evaluate(scenario, values)``.
@@ -17,7 +18,8 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+import warnings
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -26,7 +28,7 @@ from numpy.typing import NDArray
 from scipy.stats import qmc
 
 from forcecalc.core.distributions import Point, truncated_ppf
-from forcecalc.core.errors import UsageError
+from forcecalc.core.errors import ParameterError
 from forcecalc.core.scenario import Figure, Scenario
 
 #: Default number of samples: a power of two, so scrambled Sobol works at the default too.
@@ -50,6 +52,10 @@ class Sampler(StrEnum):
     LHS = "lhs"
     SOBOL = "sobol"
     MC = "mc"
+
+
+#: Default sampler: a Latin hypercube.
+DEFAULT_SAMPLER = Sampler.LHS
 
 
 @dataclass(frozen=True)
@@ -91,30 +97,33 @@ def unit_design(d: int, n: int, seed: int, sampler: Sampler) -> NDArray[np.float
     return np.clip(u, _EPS, 1.0 - _EPS)
 
 
-def check_sample_count(n: int, sampler: Sampler) -> None:
-    """Raise :class:`UsageError` unless ``n`` samples can be drawn with ``sampler``."""
-    if not 1 <= n <= MAX_SAMPLES:
-        raise UsageError(f"--samples: got {n}; expected a whole number from 1 to {MAX_SAMPLES:,}")
+def check_sample_count(n: int, sampler: Sampler, most: int = MAX_SAMPLES) -> None:
+    """Raise :class:`ParameterError` (``samples``) unless ``n`` samples, at most ``most``, can
+    be drawn with ``sampler``."""
+    if not 1 <= n <= most:
+        raise ParameterError("samples", f"{n}", f"a whole number from 1 to {most:,}")
     if sampler is Sampler.SOBOL and n & (n - 1):
         lower = 1 << (n.bit_length() - 1)
-        raise UsageError(
-            f"--samples: got {n}; expected a power of two for the sobol sampler "
-            f"(e.g. {lower} or {lower * 2})"
+        raise ParameterError(
+            "samples", f"{n}", f"a power of two for the sobol sampler (e.g. {lower} or {lower * 2})"
         )
 
 
 def check_seed(seed: int) -> None:
-    """Raise :class:`UsageError` unless ``seed`` is a whole number in [0, :data:`MAX_SEED`]."""
+    """Raise :class:`ParameterError` (``seed``) unless ``seed`` is a whole number in
+    [0, :data:`MAX_SEED`]."""
     if not 0 <= seed <= MAX_SEED:
-        raise UsageError(f"--seed: got {seed}; expected a whole number from 0 to 2**64 - 1")
+        raise ParameterError("seed", f"{seed}", "a whole number from 0 to 2**64 - 1")
 
 
 def check_memory(n: int, d: int) -> None:
-    """Raise :class:`UsageError` if ``n`` samples of ``d`` figures exceed :data:`MAX_VALUES`."""
+    """Raise :class:`ParameterError` (``samples``) if ``n`` samples of ``d`` figures exceed
+    :data:`MAX_VALUES`."""
     if n * d > MAX_VALUES:
-        raise UsageError(
-            f"--samples: got {n:,} for a scenario of {d:,} figures; expected at most "
-            f"{MAX_VALUES // d:,} (at most {MAX_VALUES:,} sampled values, to bound memory)"
+        raise ParameterError(
+            "samples",
+            f"{n:,} for a scenario of {d:,} figures",
+            f"at most {MAX_VALUES // d:,} (at most {MAX_VALUES:,} sampled values, to bound memory)",
         )
 
 
@@ -165,7 +174,7 @@ def sample(
     scenario: Scenario,
     n: int,
     seed: int = DEFAULT_SEED,
-    sampler: Sampler | str = Sampler.LHS,
+    sampler: Sampler | str = DEFAULT_SAMPLER,
 ) -> Samples:
     """Draw ``n`` samples of every figure of ``scenario``.
 
@@ -177,3 +186,50 @@ def sample(
     u = unit_design(len(figures), n, seed, sampler)
     values = {f.path: figure_values(f, u[:, j]) for j, f in enumerate(figures)}
     return Samples(values=values, n=n, seed=seed, sampler=sampler)
+
+
+def design_chunks(
+    d: int, n: int, seed: int, sampler: Sampler | str, chunk: int
+) -> Iterator[tuple[int, NDArray[np.float64]]]:
+    """The rows of :func:`unit_design` ``(n, d)``, ``chunk`` rows at a time.
+
+    Yields ``(start, u)`` with ``u`` the rows ``start:start + len(u)``. Concatenated, the
+    chunks equal ``unit_design(d, n, seed, sampler)`` bit for bit, whatever ``chunk`` is.
+
+    Raises
+    ------
+    ParameterError
+        ``sampler`` ``lhs`` for more than one chunk.
+
+    Notes
+    -----
+    ``mc``: one generator fills rows in order, so a chunk is the next ``chunk * d`` numbers of
+    the stream. ``sobol``: one scrambled Sobol' engine generates points in order (its
+    scrambling is drawn once, from the seed). ``lhs`` cannot be chunked: a Latin hypercube's
+    strata and permutations depend on ``n``, so it is drawn whole and must fit in one chunk.
+    """
+    sampler = Sampler(sampler)
+    if sampler is Sampler.LHS:
+        if n > chunk:
+            raise ParameterError(
+                "sampler",
+                f"{n:,} samples in chunks of {chunk:,}",
+                "mc or sobol for runs of more than one chunk (a Latin hypercube's strata "
+                "depend on n)",
+                detail="lhs",
+            )
+        yield 0, unit_design(d, n, seed, sampler)
+        return
+    rng = np.random.default_rng(seed)
+    engine = qmc.Sobol(d, scramble=True, rng=rng) if sampler is Sampler.SOBOL and d else None
+    for start in range(0, n, chunk):
+        m = min(chunk, n - start)
+        if d == 0:
+            u = np.empty((m, 0))
+        elif engine is not None:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="The balance properties")
+                u = engine.random(m)
+        else:
+            u = rng.random((m, d))
+        yield start, np.clip(u, _EPS, 1.0 - _EPS)

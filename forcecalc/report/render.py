@@ -185,6 +185,15 @@ def provenance_dict(p: Provenance) -> dict[str, object]:
     return {**asdict(p), "overrides": dict(p.overrides)}
 
 
+def result_json(result: object, p: Provenance | dict[str, object], **extra: object) -> str:
+    """A result dataclass as JSON: its fields, then ``extra``, then its ``provenance`` (a
+    :class:`Provenance`, or a stamp already made JSON-ready)."""
+    data = asdict(result)  # type: ignore[call-overload]
+    data.update(extra)
+    data["provenance"] = p if isinstance(p, dict) else provenance_dict(p)
+    return to_json(data)
+
+
 # --------------------------------------------------------------------------------------------
 # forcecalc run
 

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from forcecalc.core.errors import UsageError
+from forcecalc.core.errors import ParameterError
 from forcecalc.core.runner import RunResult, run
 from forcecalc.core.sampling import Sampler
 from forcecalc.report.render import run_dict, to_json
-from forcecalc.scenario.loader import NotRegularFile, load_scenario, read_regular_file
+from forcecalc.scenario.files import NotRegularFile, read_regular_file
+from forcecalc.scenario.loader import load_scenario
 
 #: Largest results file read. [bytes]
 MAX_RESULT_BYTES = 50_000_000
@@ -96,9 +97,10 @@ class Reproduction:
 # Reading the recorded result
 
 
-def _bad(path: Path, key: str, got: str, expected: str) -> UsageError:
-    where = f"--from {path}: at {key}" if key else f"--from {path}"
-    return UsageError(f"{where}: got {got}; expected {expected}")
+def _bad(path: Path, key: str, got: str, expected: str) -> ParameterError:
+    """An error in the recorded result ``path`` (the parameter ``results``), at ``key``."""
+    where = f"{path}: at {key}" if key else f"{path}"
+    return ParameterError("results", got, expected, detail=where)
 
 
 def _read_json(path: Path) -> Any:
@@ -145,15 +147,16 @@ def _overrides(path: Path, value: Any) -> dict[str, float]:
     return out
 
 
-def read_recorded(path: Path | str) -> Recorded:
+def read_recorded(results: Path | str) -> Recorded:
     """Read the settings and numbers of an earlier ``forcecalc run --format json``.
 
     Raises
     ------
     UsageError
-        For a file that cannot be read, is not JSON, or lacks a valid provenance stamp.
+        For a file that cannot be read, is not JSON, or lacks a valid provenance stamp (a
+        :class:`ParameterError` naming ``results``).
     """
-    path = Path(path)
+    path = Path(results)
     data = _read_json(path)
     if not isinstance(data, dict) or "metrics" not in data:
         raise _bad(path, "", "JSON that is not a run result", _WHAT)
@@ -272,8 +275,8 @@ def compare(recorded: Mapping[str, Any], now: Mapping[str, Any]) -> Comparison:
     )
 
 
-def reproduce(path: Path | str) -> Reproduction:
-    """Re-run the result recorded in ``path`` with its settings and compare the numbers.
+def reproduce(results: Path | str) -> Reproduction:
+    """Re-run the result recorded in the file ``results`` with its settings and compare the numbers.
 
     Raises
     ------
@@ -282,7 +285,7 @@ def reproduce(path: Path | str) -> Reproduction:
     ScenarioError
         If the recorded scenario no longer loads.
     """
-    recorded = read_recorded(path)
+    recorded = read_recorded(results)
     scenario_path = locate_scenario(recorded)
     result = run(
         load_scenario(scenario_path),

@@ -2,8 +2,10 @@
 
 Two readers use these declarations, so they cannot drift apart:
 
-- the loader (:mod:`forcecalc.scenario.loader`) takes each mapping's required and allowed keys, the
-  options of every enumeration and the forms of a figure from here;
+- the reader (:mod:`forcecalc.scenario.loader` and its section readers, ``read_*``) takes each
+  mapping's required and allowed keys, the options of every enumeration, the forms of a figure
+  and the rules on their parameters, and the forms of sustainment from here (the families of
+  distribution from :data:`forcecalc.core.distributions.FAMILIES`);
 - :mod:`forcecalc.scenario.schema` generates the JSON Schema that editors use to complete and check
   scenario files (``forcecalc schema``).
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from forcecalc.core.distributions import FAMILIES, Family, Interval90, Pert, Point, family_of
 from forcecalc.core.scenario import BASIS_FIGURES, CATEGORIES, Basis, Domain
 
 #: Version of the scenario format written in every scenario's ``schema_version``.
@@ -45,19 +48,17 @@ METRICS = ("deployed", "committed", "rotation_multiplier", "deployed_per_km", "d
 PLEDGE_METRICS = ("pledged", "pledge_coverage", "p_pledges_suffice")
 POOL_METRICS = ("pool_sustainable", "pool_coverage", "p_pool_suffices")
 
+#: The family of each ``dist:`` a figure may name (:data:`forcecalc.core.distributions.FAMILIES`).
+DIST_FAMILIES: dict[str, Family] = {f.name: f for f in FAMILIES if f.name is not None}
 #: Parameters of each ``dist:`` a figure may name.
-DIST_PARAMS: dict[str, tuple[str, ...]] = {
-    "uniform": ("low", "high"),
-    "triangular": ("low", "mode", "high"),
-    "pert": ("low", "mode", "high"),
-    "normal": ("mean", "sd"),
-    "lognormal": ("median", "sigma"),
-}
-#: Forms of a figure without ``dist:``, recognised in this order of precedence.
-IMPLICIT_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("point", ("value",)),
-    ("pert", ("low", "mode", "high")),
-    ("interval90", ("low", "high")),
+DIST_PARAMS: dict[str, tuple[str, ...]] = {name: f.params for name, f in DIST_FAMILIES.items()}
+#: Forms of a figure without ``dist:``, by the name messages give them, in this order of
+#: precedence: a form is recognised by the keys that no later form takes (``value``; ``mode``;
+#: ``low`` or ``high``).
+IMPLICIT_FORMS: tuple[tuple[str, Family], ...] = (
+    ("point", family_of(Point)),
+    ("pert", family_of(Pert)),
+    ("interval90", family_of(Interval90)),
 )
 #: Every numeric key of a figure.
 FIGURE_NUMBERS = ("value", "low", "mode", "high", "mean", "sd", "median", "sigma")
@@ -66,11 +67,11 @@ IN_DOMAIN = ("value", "low", "mode", "high", "mean", "median")
 #: Numeric keys that must be above 0 whatever the domain.
 POSITIVE_PARAMS = ("sd", "sigma", "median")
 
-#: The ways to state sustainment: exactly one of these sets of keys.
-SUSTAINMENT_FORMS: tuple[tuple[str, ...], ...] = (
-    ("rotation_multiplier",),
-    ("tour_months", "dwell_months"),
-)
+#: The ways to state sustainment, by the name a scenario keeps: exactly one of these sets of keys.
+SUSTAINMENT_FORMS: dict[str, tuple[str, ...]] = {
+    "rotation_multiplier": ("rotation_multiplier",),
+    "tour_and_dwell": ("tour_months", "dwell_months"),
+}
 
 
 # --------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from forcecalc.core import glossary, limits
 from forcecalc.core.scenario import Basis, Domain
 from forcecalc.core.sources import Register
 from forcecalc.scenario import format as fmt
-from forcecalc.scenario.loader import default_register
+from forcecalc.scenario.register import default_register
 
 JSONSchema = dict[str, Any]
 
@@ -150,7 +150,8 @@ def _forbid(keys: object) -> JSONSchema:
 def figure_forms() -> list[JSONSchema]:
     """One subschema per form of a figure; exactly one matches a valid figure."""
     forms = []
-    for _, params in fmt.IMPLICIT_FORMS:
+    for _, family in fmt.IMPLICIT_FORMS:
+        params = family.params
         others = [k for k in fmt.FIGURE_NUMBERS if k not in params]
         forms.append({"required": list(params), "properties": _forbid([*others, "dist"])})
     for dist, params in fmt.DIST_PARAMS.items():
@@ -220,10 +221,10 @@ def task_schema() -> JSONSchema:
 def sustainment_schema() -> JSONSchema:
     """Sustainment: exactly one of its forms, all of that form's keys."""
     out = object_schema(fmt.SUSTAINMENT)
-    every = [k for form in fmt.SUSTAINMENT_FORMS for k in form]
+    every = [k for form in fmt.SUSTAINMENT_FORMS.values() for k in form]
     out["oneOf"] = [
         {"required": list(form), "properties": _forbid(k for k in every if k not in form)}
-        for form in fmt.SUSTAINMENT_FORMS
+        for form in fmt.SUSTAINMENT_FORMS.values()
     ]
     return out
 

@@ -1,0 +1,99 @@
+"""The app's calls into the library, cached by Streamlit on the scenario text and run settings.
+
+Each is a pure function of its arguments (:mod:`forcecalc.app.texts`,
+:mod:`forcecalc.app.drivers`, :func:`forcecalc.calibration.analogs.compare`) wrapped in
+``st.cache_data``; :func:`shown_errors` shows an expected error as the app words it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import streamlit as st
+
+from forcecalc.analysis.sweep import Sweep
+from forcecalc.analysis.tornado import TornadoResult
+from forcecalc.app import drivers, messages, texts
+from forcecalc.calibration.analogs import Comparison, compare
+from forcecalc.core.errors import ForcecalcError
+from forcecalc.core.runner import RunResult
+from forcecalc.core.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """The run controls: number of samples, seed and sampler."""
+
+    samples: int
+    seed: int
+    sampler: str
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def cached_run(text: str, name: str, samples: int, seed: int, sampler: str) -> RunResult:
+    """:func:`forcecalc.app.texts.run_text`, cached on the scenario text and the run settings."""
+    return texts.run_text(text, name, samples, seed, sampler)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_parse(text: str, name: str) -> Scenario:
+    """The scenario of a text already checked by the loader."""
+    return texts.ScenarioText(text, name).parse()
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_tornado(text: str, name: str) -> TornadoResult:
+    """:func:`forcecalc.app.drivers.tornado_text`, cached on the scenario text."""
+    return drivers.tornado_text(text, name)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def cached_sweep(
+    text: str,
+    name: str,
+    path: str,
+    start: float,
+    stop: float,
+    steps: int,
+    samples: int,
+    seed: int,
+    sampler: str,
+) -> Sweep:
+    """:func:`forcecalc.app.drivers.sweep_text`, cached on the scenario text and its settings."""
+    return drivers.sweep_text(text, name, path, start, stop, steps, samples, seed, sampler)
+
+
+@st.cache_data(show_spinner=False)
+def cached_shipped(file_name: str) -> texts.ScenarioText:
+    """A shipped scenario's text."""
+    return texts.read_shipped(file_name)
+
+
+def run_of(scenario_text: texts.ScenarioText, settings: RunSettings) -> RunResult:
+    """The cached run of a scenario text at the app's settings."""
+    return cached_run(
+        scenario_text.text, scenario_text.name, settings.samples, settings.seed, settings.sampler
+    )
+
+
+@contextmanager
+def shown_errors(prefix: str = "") -> Iterator[None]:
+    """Show an expected error (:class:`ForcecalcError`) as its one-line message and go on.
+
+    A library parameter is named by the app's control
+    (:func:`forcecalc.app.messages.app_message`). The rest of the ``with`` block is skipped;
+    the page below it is still drawn. Anything else is a bug and is left to Streamlit, which
+    shows it with its traceback.
+    """
+    try:
+        yield
+    except ForcecalcError as exc:
+        st.error(f"{prefix}{messages.app_message(exc)}")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_compare(text: str, name: str, samples: int, seed: int, sampler: str) -> Comparison:
+    """The scenario beside past missions (:func:`forcecalc.calibration.analogs.compare`), cached."""
+    return compare(cached_run(text, name, samples, seed, sampler))

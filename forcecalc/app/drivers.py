@@ -1,0 +1,135 @@
+"""Drivers and sweeps for the app: the tornado of a scenario text and a one-figure sweep.
+
+Thin calls into :mod:`forcecalc.analysis.tornado` and :mod:`forcecalc.analysis.sweep` on a
+scenario text, and the rows and default ranges the Drivers and Sweep tabs draw.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from forcecalc.analysis.problem import figure_at
+from forcecalc.analysis.sweep import Sweep, axis, sweep
+from forcecalc.analysis.tornado import Tornado, TornadoResult, tornado
+from forcecalc.app.tables import band_dict
+from forcecalc.app.texts import parse_text
+from forcecalc.calibration import rules
+from forcecalc.core.runner import refused_pledges
+from forcecalc.core.sampling import Sampler
+from forcecalc.core.scenario import Figure, Scenario
+from forcecalc.report.render import fmt_number
+
+#: Outputs the tornado and sweep panels offer.
+DRIVER_OUTPUTS = ("deployed", "committed")
+
+
+def tornado_text(text: str, name: str) -> TornadoResult:
+    """The tornado of a scenario text (P5 to P95 swings of deployed and committed)."""
+    return tornado(parse_text(text, name), outputs=DRIVER_OUTPUTS)
+
+
+def tornado_rows(t: Tornado) -> list[dict[str, object]]:
+    """Two segments per uncertain figure, from the all-medians baseline to the output with the
+    figure at its P5 and at its P95; largest swing first. Figures that do not move the output
+    (a pledge, for the requirement) are left out."""
+    rows: list[dict[str, object]] = []
+    for rank, bar in enumerate(b for b in t.bars if b.output_max > b.output_min):
+        if bar.low_level is not None:  # the ensemble's rule choice: its ends are rules
+            label = f"{bar.path} ({bar.low_level} → {bar.high_level})"
+            ends = (("least rule", bar.low_level), ("greatest rule", bar.high_level))
+        else:
+            label = (
+                f"{bar.path} ({fmt_number(bar.input_low, bar.unit)} → "
+                f"{fmt_number(bar.input_high, bar.unit)} {bar.unit})"
+            )
+            ends = (
+                ("figure at its P5", fmt_number(bar.input_low, bar.unit)),
+                ("figure at its P95", fmt_number(bar.input_high, bar.unit)),
+            )
+        for (end, value), output in zip(ends, (bar.output_low, bar.output_high), strict=True):
+            rows.append(
+                {
+                    "figure": label,
+                    "rank": rank,
+                    "end": end,
+                    "at": value,
+                    "baseline": t.baseline,
+                    "output": output,
+                    "swing": bar.swing,
+                }
+            )
+    return rows
+
+
+#: The largest number a range or an input may hold (a browser's number input refuses inf).
+LARGEST = float(np.finfo(float).max)
+
+
+def sweep_paths(scenario: Scenario) -> list[str]:
+    """The figures a sweep (or a goal seek) can vary, in document order.
+
+    Every figure but the pledges of contributors that refused: those stay 0 whatever is asked
+    (:func:`forcecalc.core.runner.refused_pledges`), so the library refuses to sweep them; and but
+    an
+    ensemble's rule choice, a uniform draw that only picks a rule (no value of it means
+    anything). A rule's weight can be swept: how the requirement moves as one precedent counts
+    more is a fair question, though goal seek refuses it (the quantile is not monotonic in it).
+    """
+    left_out = refused_pledges(scenario) | {rules.RULE_CHOICE}
+    return [path for path in scenario.figures if path not in left_out]
+
+
+def sweep_range(figure: Figure) -> tuple[float, float]:
+    """A default range to sweep a figure over: half its P5 to twice its P95, in its domain.
+
+    Both ends are finite, even for a figure so extreme that its P95 overflows: its quantiles
+    are taken at most a quarter of :data:`LARGEST` in size.
+    """
+    q05, q95 = (
+        float(np.clip(v, -LARGEST / 4, LARGEST / 4)) for v in figure_at(figure, [0.05, 0.95])
+    )
+    d = figure.domain
+    start = max(0.5 * q05, d.lower)
+    if d.lower_open and start <= d.lower:
+        start = d.lower + 0.01 * max(abs(q05), 1.0)
+    stop = 2.0 * q95
+    if math.isfinite(d.upper):
+        stop = min(stop, d.upper * (0.99 if d.upper_open else 1.0))
+    if stop <= start:
+        stop = start + max(abs(start), 1.0)
+    return start, stop
+
+
+def figure_median(figure: Figure) -> float:
+    """The figure's median (its value, for a point), to mark on a sweep."""
+    return float(figure_at(figure, 0.5))
+
+
+def sweep_text(
+    text: str,
+    name: str,
+    path: str,
+    start: float,
+    stop: float,
+    steps: int,
+    samples: int,
+    seed: int,
+    sampler: str = Sampler.LHS,
+) -> Sweep:
+    """P5 / P50 / P95 of deployed and committed with one figure swept from ``start`` to ``stop``.
+
+    Raises
+    ------
+    UsageError
+        For a value outside the figure's domain or a bad number of steps.
+    """
+    scenario = parse_text(text, name)
+    grid = axis(path, start, stop, steps)
+    return sweep(scenario, [grid], samples, seed, sampler, outputs=DRIVER_OUTPUTS)
+
+
+def sweep_rows(result: Sweep, output: str) -> list[dict[str, float]]:
+    """One row per swept value: the value and the output's P5, P50 and P95 there."""
+    return [{"value": p.coordinates[0], **band_dict(p.bands[output])} for p in result.points]

@@ -1,0 +1,121 @@
+"""The Drivers tab (a tornado of the uncertain figures) and the Sweep tab (one figure swept)."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from forcecalc.app import drivers, messages, texts
+from forcecalc.app.cached import RunSettings, cached_sweep, cached_tornado
+from forcecalc.core.errors import ForcecalcError
+from forcecalc.core.scenario import Figure, Scenario
+from forcecalc.report.render import fmt_number
+
+
+def show_drivers(current: texts.ScenarioText) -> None:
+    """The tornado chart: which uncertain figure moves the requirement most."""
+    output = st.radio("Requirement", drivers.DRIVER_OUTPUTS, horizontal=True, key="tornado_out")
+    result = cached_tornado(current.text, current.name)
+    t = next(t for t in result.tornadoes if t.output == output)
+    rows = drivers.tornado_rows(t)
+    if not rows:
+        st.info(f"No uncertain figure of this scenario moves {output}.")
+        return
+    data = pd.DataFrame(rows)
+    y = alt.Y("figure:N", sort=alt.SortField("rank"), title=None, axis=alt.Axis(labelLimit=420))
+    bars = (
+        alt.Chart(data, title=f"Drivers of {output}")
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X("baseline:Q", title=f"{output} [personnel]", scale=alt.Scale(zero=False)),
+            x2="output:Q",
+            color=alt.Color("end:N", title=None),
+            tooltip=[
+                "figure",
+                "end",
+                alt.Tooltip("at:N", title="figure at"),
+                alt.Tooltip("output:Q", format=",.0f"),
+            ],
+        )
+    )
+    rule = alt.Chart(pd.DataFrame({"baseline": [t.baseline]})).mark_rule().encode(x="baseline:Q")
+    st.altair_chart(bars + rule)
+    rules = (
+        " The ensemble's rule choice runs from the rule giving the least to the one giving the "
+        "most; every other bar and the line are averaged over the rules by their weights."
+        if t.averaged_over
+        else ""
+    )
+    st.caption(
+        f"Each uncertain figure moved from its P5 to its P95 with every other figure at its "
+        f"median; the line is that all-medians {output}, {fmt_number(t.baseline, 'personnel')}."
+        f"{rules} "
+        f"{result.evaluations} model evaluations; interactions are not shown, and figures "
+        "that do not move it are left out."
+    )
+
+
+def sweep_controls(scenario: Scenario) -> tuple[Figure, float, float, int, str]:
+    """The sweep's figure, range, number of steps and output, chosen by the user.
+
+    A refused contributor's pledge is not offered: it stays 0, so there is nothing to sweep.
+    """
+    paths = drivers.sweep_paths(scenario)
+    default = paths.index("geometry.front_length_km") if "geometry.front_length_km" in paths else 0
+    left, middle, right, last = st.columns([3, 1, 1, 1])
+    path = left.selectbox(
+        "Figure to sweep",
+        paths,
+        index=default,
+        format_func=lambda p: f"{p} [{scenario.figures[p].unit}]",
+        key="sweep_path",
+    )
+    figure = scenario.figures[path]
+    start, stop = drivers.sweep_range(figure)
+    start = middle.number_input("from", value=start, format="%g", key=f"sweep_from|{path}")
+    stop = right.number_input("to", value=stop, format="%g", key=f"sweep_to|{path}")
+    steps = last.number_input("steps", 2, 101, 21, key="sweep_steps")
+    output = st.radio("Requirement", drivers.DRIVER_OUTPUTS, horizontal=True, key="sweep_out")
+    return figure, float(start), float(stop), int(steps), str(output)
+
+
+def show_sweep(current: texts.ScenarioText, scenario: Scenario, settings: RunSettings) -> None:
+    """The requirement's band as one figure is swept over a range (common random numbers)."""
+    figure, start, stop, steps, output = sweep_controls(scenario)
+    try:
+        result = cached_sweep(
+            current.text,
+            current.name,
+            figure.path,
+            start,
+            stop,
+            steps,
+            settings.samples,
+            settings.seed,
+            settings.sampler,
+        )
+    except ForcecalcError as exc:
+        st.error(messages.app_message(exc))
+        return
+    data = pd.DataFrame(drivers.sweep_rows(result, output))
+    x = alt.X("value:Q", title=f"{figure.path} [{figure.unit}]")
+    band = alt.Chart(data).mark_area(opacity=0.3).encode(x=x, y="p5:Q", y2="p95:Q")
+    line = (
+        alt.Chart(data, title=f"{output} against {figure.path}")
+        .mark_line(point=True)
+        .encode(
+            x=x,
+            y=alt.Y("p50:Q", title=f"{output} [personnel], P50 with P5–P95"),
+            tooltip=[alt.Tooltip(c, format=",.4g") for c in ("value", "p5", "p50", "p95")],
+        )
+    )
+    now = pd.DataFrame({"value": [drivers.figure_median(figure)]})
+    rule = alt.Chart(now).mark_rule(strokeDash=[4, 3]).encode(x="value:Q")
+    st.altair_chart(band + line + rule)
+    st.caption(
+        f"At each value {figure.path} is fixed (as `--set` does) and the band comes from the "
+        f"other figures, with the same {settings.samples:,} samples at every point; the dashed "
+        "line is the figure's value (median) in the scenario."
+    )

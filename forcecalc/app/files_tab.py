@@ -1,0 +1,43 @@
+"""The Sources tab (every figure with its source) and the Download tab (scenario and results)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from forcecalc.app import texts
+from forcecalc.app.widgets import plain, table_height
+from forcecalc.core.runner import RunResult
+from forcecalc.core.scenario import Scenario
+from forcecalc.report.render import sources_rows
+
+
+def show_sources(scenario: Scenario) -> None:
+    """Every figure with its value, unit, source id, quote and gloss."""
+    rows = sources_rows(scenario)
+    columns = ["figure", "value", "unit", "source", "quote", "gloss", "kind", "note"]
+    text = st.column_config.TextColumn
+    widths = {"figure": "medium", "source": "medium", "quote": "large", "gloss": "large"}
+    st.dataframe(
+        pd.DataFrame(rows)[columns],
+        hide_index=True,
+        height=table_height(len(rows)),
+        column_config={c: text(width=w) for c, w in widths.items()} | {"note": text(width=360)},
+    )
+
+
+def show_downloads(current: texts.ScenarioText, result: RunResult | None, n_edited: int) -> None:
+    """Download the edited scenario as YAML and the results (if any) as CSV and JSON."""
+    files = texts.downloads(current, result, n_edited)
+    for f in files:
+        st.download_button(f.label, f.data, file_name=f.file_name, mime=f.mime, key=f.key)
+    if result is None:
+        st.caption("No results to download at these settings (see the error above).")
+    else:
+        p = result.provenance
+        st.caption(
+            f"`forcecalc run {plain(files[0].file_name)} --samples {p.samples} --seed {p.seed} "
+            f"--sampler {p.sampler}` gives the same numbers."
+        )
+    with st.expander("Scenario YAML"):
+        st.code(current.text, language="yaml")

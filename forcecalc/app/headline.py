@@ -1,0 +1,109 @@
+"""The headline numbers of a run: P50 (or probability), band, and change from the unedited run.
+
+Computed without Streamlit; :mod:`forcecalc.app.results_tabs` shows them as ``st.metric``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from forcecalc.core import glossary
+from forcecalc.core.runner import RunResult
+from forcecalc.core.summary import Band
+from forcecalc.report.render import fmt_number
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline number: its P50 (or probability), band and change from a reference run."""
+
+    key: str
+    label: str
+    unit: str
+    value: float
+    p5: float | None = None
+    p95: float | None = None
+    delta: float | None = None
+    reference: float | None = None
+
+    @property
+    def meaning(self) -> str:
+        """What the number is, from the glossary."""
+        return glossary.OUTPUTS[self.key].meaning
+
+    @property
+    def value_text(self) -> str:
+        return fmt_number(self.value, self.unit) if math.isfinite(self.value) else "–"
+
+    @property
+    def band_text(self) -> str:
+        if self.unit == "probability" and math.isnan(self.value):
+            return "no pledges in this scenario"
+        if not math.isfinite(self.value):
+            return "not a finite number"
+        if self.p5 is None or self.p95 is None:
+            return ""
+        ends = (fmt_number(x, self.unit) if math.isfinite(x) else "–" for x in (self.p5, self.p95))
+        return "P5–P95: {} – {}".format(*ends)
+
+    @property
+    def delta_text(self) -> str | None:
+        """The change from the reference, signed with a plain ``+`` or ``-`` (the sign
+        ``st.metric`` reads for its arrow); ``None`` when there is no change at the precision
+        the value is shown with (so rounding noise such as ``7e-15`` is no change)."""
+        if self.delta is None or not math.isfinite(self.delta) or self.delta == 0:
+            return None
+        reference = self.value - self.delta if self.reference is None else self.reference
+        if fmt_number(self.value, self.unit) == fmt_number(reference, self.unit):
+            return None
+        sign = "+" if self.delta > 0 else "-"
+        if self.unit == "probability":
+            points = f"{abs(self.delta) * 100:.1f}"
+            return f"{sign}{'<0.1' if points == '0.0' else points} points vs scenario"
+        size = fmt_number(abs(self.delta), self.unit)
+        if not size.strip("0.,"):
+            return None
+        return f"{sign}{size} vs scenario"
+
+
+_HEADLINES = (
+    ("deployed", "Deployed (P50)", "personnel"),
+    ("committed", "Committed (P50)", "personnel"),
+    ("deployed_per_km", "Troops per km (P50)", "troops_per_km"),
+    ("deployed_per_km2", "Troops per km² (P50)", "troops_per_km2"),
+)
+
+
+_PROBABILITIES = (
+    ("p_pledges_suffice", "P(pledges suffice)"),
+    ("p_pool_suffices", "P(pool suffices)"),
+)
+
+
+def _band_headline(key: str, label: str, unit: str, b: Band, ref: Band | None) -> Headline:
+    if ref is None:
+        return Headline(key, label, unit, b.p50, b.p5, b.p95)
+    return Headline(key, label, unit, b.p50, b.p5, b.p95, b.p50 - ref.p50, ref.p50)
+
+
+def headlines(result: RunResult, reference: RunResult | None = None) -> list[Headline]:
+    """The headline numbers of a run, with changes from ``reference`` (the unedited scenario).
+
+    The probability that pledges suffice is shown as "not stated" (NaN) for a scenario with no
+    pledges, so the headline row keeps its shape.
+    """
+    s = result.summary
+    r = reference.summary if reference is not None else None
+    out = [
+        _band_headline(k, label, unit, s.metrics[k], r.metrics[k] if r else None)
+        for k, label, unit in _HEADLINES
+    ]
+    for key, label in _PROBABILITIES:
+        if key == "p_pool_suffices" and key not in s.probabilities:
+            continue
+        value = s.probabilities.get(key, math.nan)
+        ref = r.probabilities.get(key) if r else None
+        delta = value - ref if ref is not None and math.isfinite(value) else None
+        out.append(Headline(key, label, "probability", value, delta=delta, reference=ref))
+    return out

@@ -1,0 +1,83 @@
+"""The page's sidebar: the scenario (shipped, uploaded or pasted) and the run settings."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from forcecalc.app import texts
+from forcecalc.app.cached import RunSettings, cached_shipped
+from forcecalc.app.widgets import plain
+from forcecalc.core.errors import ForcecalcError
+from forcecalc.core.sampling import DEFAULT_SAMPLES, DEFAULT_SEED, Sampler
+from forcecalc.scenario.resources import DEFAULT_SCENARIO
+
+#: Sample counts offered: powers of two, so every sampler (Sobol too) accepts them.
+SAMPLE_CHOICES = tuple(2**k for k in range(10, 19))
+
+
+SHIPPED, UPLOAD, PASTE = "Shipped scenario", "Upload a file", "Paste YAML"
+
+
+def _reset() -> None:
+    st.session_state["generation"] = st.session_state.get("generation", 0) + 1
+
+
+#: Session-state key of the last scenario shown, kept on screen while a bad file is fixed.
+LAST_GOOD = "last_good_scenario"
+
+
+def _user_scenario(data: bytes, name: str, fallback: texts.ScenarioText) -> texts.ScenarioText:
+    """A user's scenario if the loader accepts it; else its error and the last good scenario.
+
+    The last good scenario is the one shown before this file (an earlier upload or paste, with
+    the edits made to it), or ``fallback`` (the shipped scenario picked) when there is none.
+    """
+    last: texts.ScenarioText = st.session_state.get(LAST_GOOD, fallback)
+    try:
+        return texts.read_upload(data, name)
+    except ForcecalcError as exc:
+        st.error(str(exc))
+    except Exception as exc:  # a bug in the loader, not in the file: say so, keep working
+        message = " ".join(str(exc).split())
+        st.error(
+            f"{name}: internal error (a bug in forcecalc, not in your file): "
+            f"{type(exc).__name__}: {message}"
+        )
+    st.caption(f"Showing {plain(last.name)} until the file is fixed.")
+    return last
+
+
+def scenario_input() -> texts.ScenarioText:
+    """The sidebar's scenario picker, upload and paste box; returns the scenario chosen."""
+    st.header("Scenario")
+    origin = st.radio("Scenario from", (SHIPPED, UPLOAD, PASTE), key="origin")
+    files = list(texts.shipped_scenarios())
+    default = files.index(DEFAULT_SCENARIO) if DEFAULT_SCENARIO in files else 0
+    pick = st.selectbox("Shipped scenario", files, index=default, key="shipped")
+    chosen = cached_shipped(pick)
+    if origin == UPLOAD:
+        upload = st.file_uploader("Scenario file (YAML)", type=["yaml", "yml"], key="upload")
+        if upload is not None:
+            chosen = _user_scenario(upload.getvalue(), upload.name, chosen)
+    elif origin == PASTE:
+        text = st.text_area("Scenario YAML", key="paste", height=240)
+        if text.strip():
+            chosen = _user_scenario(text.encode("utf-8"), "pasted.yaml", chosen)
+    st.session_state[LAST_GOOD] = chosen
+    return chosen
+
+
+def run_settings() -> RunSettings:
+    """The sidebar's samples, seed and sampler controls and the reset button."""
+    st.header("Run")
+    samples = st.select_slider(
+        "Samples",
+        SAMPLE_CHOICES,
+        value=DEFAULT_SAMPLES,
+        format_func=lambda n: f"{n:,}",
+        key="samples",
+    )
+    seed = st.number_input("Seed", min_value=0, value=DEFAULT_SEED, step=1, key="seed")
+    sampler = st.selectbox("Sampler", [s.value for s in Sampler], key="sampler")
+    st.button("Reset to scenario", on_click=_reset, key="reset", help="Undo every edit")
+    return RunSettings(int(samples), int(seed), str(sampler))

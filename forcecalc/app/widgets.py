@@ -1,0 +1,90 @@
+"""Pieces every tab of the page draws with: literal Markdown text, band charts, band tables."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from forcecalc.core.runner import RunResult
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$~|#])")
+
+
+def plain(text: str) -> str:
+    """Text shown literally in Markdown (no emphasis, links or maths from its characters)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def band_chart(
+    rows: Sequence[Mapping[str, object]],
+    name: str,
+    title: str,
+    color: str | None = None,
+    x_title: str = "personnel deployed (P5–P95, tick at P50)",
+    details: Sequence[str] = (),
+) -> alt.LayerChart:
+    """Horizontal P5–P95 bars with a tick at P50, one per row (task, category or scenario).
+
+    ``color`` names a column that splits each row into coloured bars (deployed, committed);
+    ``details`` names text columns added to the tooltip (a label's full text).
+    """
+    data = pd.DataFrame(rows)
+    y = alt.Y(f"{name}:N", sort=None, title=None, axis=alt.Axis(labelLimit=320))
+    base = alt.Chart(data, title=title).encode(y=y)
+    if color:
+        base = base.encode(color=alt.Color(f"{color}:N", title=None), yOffset=f"{color}:N")
+    bars = base.mark_bar(opacity=0.45).encode(x=alt.X("p5:Q", title=x_title), x2="p95:Q")
+    tooltip = [
+        name,
+        *details,
+        *(alt.Tooltip(f"{k}:Q", format=",.0f") for k in ("p5", "p50", "p95")),
+    ]
+    ticks = base.mark_tick(thickness=3, size=18, color="black").encode(x="p50:Q", tooltip=tooltip)
+    return bars + ticks
+
+
+PERSONNEL_COLUMNS = ("p5", "p50", "p95", "mean")
+
+
+def whole_numbers(
+    rows: Sequence[Mapping[str, object]], columns: Sequence[str] = PERSONNEL_COLUMNS
+) -> pd.DataFrame:
+    """A table whose personnel columns are rounded to whole numbers.
+
+    They stay floating point, so a value no integer type holds (NaN, ±inf, 1e300 from an
+    extreme figure) is kept as it is rather than breaking the table.
+    """
+    frame = pd.DataFrame(rows)
+    frame[list(columns)] = frame[list(columns)].astype(float).round(0)
+    return frame
+
+
+def show_table(
+    rows: Sequence[Mapping[str, object]], columns: Sequence[str] = PERSONNEL_COLUMNS
+) -> None:
+    """A table of bands, personnel columns as whole numbers with thousands separators."""
+    number = st.column_config.NumberColumn(format="localized")
+    st.dataframe(
+        whole_numbers(rows, columns), hide_index=True, column_config=dict.fromkeys(columns, number)
+    )
+
+
+#: Height of a table row and of the header, and the most a table takes before it scrolls. [px]
+ROW_PX, MAX_TABLE_PX = 35, 560
+
+
+def table_height(n_rows: int) -> int:
+    """A table's height in pixels: its rows and header, at most :data:`MAX_TABLE_PX`."""
+    return min((n_rows + 1) * ROW_PX + 3, MAX_TABLE_PX)
+
+
+def if_run(result: RunResult | None, show: Callable[[RunResult], None]) -> None:
+    """``show(result)``; with no result (its error is shown above the tabs), a note saying so."""
+    if result is None:
+        st.info("No results at these settings: see the error above.")
+    else:
+        show(result)

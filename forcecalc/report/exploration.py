@@ -1,0 +1,77 @@
+"""Tables of a sweep and a goal seek (:mod:`forcecalc.analysis.sweep`,
+:mod:`forcecalc.analysis.goal`), rendered in every format by
+:func:`forcecalc.report.render.render_table`; their footers carry the provenance stamp."""
+
+from __future__ import annotations
+
+from forcecalc.analysis.goal import GoalSeek
+from forcecalc.analysis.sweep import Sweep
+from forcecalc.report.render import Cell, Table, provenance_lines
+
+#: Column headings of the probabilities a sweep reports where the scenario has them.
+PROBABILITY_LABELS = {
+    "p_pledges_suffice": "P(pledges suffice)",
+    "p_pool_suffices": "P(pool suffices)",
+}
+
+
+def sweep_table(r: Sweep) -> Table:
+    """One row per grid point: the varied figures, P5 / P50 / P95 of each output, and the
+    probabilities that the pledges or the pool suffice."""
+    stats = ("p5", "p50", "p95")
+    band_columns = [f"{o} {s}" for o in r.outputs for s in stats]
+    prob_keys = list(r.points[0].probabilities) if r.points else []
+    labels = PROBABILITY_LABELS
+    axes = [f"{a.path} [{u}]" for a, u in zip(r.axes, r.units, strict=True)]
+    rows: list[list[Cell]] = [
+        [
+            *pt.coordinates,
+            *(pt.bands[o].stat(s) for o in r.outputs for s in stats),
+            *(pt.probabilities[k] for k in prob_keys),
+        ]
+        for pt in r.points
+    ]
+    units = {a: u for a, u in zip(axes, r.units, strict=True)}
+    units |= {c: "personnel" for c in band_columns}
+    units |= {labels.get(k, k): "probability" for k in prob_keys}
+    return Table(
+        title=f"Sweep: {r.name}",
+        columns=(*axes, *band_columns, *(labels.get(k, k) for k in prob_keys)),
+        sections=[("", rows)],
+        footer=[
+            *provenance_lines(r.provenance),
+            "every grid point uses the same samples of the other figures (common random "
+            "numbers): a point equals 'forcecalc run --set' at its values with the same seed",
+        ],
+        units=units,
+    )
+
+
+def goal_table(r: GoalSeek) -> Table:
+    """The answer of a goal seek, what it was asked and how it was found, one quantity a row;
+    the footer says it in one sentence (:meth:`GoalSeek.describe`)."""
+    lo, hi = r.search_range
+    rows: list[list[Cell]] = [
+        ["status", r.status, ""],
+        ["figure", r.path, ""],
+        ["answer", r.bound or "none", ""],
+        ["value", r.answer if r.value is not None else None, r.unit],
+        ["pool", r.pool_personnel, "personnel"],
+        ["requirement", r.requirement, ""],
+        ["confidence asked", r.confidence, "probability"],
+        ["share of samples covered", r.probability, "probability"],
+        [f"{r.requirement} at that confidence", r.requirement_at_confidence, "personnel"],
+        ["search range", f"{lo:,.6g} to {hi:,.6g}", r.unit],
+        ["model evaluations", r.evaluations, ""],
+    ]
+    return Table(
+        title=f"Goal seek: {r.name}",
+        columns=("quantity", "value", "unit"),
+        sections=[("", rows)],
+        footer=[
+            *provenance_lines(r.provenance),
+            r.describe(),
+            "scipy.optimize.brentq on the requirement's quantile with common random numbers",
+        ],
+        units={"value": "row"},
+    )

@@ -1,0 +1,303 @@
+"""Tables and JSON of the sensitivity methods: tornado, Sobol indices, rank correlation and
+threshold (:mod:`forcecalc.analysis.tornado`, :mod:`~forcecalc.analysis.sobol`,
+:mod:`~forcecalc.analysis.rank`, :mod:`~forcecalc.analysis.threshold`).
+
+Rendered in every format by :func:`forcecalc.report.render.render_table`; their footers carry
+the provenance stamp, which for the tornado, which samples nothing, says so
+(:func:`deterministic_lines`).
+"""
+
+from __future__ import annotations
+
+from forcecalc.analysis.rank import RankAnalysis
+from forcecalc.analysis.sobol import SobolAnalysis
+from forcecalc.analysis.threshold import MIN_SIDE_SAMPLES, ThresholdAnalysis
+from forcecalc.analysis.tornado import DETERMINISTIC, TornadoResult
+from forcecalc.core.provenance import Provenance
+from forcecalc.report.render import (
+    Cell,
+    Table,
+    provenance_dict,
+    provenance_lines,
+    render_table,
+    result_json,
+)
+
+#: What a sensitivity method returns.
+SensitivityResult = TornadoResult | SobolAnalysis | RankAnalysis | ThresholdAnalysis
+
+#: The ``method`` each result's JSON names.
+METHOD_OF: dict[type, str] = {
+    TornadoResult: "tornado",
+    SobolAnalysis: "sobol",
+    RankAnalysis: "rank",
+    ThresholdAnalysis: "threshold",
+}
+
+
+def render_sensitivity(r: SensitivityResult, fmt: str) -> str:
+    """The result as ``fmt`` (``table``, ``markdown``, ``csv`` or ``json``).
+
+    JSON holds the result's fields, its ``method`` and its provenance stamp (that of
+    :func:`deterministic_dict` for the tornado).
+    """
+    if fmt == "json":
+        p: Provenance | dict[str, object] = r.provenance
+        if isinstance(r, TornadoResult):
+            p = deterministic_dict(r.provenance, r.evaluations)
+        return result_json(r, p, method=METHOD_OF[type(r)])
+    return render_table(sensitivity_table(r), fmt)
+
+
+def sensitivity_table(r: SensitivityResult) -> Table:
+    """The table of any sensitivity result."""
+    if isinstance(r, TornadoResult):
+        return tornado_table(r)
+    if isinstance(r, SobolAnalysis):
+        return sobol_table(r)
+    if isinstance(r, RankAnalysis):
+        return rank_table(r)
+    return threshold_table(r)
+
+
+# --------------------------------------------------------------------------------------------
+# Provenance of a result that samples nothing
+
+
+def deterministic_lines(p: Provenance, evaluations: int) -> list[str]:
+    """The provenance stamp of a result that samples nothing (the tornado), as footer lines.
+
+    The stamp of :func:`~forcecalc.report.render.provenance_lines` with its seed, sampler and sample
+    count replaced by what happened: no sampling, and how many model evaluations.
+    """
+    sha = (p.scenario_sha256 or "")[:16]
+    first = (
+        f"forcecalc {p.version} · scenario {p.scenario_file} (sha256 {sha}…) · "
+        f"{DETERMINISTIC}, so no seed or sampler · "
+        f"{evaluations:,} model evaluations"
+    )
+    return [first, *provenance_lines(p)[1:]]
+
+
+def deterministic_dict(p: Provenance, evaluations: int) -> dict[str, object]:
+    """The provenance stamp of a result that samples nothing, as JSON-ready data.
+
+    Seed, sampler and samples are null (they do not apply); ``sampling`` says why and
+    ``model_evaluations`` counts the model points evaluated.
+    """
+    data = provenance_dict(p)
+    data.update(seed=None, sampler=None, samples=None)
+    data.update(sampling=DETERMINISTIC, model_evaluations=evaluations)
+    return data
+
+
+# --------------------------------------------------------------------------------------------
+# The tables
+
+
+def tornado_table(r: TornadoResult) -> Table:
+    """Each output's bars, largest swing first, with the input and output at both ends."""
+    lo, hi = f"P{r.low_quantile * 100:g}", f"P{r.high_quantile * 100:g}"
+    sections = [
+        (
+            f"{t.output} [{t.unit}], baseline {t.baseline:,.0f} with every input at its median"
+            + (
+                f" (averaged over {', '.join(t.averaged_over)} by weight)"
+                if t.averaged_over
+                else ""
+            ),
+            [
+                [
+                    b.path,
+                    b.unit,
+                    b.low_level or b.input_low,
+                    b.high_level or b.input_high,
+                    b.output_low,
+                    b.output_high,
+                    b.swing,
+                    "yes" if b.monotonic else "NO",
+                ]
+                for b in t.bars
+            ],
+        )
+        for t in r.tornadoes
+    ]
+    return Table(
+        title=f"Tornado: {r.name}",
+        columns=(
+            "figure",
+            "unit",
+            f"input {lo}",
+            f"input {hi}",
+            f"output at {lo}",
+            f"output at {hi}",
+            "swing",
+            "monotonic",
+        ),
+        sections=sections,
+        footer=[
+            *deterministic_lines(r.provenance, r.evaluations),
+            f"each input at its {lo} and {hi}, every other input at its median; sorted by "
+            f"swing; {r.probes} quantiles probed from {lo} to {hi}, NO = the output rises and "
+            "falls between them (Saltelli et al. 2008, ch. 1.2)",
+            *_rule_notes(r),
+        ],
+        units={
+            f"input {lo}": "row",
+            f"input {hi}": "row",
+            f"output at {lo}": "personnel",
+            f"output at {hi}": "personnel",
+            "swing": "personnel",
+        },
+    )
+
+
+def _rule_notes(r: TornadoResult) -> list[str]:
+    """How the rule selector's bar reads, when the scenario is an ensemble."""
+    for t in r.tornadoes:
+        for b in t.bars:
+            if b.level_outputs:
+                return [
+                    f"{b.path} picks a rule: it has no median, so the baseline and the other "
+                    "bars average over the rules by weight; its own bar runs from the rule of "
+                    "least to the rule of greatest output, every other input at its median"
+                ]
+    return []
+
+
+def sobol_table(r: SobolAnalysis) -> Table:
+    """Each output's first-order and total indices with their intervals, largest total
+    first."""
+    level = f"{r.confidence:.0%}"
+    sections = [
+        (
+            f"{o.output} [{o.unit}]",
+            [
+                [
+                    i.path,
+                    i.unit,
+                    i.first_order,
+                    i.first_low,
+                    i.first_high,
+                    i.total_order,
+                    i.total_low,
+                    i.total_high,
+                ]
+                for i in o.indices
+            ],
+        )
+        for o in r.outputs
+    ]
+    columns = ("figure", "unit", "first", "first low", "first high", "total", "total low")
+    columns += ("total high",)
+    return Table(
+        title=f"Sobol indices: {r.name}",
+        columns=columns,
+        sections=sections,
+        footer=[
+            *provenance_lines(r.provenance),
+            f"{r.repeats} independent repeats of n = {r.n:,} base samples "
+            f"({r.evaluations:,} model evaluations); index = mean over repeats, low/high = "
+            f"its {level} Student t interval",
+            "scipy.stats.sobol_indices: Saltelli et al. (2010) first order, Jansen (1999) "
+            "total order; Sobol' (2001)",
+        ],
+        units={c: "ratio" for c in columns[2:]},
+    )
+
+
+def rank_table(r: RankAnalysis) -> Table:
+    """Each output's inputs by importance (|Spearman rho|), with rho's interval."""
+    sections = [
+        (
+            f"{o.output} [{o.unit}]",
+            [[e.path, e.unit, e.rho, e.rho_low, e.rho_high, e.importance] for e in o.entries],
+        )
+        for o in r.outputs
+    ]
+    columns = ("figure", "unit", "spearman rho", "low", "high", "importance")
+    return Table(
+        title=f"Rank-correlation importance: {r.name}",
+        columns=columns,
+        sections=sections,
+        footer=[
+            *provenance_lines(r.provenance),
+            "importance = |Spearman rho| of the input with the output (Analytica's importance); "
+            "low/high: 95% interval from Fisher's z, s.e. 1.03/sqrt(n-3) (Fieller et al. 1957)",
+            *(
+                [
+                    "a rule selector's rules are ranked in the order of their output with every "
+                    "other input at its median (as in the tornado), fixed before sampling; its "
+                    "rho is positive when that order holds over the samples too"
+                ]
+                if any(e.levels for o in r.outputs for e in o.entries)
+                else []
+            ),
+        ],
+        units={c: "ratio" for c in columns[2:]},
+    )
+
+
+def threshold_label(r: ThresholdAnalysis) -> str:
+    """``P(committed > pledged) = 91.5%`` and the like."""
+    match r.supply:
+        case "ceiling":
+            against = f"{r.ceiling:,.0f}"
+        case "median":
+            against = f"its median {r.ceiling:,.0f}"
+        case "pool":
+            against = "the pool's sustainable personnel"
+        case _:
+            against = "the pledged total"
+    return f"P({r.requirement} > {against}) = {r.probability:.1%}"
+
+
+def threshold_table(r: ThresholdAnalysis) -> Table:
+    """The drivers of a threshold; when a side of the split is too small (``r.warning``), the
+    section heading says the drivers are unreliable and the footer's first note says why."""
+    bins = [f"bin {b + 1}" for b in range(r.bins)]
+    rows: list[list[Cell]] = [
+        [d.path, d.unit, *d.by_bin, d.delta, d.spread, d.ks, "yes" if d.significant else "no"]
+        for d in r.drivers
+    ]
+    columns = ("figure", "unit", *bins, "delta", "spread", "KS", "KS significant")
+    section = f"P(exceed) by quantile bin of each input (bin 1 = lowest {1 / r.bins:.0%})"
+    if r.warning:
+        side = min(r.exceeding, r.n - r.exceeding)
+        section = (
+            f"UNRELIABLE: {side:,} of {r.n:,} samples on one side of the threshold (fewer than "
+            f"{MIN_SIDE_SAMPLES}): these drivers are noise, not effects"
+        )
+    return Table(
+        title=f"Threshold: {r.name}: {threshold_label(r)}",
+        columns=columns,
+        sections=[(section, rows)],
+        footer=[
+            *([f"WARNING: {r.warning}"] if r.warning else []),
+            *provenance_lines(r.provenance),
+            f"{r.exceeding:,} of {r.n:,} samples exceed; P(exceed) by quantile bin of each "
+            f"input, bin 1 = its lowest {1 / r.bins:.0%}",
+            "Monte Carlo filtering (Hornberger & Spear 1981; Saltelli et al. 2008, ch. 5): "
+            "delta = P(exceed | top bin) - P(exceed | bottom bin); spread = max - min over bins; "
+            "KS = Kolmogorov-Smirnov distance between the input's values in exceeding and "
+            "other samples; significant = above the critical value that keeps 5% for all "
+            "inputs together (Bonferroni) "
+            + (
+                f"{r.ks_critical:.3f} (Smirnov 1948)"
+                if r.ks_critical <= 1.0
+                else "(Smirnov 1948), which no distance reaches with so few samples on a side"
+            ),
+            *(
+                [
+                    "a rule selector's bins run over its rules in the order of their "
+                    "requirement with every other input at its median (as in the tornado), "
+                    "fixed before sampling; P(exceed | rule): "
+                    + ", ".join(f"{name} {p:.1%}" for name, p in d.by_level)
+                    for d in r.drivers
+                    if d.by_level
+                ]
+            ),
+        ],
+        units={**{b: "probability" for b in bins}, "delta": "ratio", "spread": "ratio"}
+        | {"KS": "ratio"},
+    )

@@ -1,0 +1,393 @@
+"""Strict YAML reading: nodes with their positions, and the rules for text and numbers.
+
+Loading is strict, in the manner of strictyaml and cfgv: YAML is composed with PyYAML's safe
+loader into nodes (which keep their line and column), then read node by node by a
+:class:`Reader`. Every problem raises :class:`~forcecalc.core.errors.ScenarioError` with one line
+naming the file, line, column, key path, the value given and what was expected. Duplicate keys,
+unknown keys, YAML tags, NaN and infinity, booleans and strings where numbers belong, octal and
+underscored numbers and an ambiguous ``10.000`` people are refused.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Iterable
+from typing import NoReturn
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from forcecalc.core import glossary
+from forcecalc.core.errors import ScenarioError, Where
+from forcecalc.core.scenario import Location
+from forcecalc.scenario import format as fmt
+from forcecalc.scenario.files import MAX_BYTES
+
+#: Deepest nesting of mappings and lists accepted.
+MAX_DEPTH = 32
+#: Prefix of YAML's standard tags (``tag:yaml.org,2002:int``).
+TAG = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_DECIMAL = re.compile(
+    r"^[-+]?(\d[\d_]*)?\.?\d*([eE][-+]?\d+)?$|^[-+]?\.(inf|Inf|INF)$|^\.(nan|NaN|NAN)$"
+)
+#: Most digits of an integer read: more than a float can hold, fewer than Python's limit on
+#: converting text to int (4,300), which would otherwise raise in the middle of loading.
+_MAX_INT_DIGITS = 400
+#: ``10.000``: a decimal point or a thousands separator? Refused in a number of people.
+AMBIGUOUS_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+#: Units of a number of people: ``10.000`` is ambiguous in them (a decimal point or a
+#: thousands separator?) and refused.
+PEOPLE_UNITS = ("personnel", "personnel_per_post")
+
+
+def compose(text: str, name: str) -> Node:
+    """Compose YAML text into a node tree, refusing deep nesting and syntax errors."""
+    if len(text) > MAX_BYTES:  # text that did not come through read_text, e.g. an upload
+        raise ScenarioError(
+            Where(name), f"a text over {MAX_BYTES:,} characters", "a smaller scenario file"
+        )
+    try:
+        _check_depth(text, name)
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        got = f"the control character U+{code:04X}"
+        raise ScenarioError(Where(name, line, column), got, "printable YAML text") from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        problem = " ".join((exc.problem or exc.context or "invalid YAML").split())
+        if "\t" in problem or "'\\t'" in problem:
+            problem += "; indent with spaces, not tabs"
+        raise ScenarioError(
+            Where(name, line, column), f"a YAML syntax error ({problem})", "valid YAML"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(Where(name), f"invalid YAML ({exc})", "valid YAML") from None
+    if node is None or (isinstance(node, ScalarNode) and node.tag == TAG + "null"):
+        raise ScenarioError(Where(name, 1, 1), "an empty document", "a scenario mapping")
+    return node
+
+
+def _check_depth(text: str, name: str) -> None:
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                raise ScenarioError(
+                    Where(name, mark.line + 1, mark.column + 1),
+                    f"nesting deeper than {MAX_DEPTH} levels",
+                    "a scenario of ordinary depth",
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.DocumentStartEvent) and event.explicit and depth == 0:
+            pass
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader, marking every node written with an explicit tag.
+
+    A node keeps only its resolved tag, so ``!!float "100"`` and ``! 100`` would look like
+    plain numbers once composed. The tag as written (``event.tag``) is kept on the node as
+    ``explicit_tag``, for :func:`_foreign_tag` to refuse.
+    """
+
+    def compose_node(self, parent: Node | None, index: object) -> Node | None:
+        event = self.peek_event()
+        written = getattr(event, "tag", None)  # None for an alias and for a plain value
+        node = super().compose_node(parent, index)
+        if written is not None and node is not None:
+            node.explicit_tag = written  # type: ignore[attr-defined]
+        return node
+
+
+def _foreign_tag(node: Node) -> str:
+    """The tag of a node, as written, if it has one written or one plain YAML does not give;
+    else ``""``. Every explicit tag is refused, even one naming a standard type
+    (``!!float "100"``, ``!!str``, ``! 100``): values are plain, read the one way both the
+    loader and an editor read them."""
+    written = getattr(node, "explicit_tag", None)
+    if written is not None:
+        return written.replace(TAG, "!!")
+    allowed = {
+        ScalarNode: _SCALAR_TAGS,
+        MappingNode: {TAG + "map"},
+        SequenceNode: {TAG + "seq"},
+    }[type(node)]
+    return "" if node.tag in allowed else node.tag.replace(TAG, "!!")
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """``"did you mean 'x'?"`` for the closest option, or ``""``."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def read_number(value: str, path: str) -> float:
+    """A number written as text outside a file, read as a ``value:`` of the figure at ``path``.
+
+    The text is taken as one plain YAML value and passes the loader's rules for a number in a
+    scenario (:meth:`Reader.number`): no text, booleans, NaN or infinity, octal ``010``,
+    underscores (``1_000``), numbers too large for a float, and for a number of people
+    (``count``, ``crew``, ``personnel``) no ambiguous ``10.000``; ``-0`` is read as 0. Used
+    for ``--set KEY.PATH=VALUE``, so that a value given there follows the rules of one
+    written in the file.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the parameter ``value`` and the figure's ``path``.
+    """
+    value = value.strip()
+    tag = yaml.resolver.Resolver().resolve(ScalarNode, value, (True, False))
+    mark = yaml.Mark("value", 0, 0, 0, value, 0)
+    node = ScalarNode(tag, value, mark, mark, style=None)
+    term = glossary.FIGURES.get(path.rpartition(".")[2])
+    counts_people = term is not None and term.unit in PEOPLE_UNITS
+    return Reader("value").number(node, path, counts_people)
+
+
+def show(node: Node) -> str:
+    """A node as a message shows the value given: ``a mapping``, ``'text'``, ``12``."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    value = node.value if len(node.value) <= 60 else node.value[:57] + "..."
+    if node.tag == TAG + "str" and node.style is not None:
+        return f"the string {value!r}"
+    if node.tag == TAG + "str":
+        return f"{value!r}"
+    return value or "null"
+
+
+class Reader:
+    """Validates a node tree; every failure names file, line, column, key path, value, rule.
+
+    It reads the shapes and scalars of YAML (mappings with their declared keys, lists, text,
+    booleans, choices and numbers by the number rules); what they mean is read by the
+    section readers built on it.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def where(self, node: Node, path: str) -> Where:
+        mark = node.start_mark
+        return Where(self.name, mark.line + 1, mark.column + 1, path)
+
+    def location(self, node: Node) -> Location:
+        return Location(self.name, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def fail(self, node: Node, path: str, got: str, expected: str, hint: str = "") -> NoReturn:
+        tag = _foreign_tag(node)
+        if tag:  # a refused tag explains the node better than its shape does
+            got, expected, hint = f"the YAML tag {tag}", "plain values (tags are not allowed)", ""
+        raise ScenarioError(self.where(node, path), got, expected, hint)
+
+    def _check_tag(self, node: Node, path: str) -> None:
+        if _foreign_tag(node):
+            self.fail(node, path, "", "")
+
+    def mapping(
+        self,
+        node: Node,
+        path: str,
+        required: Iterable[str] = (),
+        optional: Iterable[str] = (),
+        what: str = "a mapping",
+    ) -> dict[str, tuple[Node, Node]]:
+        """Keys to (key node, value node); refuses duplicates, unknown and missing keys."""
+        if not isinstance(node, MappingNode):
+            self.fail(node, path, show(node), what)
+        self._check_tag(node, path)
+        required, optional = tuple(required), tuple(optional)
+        allowed = required + optional
+        out: dict[str, tuple[Node, Node]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag != TAG + "str":
+                self.fail(key_node, path, f"the key {show(key_node)}", "a plain text key")
+            key = key_node.value
+            sub = f"{path}.{key}" if path else key
+            self._check_tag(key_node, sub)  # !!str name: ...
+            if key in out:
+                first = out[key][0].start_mark.line + 1
+                self.fail(
+                    key_node,
+                    sub,
+                    f"a duplicate key '{key}' (first given on line {first})",
+                    "each key once",
+                )
+            if key not in allowed:
+                expected = "one of " + ", ".join(allowed) if allowed else "no keys"
+                self.fail(
+                    key_node, sub, f"the unknown key '{key}'", expected, did_you_mean(key, allowed)
+                )
+            out[key] = (key_node, value_node)
+        for key in required:
+            if key not in out:
+                self.fail(
+                    node,
+                    path,
+                    f"no '{key}'",
+                    f"the key '{key}'",
+                    did_you_mean(key, out) if out else "",
+                )
+        return out
+
+    def section(
+        self, node: Node, path: str, spec: fmt.Spec, what: str = "a mapping"
+    ) -> dict[str, tuple[Node, Node]]:
+        """:meth:`mapping` with the required and optional keys of a format declaration."""
+        return self.mapping(node, path, spec.required, spec.optional, what)
+
+    def sequence(self, node: Node, path: str, what: str = "a list") -> list[Node]:
+        if not isinstance(node, SequenceNode):
+            self.fail(node, path, show(node), what)
+        self._check_tag(node, path)
+        return list(node.value)
+
+    def nonempty(self, node: Node, path: str, what: str, at_least: str) -> list[Node]:
+        """The items of a list that must hold ``at_least`` one thing (e.g. "one task")."""
+        items = self.sequence(node, path, what)
+        if not items:
+            self.fail(node, path, "an empty list", at_least)
+        return items
+
+    def scalar(self, node: Node, path: str, expected: str) -> ScalarNode:
+        if not isinstance(node, ScalarNode):
+            self.fail(node, path, show(node), expected)
+        self._check_tag(node, path)
+        return node
+
+    def string(self, node: Node, path: str, expected: str = "text") -> str:
+        node = self.scalar(node, path, expected)
+        if node.tag in (TAG + "null", TAG + "bool") and node.style is None:
+            self.fail(node, path, show(node), expected, "quote it to make it text")
+        if not node.value.strip():
+            self.fail(node, path, "empty text", expected)
+        return node.value
+
+    def optional_string(self, node: Node | None, path: str) -> str | None:
+        if node is None:
+            return None
+        self._check_tag(node, path)
+        if isinstance(node, ScalarNode) and node.tag == TAG + "null":
+            return None
+        return self.string(node, path)
+
+    def boolean(self, node: Node, path: str) -> bool:
+        node = self.scalar(node, path, "true or false")
+        if node.tag != TAG + "bool":
+            self.fail(node, path, show(node), "true or false")
+        return bool(_CONSTRUCTOR.construct_yaml_bool(node))
+
+    def choice(self, node: Node, path: str, options: Iterable[str]) -> str:
+        options = tuple(options)
+        expected = "one of " + ", ".join(options)
+        value = self.string(node, path, expected)
+        if value not in options:
+            self.fail(node, path, repr(value), expected, did_you_mean(value, options))
+        return value
+
+    def number(self, node: Node, path: str, counts_people: bool = False) -> float:
+        """A finite number; strings, booleans, NaN and infinity are refused with a hint.
+
+        ``-0`` is read as 0, so that no output shows a negative zero.
+        """
+        return self._number(node, path, counts_people) + 0.0  # -0.0 + 0.0 is 0.0
+
+    def _number(self, node: Node, path: str, counts_people: bool) -> float:
+        expected = "a number"
+        node = self.scalar(node, path, expected)
+        if node.tag in (TAG + "int", TAG + "float") and "_" in node.value:
+            self.fail(node, path, show(node), "a decimal number", _underscore_hint(node.value))
+        octal = node.tag == TAG + "int" and re.match(r"^[-+]?0\d", node.value)
+        if node.tag in (TAG + "int", TAG + "float") and (octal or not _DECIMAL.match(node.value)):
+            self.fail(node, path, show(node), "a decimal number", _radix_hint(node.value))
+        if node.tag == TAG + "int":
+            return self._integer(node, path)
+        if node.tag == TAG + "float":
+            value = float(_CONSTRUCTOR.construct_yaml_float(node))
+            if not math.isfinite(value):
+                self.fail(node, path, show(node), "a finite number")
+            if counts_people and AMBIGUOUS_THOUSANDS.match(node.value):
+                self.fail(
+                    node,
+                    path,
+                    show(node),
+                    expected,
+                    "ambiguous: is the dot a decimal point or a thousands separator? "
+                    f"write {node.value.replace('.', '')} or {float(node.value):g}",
+                )
+            return value
+        if node.tag == TAG + "bool":
+            self.fail(node, path, show(node), expected, "a boolean is not a number")
+        if node.tag == TAG + "str" and node.style is None:
+            text = node.value.strip()
+            try:
+                value = float(text)
+            except ValueError:
+                value = None
+            if value is not None and re.fullmatch(r"[+-]?\d+(\.\d*)?[eE][+-]?\d+", text):
+                if not math.isfinite(value):
+                    self.fail(node, path, show(node), "a finite number")
+                return value
+            self.fail(node, path, show(node), expected, _number_hint(text))
+        self.fail(node, path, show(node), expected)
+
+    def _integer(self, node: ScalarNode, path: str) -> float:
+        """A decimal integer as a float; one too large for a float fails, however long."""
+        digits = len(node.value.lstrip("+-"))  # underscores were refused by _number
+        expected = "a number a float can hold (at most about 1.8e308)"
+        if digits > _MAX_INT_DIGITS:  # int() would refuse it past 4,300 digits
+            self.fail(node, path, f"{show(node)} ({digits:,} digits)", expected)
+        try:
+            return float(_CONSTRUCTOR.construct_yaml_int(node))
+        except (OverflowError, ValueError):
+            self.fail(node, path, f"{show(node)} ({digits:,} digits)", expected)
+
+
+def _radix_hint(text: str) -> str:
+    if re.fullmatch(r"[+-]?0\d+(\.\d*)?", text):
+        return f"drop the leading zero: YAML reads {text} as an octal number"
+    if ":" in text:
+        return "YAML reads a:b as a base-60 number; write the decimal value"
+    return "write the number in decimal"
+
+
+def _underscore_hint(text: str) -> str:
+    plain = text.replace("_", "")
+    if len(text) > 30:
+        return (
+            "no underscores in numbers: YAML 1.1 (this loader) reads them as digits, YAML 1.2 "
+            "(editors) as text; write the digits alone"
+        )
+    return (
+        f"no underscores in numbers: YAML 1.1 (this loader) reads {text} as {plain}, YAML 1.2 "
+        f"(editors) as the text '{text}'; write {plain}"
+    )
+
+
+def _number_hint(text: str) -> str:
+    if text.lower().lstrip("+-.") in ("nan", "inf", "infinity"):
+        return "NaN and infinity are not allowed"
+    if re.fullmatch(r"[+-]?0\d+", text):
+        return f"drop the leading zero: write {int(text)}"
+    if re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", text):
+        return "write the number without thousands separators, e.g. " + text.replace(".", "")
+    if re.fullmatch(r"[\d.,\s]+", text) and re.search(r"\d[,\s]\d", text):
+        return "write the number without thousands separators, e.g. " + re.sub(r"[,\s]", "", text)
+    match = re.match(r"^\s*([\d.]+)\s*([a-zA-Z%²]+.*)$", text)
+    if match:
+        return f"write {match.group(1)} alone: the unit is in the key name"
+    return ""

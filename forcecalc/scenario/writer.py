@@ -1,0 +1,158 @@
+"""Writing scenarios: a :class:`~forcecalc.core.scenario.Scenario` as plain data and YAML text.
+
+The inverse of the reader: :func:`dump_scenario` writes text that
+:func:`~forcecalc.scenario.loader.parse_scenario` reads back to an equal scenario.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from forcecalc.calibration import rules as sizing
+from forcecalc.core.distributions import Distribution, family_of
+from forcecalc.core.scenario import BASIS_FIGURES, Expectation, Figure, Scenario, Task
+from forcecalc.core.sources import Assumption, Citation, RegisterSource, Source
+from forcecalc.scenario import format as fmt
+from forcecalc.scenario.strict_yaml import AMBIGUOUS_THOUSANDS
+
+
+def _num(x: float) -> int | float:
+    return int(x) if float(x).is_integer() and abs(x) < 1e15 else float(x)
+
+
+def _dist_dict(dist: Distribution) -> dict[str, object]:
+    """A distribution's keys: its parameters, after ``dist: <name>`` for a named family."""
+    params = {k: _num(v) for k, v in vars(dist).items()}
+    name = family_of(dist).name
+    return params if name is None else {"dist": name, **params}
+
+
+def _source_dict(source: Source) -> dict[str, object]:
+    match source:
+        case RegisterSource(ref=ref):
+            return {"source": ref}
+        case Citation():
+            return {"source": {k: v for k, v in vars(source).items() if v is not None}}
+        case Assumption(reason=reason):
+            return {"assumption": reason}
+    raise TypeError(f"cannot write {source!r}")
+
+
+def figure_dict(figure: Figure) -> dict[str, object]:
+    """A figure as the mapping the scenario format uses."""
+    out = {**_dist_dict(figure.dist), **_source_dict(figure.source)}
+    if figure.note:
+        out["note"] = figure.note
+    return out
+
+
+def scenario_dict(scenario: Scenario) -> dict[str, object]:
+    """A scenario as plain data in the scenario format (inverse of :func:`parse_scenario`)."""
+
+    def fig(path: str) -> dict[str, object]:
+        return figure_dict(scenario.figures[path])
+
+    geometry = {
+        k: fig(f"geometry.{k}")
+        for k in ("front_length_km", "buffer_width_km", "border_length_km", "population")
+        if f"geometry.{k}" in scenario.figures
+    }
+    out: dict[str, object] = {
+        "schema_version": fmt.SCHEMA_VERSION,
+        "name": scenario.name,
+        "description": scenario.description,
+        "geometry": geometry,
+    }
+    if scenario.method == "tasks":
+        out["tasks"] = [_task_dict(scenario, t) for t in scenario.tasks]
+    else:
+        out["method"] = scenario.method
+    if scenario.method == "analog":
+        out["analog"] = scenario.rules[0]
+    if scenario.method == "ensemble":
+        out["ensemble"] = {"rules": [_ensemble_rule_dict(scenario, r) for r in scenario.rules]}
+    if "technology_offset" in scenario.figures:
+        out["technology_offset"] = fig("technology_offset")
+    out["sustainment"] = {
+        k.split(".")[1]: fig(k) for k in scenario.figures if k.startswith("sustainment.")
+    }
+    fg = scenario.force_generation
+    if fg is not None:
+        block: dict[str, object] = {"pledge_basis": fg.pledge_basis}
+        if fg.pledges:
+            block["pledges"] = [
+                {
+                    "contributor": p.contributor,
+                    "status": p.status,
+                    "personnel": fig(p.figure_path),
+                    **({"note": p.note} if p.note else {}),
+                }
+                for p in fg.pledges
+            ]
+        if fg.has_pool:
+            block["pool"] = {
+                k.rsplit(".", 1)[1]: fig(k)
+                for k in scenario.figures
+                if k.startswith("force_generation.pool.")
+            }
+        out["force_generation"] = block
+    if scenario.expect:
+        out["expect"] = [_expect_dict(e) for e in scenario.expect]
+    return out
+
+
+def _ensemble_rule_dict(scenario: Scenario, rule_id: str) -> dict[str, object]:
+    weight = scenario.figures[sizing.weight_path(rule_id)]
+    if weight == sizing.weight_figure(rule_id):
+        return {"rule": rule_id}
+    return {"rule": rule_id, "weight": figure_dict(weight)}
+
+
+def _task_dict(scenario: Scenario, task: Task) -> dict[str, object]:
+    out: dict[str, object] = {
+        "name": task.name,
+        "category": task.category,
+        "basis": task.basis.value,
+    }
+    if task.description:
+        out["description"] = task.description
+    if task.reducible:
+        out["reducible"] = True
+    for key in BASIS_FIGURES[task.basis]:
+        out[key] = figure_dict(scenario.figures[task.figure_path(key)])
+    if task.of:
+        out["of"] = list(task.of)
+    return out
+
+
+def _expect_dict(e: Expectation) -> dict[str, object]:
+    out: dict[str, object] = {"metric": e.metric, "statistic": e.statistic}
+    for key in ("approx", "tolerance", "at_most", "at_least"):
+        value = getattr(e, key)
+        if value is not None:
+            out[key] = _num(value)
+    out.update(_source_dict(e.source))
+    if e.note:
+        out["note"] = e.note
+    return out
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe dumper that never writes a float the loader would call ambiguous."""
+
+
+def _represent_float(dumper: yaml.SafeDumper, value: float) -> yaml.ScalarNode:
+    node = dumper.represent_float(value)
+    if AMBIGUOUS_THOUSANDS.match(node.value):
+        node.value += "0"  # 1.375 -> 1.3750: the same number, no longer read as 1,375
+    return node
+
+
+_Dumper.add_representer(float, _represent_float)
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """The scenario as YAML text that :func:`parse_scenario` reads back to an equal scenario."""
+    return yaml.dump(
+        scenario_dict(scenario), Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
+    )
