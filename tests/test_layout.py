@@ -167,3 +167,14 @@ def test_every_layer_is_a_subpackage_and_nothing_else_sits_beside_them() -> None
     assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name in LAYERS} == set(LAYERS)
     loose = {p.name for p in PACKAGE.glob("*.py")}
     assert loose <= {"__init__.py", "__main__.py"}, f"modules outside the layers: {loose}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_imports_are_at_the_top_where_readers_see_them(path: Path) -> None:
+    """An import inside a function hides a dependency (and often dodges a cycle)."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for inner in ast.walk(node):
+                assert not isinstance(inner, ast.Import | ast.ImportFrom), (
+                    f"{path}:{inner.lineno}: import inside {node.name}()"
+                )

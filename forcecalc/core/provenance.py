@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import platform
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy
+import scipy
 
 from forcecalc.core.scenario import Scenario
 from forcecalc.core.version import __version__
@@ -12,11 +16,6 @@ from forcecalc.core.version import __version__
 
 def library_versions() -> dict[str, str]:
     """Versions of Python, numpy and scipy: the sampled numbers depend on them too."""
-    import platform
-
-    import numpy
-    import scipy
-
     return {
         "python": platform.python_version(),
         "numpy": numpy.__version__,
