@@ -72,7 +72,35 @@ def _many_figures(tmp: Path) -> Path:
     return path
 
 
-GENERATORS = {"oversize": _oversize, "many_figures": _many_figures}
+def share_chain(n: int, cycle: bool = False) -> str:
+    """The valid base with ``n`` share_of tasks listed dependents first (``chain_i`` a share
+    of ``chain_{i+1}``, the last of infantry, or of ``chain_0`` when ``cycle``): a recursive
+    ordering would exceed Python's recursion limit."""
+    lines = (CORPUS / "valid-base.yaml").read_text("utf-8").splitlines(keepends=True)
+    extra = [
+        f"  - {{name: chain_{i}, category: enablers, basis: share_of, "
+        f"of: [{f'chain_{i + 1}' if i + 1 < n else ('chain_0' if cycle else 'infantry')}], "
+        f"share: {{value: 0.001, assumption: a filler share}}}}\n"
+        for i in range(n)
+    ]
+    at = lines.index(
+        "technology_offset: {low: 0, high: 0.3, assumption: a round range for tests}\n"
+    )
+    return "".join(lines[:at] + extra + lines[at:])
+
+
+def _share_chain_cycle(tmp: Path) -> Path:
+    """1,000 share_of tasks in one cycle, listed dependents first."""
+    path = tmp / "share-chain-cycle.yaml"
+    path.write_text(share_chain(1_000, cycle=True), encoding="utf-8")
+    return path
+
+
+GENERATORS = {
+    "oversize": _oversize,
+    "many_figures": _many_figures,
+    "share_chain_cycle": _share_chain_cycle,
+}
 CASES = [Case(r.get("case") or r["file"].removesuffix(".yaml"), r) for r in TABLE]
 BY_ID = {c.id: c for c in CASES}
 FILE_CASES = [c for c in CASES if c.is_file_error]

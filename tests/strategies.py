@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ from forcecalc.core.distributions import (
 from forcecalc.core.scenario import (
     BASIS_FIGURES,
     CATEGORIES,
+    SHARE_BASES,
     Basis,
     Domain,
     Figure,
@@ -29,6 +31,7 @@ from forcecalc.core.scenario import (
     Task,
 )
 from forcecalc.core.sources import Assumption
+from forcecalc.core.sustainment import category_prefix, delivery_draw_figure
 
 ASSUMED = Assumption("generated for a property test")
 
@@ -100,15 +103,18 @@ def scenarios(draw: st.DrawFn, max_tasks: int = 6) -> Scenario:
     if has_border:
         add("geometry.border_length_km", glossary.FIGURES["border_length_km"])
     direct = [
-        b for b in Basis if b is not Basis.SHARE_OF and (has_border or b is not Basis.PER_KM_BORDER)
+        b for b in Basis if b not in SHARE_BASES and (has_border or b is not Basis.PER_KM_BORDER)
     ]
     n = draw(st.integers(1, max_tasks))
     tasks: list[Task] = []
     for i in range(n):
         share = i > 0 and draw(st.booleans())
-        basis = Basis.SHARE_OF if share else draw(st.sampled_from(direct))
-        of = ()
-        if share:
+        # at most one share of the whole force (or of a category), named by no share or ratio,
+        # so that the combined share (at most 0.3) stays below 1
+        wholes = [b for b in SHARE_BASES if b is not Basis.SHARE_OF_FORCE or i == n - 1]
+        basis = draw(st.sampled_from(wholes)) if share else draw(st.sampled_from(direct))
+        of, of_category = (), None
+        if basis in (Basis.SHARE_OF, Basis.RATIO_OF):
             of = tuple(
                 draw(
                     st.lists(
@@ -119,16 +125,20 @@ def scenarios(draw: st.DrawFn, max_tasks: int = 6) -> Scenario:
                     )
                 )
             )
+        elif basis is Basis.SHARE_OF_FORCE:
+            of_category = draw(st.sampled_from([None, *sorted({t.category for t in tasks})]))
         task = Task(
             name=f"task_{i}",
             category=draw(st.sampled_from(CATEGORIES)),
             basis=basis,
             of=of,
             reducible=draw(st.booleans()),
+            of_category=of_category,
         )
+        cap = {Basis.RATIO_OF: 5.0, Basis.SHARE_OF_FORCE: 0.3}.get(basis, 200.0)
         for key in BASIS_FIGURES[basis]:
             term = glossary.RATE_UNITS[basis] if key == "rate" else glossary.FIGURES[key]
-            add(task.figure_path(key), term, 200.0)
+            add(task.figure_path(key), term, cap)
         tasks.append(task)
     if any(t.reducible for t in tasks):
         add("technology_offset", glossary.FIGURES["technology_offset"])
@@ -188,3 +198,42 @@ def post_lines(draw: st.DrawFn) -> tuple[float, int]:
     spacing = draw(st.floats(1e-3, 500.0, allow_nan=False, allow_infinity=False))
     k = draw(st.integers(1, max(1, min(MAX_POSTS, math.floor(40_075 / spacing)))))
     return spacing, k
+
+
+@st.composite
+def sustained_scenarios(draw: st.DrawFn, max_tasks: int = 6) -> Scenario:
+    """A valid scenario of :func:`scenarios` with some categories' own rotation rules, and
+    pledges and a pool that may name the categories they cover and carry a delivery
+    probability (:mod:`forcecalc.core.sustainment`)."""
+    scenario = draw(scenarios(max_tasks))
+    figures = dict(scenario.figures)
+    categories = sorted({t.category for t in scenario.tasks})
+    own = draw(st.lists(st.sampled_from(categories), unique=True, max_size=len(categories)))
+    rules = []
+    for c in own:
+        prefix = category_prefix(c)
+        if draw(st.booleans()):
+            rules.append((c, "rotation_multiplier"))
+            term = glossary.FIGURES["rotation_multiplier"]
+            path = prefix + "rotation_multiplier"
+            figures[path] = _figure(draw, path, term, 10.0)
+        else:
+            rules.append((c, "tour_and_dwell"))
+            for key, cap in (("tour_months", 24.0), ("dwell_months", 48.0)):
+                figures[prefix + key] = _figure(draw, prefix + key, glossary.FIGURES[key], cap)
+    fg = scenario.force_generation
+    if fg is not None:
+        covers = st.lists(st.sampled_from(categories), unique=True, max_size=len(categories))
+        pledges = []
+        for p in fg.pledges:
+            p = replace(p, covers=tuple(draw(covers)), reliability=draw(st.booleans()))
+            if p.reliability:
+                term = glossary.FIGURES["delivery_probability"]
+                figures[p.probability_path] = _figure(draw, p.probability_path, term, 1.0)
+                figures[p.draw_path] = delivery_draw_figure(p)
+            pledges.append(p)
+        pool_covers = tuple(draw(covers)) if fg.has_pool else ()
+        fg = replace(fg, pledges=tuple(pledges), pool_covers=pool_covers)
+    return replace(
+        scenario, figures=figures, category_sustainment=tuple(rules), force_generation=fg
+    )

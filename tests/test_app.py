@@ -23,13 +23,14 @@ from forcecalc.app.assumptions_tab import figure_key
 from forcecalc.app.compare_tab import CURRENT
 from forcecalc.app.sidebar import PASTE, UPLOAD
 from forcecalc.app.texts import ScenarioText, read_shipped, shipped_scenarios
-from forcecalc.app.widgets import table_height, whole_numbers
+from forcecalc.app.widgets import plain, table_height, whole_numbers
 from forcecalc.cli import command as cli
 from forcecalc.core import runner
 from forcecalc.core.distributions import Interval90, Point
 from forcecalc.core.sampling import DEFAULT_SEED
 from forcecalc.report.render import fmt_number
 from forcecalc.scenario.resources import DEFAULT_SCENARIO
+from tests.hostile import literal
 
 REPO = Path(__file__).resolve().parents[1]
 APP = str(REPO / "app.py")
@@ -104,7 +105,7 @@ def test_every_shipped_scenario_shows_the_librarys_headline(app: AppTest, name: 
     assert shown["Troops per km (P50)"] == fmt_number(
         summary.metrics["deployed_per_km"].p50, "troops_per_km"
     )
-    assert app.title[0].value == read_shipped(name).parse().name
+    assert app.title[0].value == plain(read_shipped(name).parse().name)  # Markdown escaped
 
 
 def test_changing_a_figure_moves_the_headline_as_the_library_says() -> None:
@@ -145,7 +146,7 @@ def test_an_invalid_edit_shows_the_loaders_message_and_the_app_keeps_working() -
     at.number_input(key=key).set_value(900).run()
     assert not at.exception
     assert len(at.error) == 1
-    message = at.error[0].value
+    message = literal(at.error[0].value)
     assert message.startswith(
         "geometry.front_length_km, high: got 900 with low 1040; expected high above low "
         "(as entered: low 1040, high 900)"
@@ -184,8 +185,9 @@ def test_an_invalid_edit_is_told_against_the_figure_not_a_file_never_seen(
     ).run()
     assert not at.exception
     [error] = at.error
-    assert error.value.startswith(message)
-    assert ".yaml" not in error.value and "edited" not in error.value.split(" — ")[0]
+    assert literal(error.value).startswith(message)
+    assert ".yaml" not in literal(error.value)
+    assert "edited" not in literal(error.value).split(" — ")[0]
 
 
 def test_the_sweep_does_not_offer_a_refused_pledge() -> None:
@@ -221,8 +223,10 @@ def test_a_bad_upload_shows_the_loaders_one_line_error_and_no_exception() -> Non
     at.file_uploader(key="upload").upload("bad.yaml", BAD.encode(), "application/x-yaml")
     at.run()
     assert not at.exception
-    assert [e.value for e in at.error] == [loader_message(BAD, "bad.yaml")]
-    assert "bad.yaml:" in at.error[0].value and "front_length_km.low" in at.error[0].value
+    assert [literal(e.value) for e in at.error] == [loader_message(BAD, "bad.yaml")]
+    assert "bad.yaml:" in literal(at.error[0].value) and "front_length_km.low" in literal(
+        at.error[0].value
+    )
     assert "Deployed (P50)" in metrics(at)  # falls back to the shipped scenario
 
 
@@ -244,10 +248,12 @@ def test_a_bad_paste_shows_the_error_and_a_good_one_is_run() -> None:
     at.radio(key="origin").set_value(PASTE).run()
     at.text_area(key="paste").set_value("name: [unclosed").run()
     assert not at.exception
-    assert [e.value for e in at.error] == [loader_message("name: [unclosed", "pasted.yaml")]
+    assert [literal(e.value) for e in at.error] == [
+        loader_message("name: [unclosed", "pasted.yaml")
+    ]
     at.text_area(key="paste").set_value(read_shipped(SEED_000).text).run()
     assert not at.exception and not at.error
-    assert at.title[0].value == read_shipped(SEED_000).parse().name
+    assert literal(at.title[0].value) == read_shipped(SEED_000).parse().name
 
 
 @pytest.fixture
@@ -356,7 +362,7 @@ def test_the_tornado_and_the_sweep_are_drawn_from_the_library() -> None:
         "Deployed and committed, P5–P95 with P50",
         "Personnel per km of line: this scenario (P5–P95) beside past missions",
     }
-    captions = " ".join(c.value for c in at.caption)
+    captions = " ".join(literal(c.value) for c in at.caption)
     tornado = drivers.tornado_text(*_text(DEFAULT_SCENARIO))
     baseline = next(t for t in tornado.tornadoes if t.output == "deployed").baseline
     assert f"all-medians deployed, {fmt_number(baseline, 'personnel')}" in captions
@@ -367,8 +373,8 @@ def test_a_sweep_outside_the_domain_shows_the_error_and_no_exception() -> None:
     at = start()
     at.number_input(key="sweep_from|geometry.front_length_km").set_value(-100).run()
     assert not at.exception
-    assert any("Sweep geometry.front_length_km: got -100" in e.value for e in at.error)
-    assert not any("--" in e.value for e in at.error)
+    assert any("Sweep geometry.front_length_km: got -100" in literal(e.value) for e in at.error)
+    assert not any("--" in literal(e.value) for e in at.error)
     assert "Deployed (P50)" in metrics(at)
 
 
@@ -393,13 +399,15 @@ def test_a_bad_paste_keeps_the_last_good_scenario_with_its_edits() -> None:
     edited = metrics(at)
     at.text_area(key="paste").set_value(BAD).run()
     assert not at.exception
-    assert [e.value for e in at.error] == [loader_message(BAD, "pasted.yaml")]
-    assert at.title[0].value == read_shipped(SEED_000).parse().name  # not the shipped pick
+    assert [literal(e.value) for e in at.error] == [loader_message(BAD, "pasted.yaml")]
+    assert literal(at.title[0].value) == read_shipped(SEED_000).parse().name  # not the shipped pick
     assert at.number_input(key=key).value == 10
     assert metrics(at) == edited
     deployed = library(SEED_000, {BUFFER: 10}).metrics["deployed"].p50
     assert metrics(at)["Deployed (P50)"] == shown_p50(deployed)
-    assert any("Showing pasted.yaml until the file is fixed" in c.value for c in at.caption)
+    assert any(
+        "Showing pasted.yaml until the file is fixed" in literal(c.value) for c in at.caption
+    )
 
 
 def test_an_upload_with_a_400_digit_number_shows_the_loaders_error() -> None:
@@ -409,8 +417,8 @@ def test_an_upload_with_a_400_digit_number_shows_the_loaders_error() -> None:
     at.file_uploader(key="upload").upload("huge.yaml", text.encode(), "application/x-yaml")
     at.run()
     assert not at.exception
-    assert [e.value for e in at.error] == [loader_message(text, "huge.yaml")]
-    assert "tasks.observers.crew" in at.error[0].value
+    assert [literal(e.value) for e in at.error] == [loader_message(text, "huge.yaml")]
+    assert "tasks.observers.crew" in literal(at.error[0].value)
     assert "Deployed (P50)" in metrics(at)
 
 
@@ -427,7 +435,7 @@ def test_a_bug_in_the_loader_is_reported_as_one_and_the_app_keeps_working(
     at.radio(key="origin").set_value(PASTE).run()
     at.text_area(key="paste").set_value(VALID_BASE).run()
     assert not at.exception
-    assert [e.value for e in at.error] == [
+    assert [literal(e.value) for e in at.error] == [
         "pasted.yaml: internal error (a bug in forcecalc, not in your file): "
         "OverflowError: int too large to convert to float"
     ]
@@ -450,8 +458,8 @@ def test_too_many_samples_for_a_big_scenario_is_a_one_line_error_not_a_crash() -
     expected = (
         f"Samples (sidebar): got 262,144 for a scenario of {n_figures} figures; expected at most"
     )
-    assert at.error and all(expected in e.value for e in at.error)
-    assert all("\n" not in e.value for e in at.error)
+    assert at.error and all(expected in literal(e.value) for e in at.error)
+    assert all("\n" not in literal(e.value) for e in at.error)
     assert not at.metric
     at.select_slider(key="samples").set_value(SAMPLES).run()  # and the app keeps working
     assert not at.exception and not at.error
@@ -483,7 +491,7 @@ def test_a_figure_too_extreme_to_run_does_not_break_the_page(
     seed = 4242 if refused else 4244  # seeds no other test has cached
     at.number_input(key="seed").set_value(seed).run()
     assert not at.exception
-    assert all("\n" not in e.value for e in at.error)
+    assert all("\n" not in literal(e.value) for e in at.error)
     assert bool(at.error) == refused
     if not refused:
         assert metrics(at)["Deployed (P50)"] == "–"

@@ -17,6 +17,7 @@ A relative path is taken from the checkout's root. The server's output is writte
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -33,6 +34,7 @@ from forcecalc import run
 from forcecalc.app.texts import read_shipped
 from forcecalc.report.render import fmt_number
 from forcecalc.scenario.resources import DEFAULT_SCENARIO
+from tests.hostile import OUTSIDE, hostile_text
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -225,3 +227,64 @@ def test_the_app_shows_the_headline_in_chromium(server: Server, tmp_path: Path) 
         finally:
             browser.close()
     assert picture.stat().st_size > 10_000
+
+
+def outside(url: str, server_url: str) -> bool:
+    """Whether a request leaves the server: anything but its own origin and in-page data."""
+    return not url.startswith((server_url + "/", "data:", "blob:", "about:"))
+
+
+#: Tabs visited with the hostile scenario (every one that shows its text).
+HOSTILE_TABS = ("Assumptions", "Breakdown", "Drivers", "Sweep", "Sources", "Download")
+
+
+def test_a_hostile_scenario_fetches_nothing_outside_and_shows_no_link_or_image(
+    server: Server, tmp_path: Path
+) -> None:
+    """Issue 11: a shared scenario's Markdown images made the browser fetch from an outside
+    host and showed a clickable link; its text is now shown as text."""
+    hostile = tmp_path / "shared.yaml"
+    hostile.write_text(hostile_text(), encoding="utf-8")
+    requests: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(server.url, wait_until="domcontentloaded")
+            page.locator('[data-testid="stMetric"]').first.wait_for(timeout=60_000)
+            assert not page.locator('[data-testid="stAppDeployButton"]').count()
+            assert not page.locator('[data-testid="stMainMenu"]').count()
+            page.get_by_text("Upload a file").click()
+            page.locator('input[type="file"]').set_input_files(str(hostile))
+            title = page.locator("h1").filter(has_text=f"{OUTSIDE}/pixel")
+            title.wait_for(timeout=60_000)
+            shown_title = title.inner_text().replace("\u200b", "")
+            assert f"![pixel](http://{OUTSIDE}/pixel.png)" in shown_title
+            page.get_by_text("About this scenario").click()
+            for tab in HOSTILE_TABS:
+                page.get_by_role("tab", name=tab).click()
+                page.wait_for_timeout(1500)
+            page.locator('[data-testid="stMetric"]').first.wait_for(timeout=60_000)
+            links = page.eval_on_selector_all(
+                "a[href]",
+                "els => els.map(e => e.href + ' in ' + "
+                "(e.closest('[data-testid]') || {}).getAttribute?.('data-testid'))",
+            )
+            links = [u.split(" in ")[0] + " in " + u.split(" in ")[-1] for u in links]
+            images = page.eval_on_selector_all("img[src]", "els => els.map(e => e.src)")
+            html = page.content()
+            shown = page.inner_text("body").replace("\u200b", "")
+            errors = page.locator('[data-testid="stException"]').all_inner_texts()
+        except sync_api.Error as exc:
+            raise AssertionError(server.explain(f"the browser failed: {exc}")) from exc
+        finally:
+            browser.close()
+    assert not errors, server.explain(f"the page shows an exception: {errors}")
+    assert f"www.{OUTSIDE}" in shown and "`code`" in shown  # the text is there, as text
+    left = [u for u in requests if outside(u, server.url)]
+    assert not left, f"requests left 127.0.0.1: {left}"
+    assert not [u for u in links if outside(u, server.url)], links
+    assert not [u for u in images if outside(u, server.url)], images
+    tag = re.compile(rf"<[^>]*\s(href|src|srcset)=[\"']?https?://[^\"' >]*{re.escape(OUTSIDE)}")
+    assert not tag.search(html), tag.search(html)  # nothing of it as an attribute, only as text

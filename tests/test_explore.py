@@ -60,10 +60,10 @@ def test_sweep_point_equals_run_with_the_values_set(seed001, sampler) -> None:
 def test_a_sweep_over_an_ensembles_weight_equals_run_with_it_set() -> None:
     """A rule's weight can be swept (the weights are per grid point, not one number)."""
     csis = load_scenario(scenarios_dir() / "published" / "csis-2025-force-to-space.yaml")
-    path = "rules.ifor.per_km2.weight"
+    path = "rules.unficyp_1974.per_km2.weight"
     result = sweep(csis, [axis(path, 0, 2, 3)], 512, 4)
     p50 = [p.bands["deployed"].p50 for p in result.points]
-    assert p50 == sorted(p50) and p50[0] < p50[-1]  # IFOR's density is the highest
+    assert p50 == sorted(p50) and p50[0] < p50[-1]  # UNFICYP 1974's density is the highest
     for point in result.points:
         reference = run(csis, 512, 4, overrides={path: point.coordinates[0]})
         assert point.bands["deployed"] == reference.summary.metrics["deployed"]

@@ -72,9 +72,9 @@ def test_an_analog_named_by_its_mission_takes_its_first_rule_that_fits() -> None
 def test_an_analog_rule_figure_carries_the_missions_citation() -> None:
     s = scenario("method: analog\nanalog: unifil_2006.per_km\n")
     figure = s.figures["rules.unifil_2006.per_km.rate"]
-    assert figure.unit == "troops_per_km" and figure.dist.value == pytest.approx(87.5)
+    assert figure.unit == "troops_per_km" and figure.dist.value == pytest.approx(8_800 / 120)
     assert figure.source == MISSIONS["unifil_2006"].figures["strength"].source
-    assert "10,500 ÷ 120" in figure.note
+    assert "8,800 ÷ 120" in figure.note
 
 
 def test_an_ensemble_of_one_rule_equals_the_analog_of_that_rule() -> None:
@@ -144,7 +144,7 @@ expect:
 @pytest.mark.parametrize(
     "extra",
     [
-        "method: analog\nanalog: ifor.per_km2\n",
+        "method: analog\nanalog: unmee.per_km2\n",
         "method: ensemble\n",
         "method: ensemble\nensemble:\n  rules:\n    - rule: ifor.per_km\n"
         '      weight: {value: 2, assumption: "twice the weight for this round trip"}\n'
@@ -162,7 +162,8 @@ def test_the_csis_scenario_round_trips_and_passes_the_schema() -> None:
     from forcecalc import load_scenario
 
     s = load_scenario(CSIS)
-    assert s.method == "ensemble" and len(s.rules) == 6
+    assert s.method == "ensemble" and len(s.rules) == 5
+    assert "ifor.per_km2" not in s.rules  # IFOR was deployed throughout Bosnia, not in a zone
     assert "kfor.per_km2" not in s.rules  # KFOR's area is all of Kosovo, not a zone
     weights = {r: s.figures[weight_path(r)].dist.value for r in s.rules}
     unficyp = [w for r, w in weights.items() if r.startswith("unficyp_")]
@@ -225,7 +226,7 @@ def test_the_schema_knows_the_method_rules() -> None:
 def test_run_and_check_work_on_an_ensemble_scenario(capsys) -> None:
     assert cli.main(["run", str(CSIS), "--samples", "512", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["method"] == "ensemble" and "ifor.per_km2" in data["rules"]
+    assert data["method"] == "ensemble" and "unifil_2006.per_km2" in data["rules"]
     assert data["tasks"] == {} and data["provenance"]["samples"] == 512
     assert cli.main(["check", str(CSIS), "--samples", "4096"]) == 0
     out = capsys.readouterr().out

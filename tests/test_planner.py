@@ -428,11 +428,11 @@ def test_the_sweep_offers_weights_but_not_the_ensembles_rule_choice() -> None:
     base = read_shipped("published/csis-2025-force-to-space.yaml")
     scenario = base.parse()
     assert "ensemble.rule_choice" in scenario.figures
-    assert "rules.ifor.per_km2.weight" in scenario.figures
+    assert "rules.unifil_2006.per_km2.weight" in scenario.figures
     paths = sweep_paths(scenario)
     assert "ensemble.rule_choice" not in paths
-    assert "rules.ifor.per_km2.weight" in paths
-    assert "rules.ifor.per_km2.rate" in paths
+    assert "rules.unifil_2006.per_km2.weight" in paths
+    assert "rules.unifil_2006.per_km2.rate" in paths
     assert "geometry.front_length_km" in paths
 
 

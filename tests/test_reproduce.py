@@ -46,7 +46,7 @@ def test_the_settings_come_from_the_file(recorded: Path) -> None:
     rep = reproduce(recorded)
     p = rep.result.provenance
     assert (p.seed, p.samples, p.sampler, dict(p.overrides)) == (3, 512, "mc", {FRONT: 1000.0})
-    assert rep.identical and rep.sha256_matches
+    assert rep.identical and rep.sha256_matches and rep.reproduced
 
 
 def test_a_changed_figure_gives_different_numbers(
@@ -68,9 +68,9 @@ def test_a_changed_name_alone_keeps_the_numbers_identical(
     text = Path("s.yaml").read_text(encoding="utf-8").replace("name: ", "name: Renamed ", 1)
     Path("s.yaml").write_text(text, encoding="utf-8")
     code, out, _ = rerun(capsys, "--from", "r.json")
-    assert code == 0
+    assert code == 1  # the numbers are identical, but the scenario is not the one recorded
     assert "scenario: CHANGED" in out and "text changed: scenario" in out
-    assert "numbers: identical" in out
+    assert "numbers: identical" in out and "reproduced: NO" in out
 
 
 def test_a_tampered_record_is_reported(recorded: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -250,3 +250,66 @@ def test_a_fifo_as_the_results_file_is_refused_at_once(
     code, out, err = rerun(capsys, "--from", str(fifo))
     assert (code, out) == (2, "")
     assert f"--from {fifo}: got a named pipe (FIFO)" in err
+
+
+# --------------------------------------------------------------------------------------------
+# Issue 11, defect 8: a forged or partial record never exits 0
+
+
+def _forge(recorded: Path, change) -> None:
+    data = json.loads(recorded.read_text(encoding="utf-8"))
+    change(data)
+    Path("f.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+def test_a_record_without_numbers_is_not_a_reproduction(
+    recorded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _forge(recorded, lambda d: d.update(metrics={}))
+    code, out, _ = rerun(capsys, "--from", "f.json")
+    assert code == 1
+    assert "identical (0 values compared)" not in out
+    assert "reproduced: NO" in out
+
+
+def test_a_record_of_only_some_numbers_is_not_a_reproduction(
+    recorded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _forge(recorded, lambda d: d["metrics"].pop("committed"))
+    code, out, _ = rerun(capsys, "--from", "f.json")
+    assert code == 1 and "reproduced: NO" in out and "not recorded" in out
+
+
+def test_a_wrong_sha256_alone_is_not_a_reproduction(
+    recorded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _forge(recorded, lambda d: d["provenance"].update(scenario_sha256="0" * 64))
+    code, out, _ = rerun(capsys, "--from", "f.json")
+    assert code == 1
+    assert "scenario: CHANGED" in out and "reproduced: NO" in out
+
+
+def test_a_changed_software_version_alone_is_not_a_reproduction(
+    recorded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _forge(recorded, lambda d: d["provenance"].update(version="0.0.1"))
+    code, out, _ = rerun(capsys, "--from", "f.json")
+    assert code == 1 and "reproduced: NO" in out
+
+
+def test_an_unchanged_result_says_reproduced(
+    recorded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = rerun(capsys, "--from", "r.json")
+    assert code == 0 and out.rstrip().endswith("reproduced: yes")
+
+
+@pytest.mark.parametrize("name", ["secret.txt", "secret.yaml"])
+def test_another_file_named_as_the_scenario_is_never_quoted(
+    recorded: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    Path(name).write_text("root:$6$SECRETHASH:19000:0:99999:7:::\n", encoding="utf-8")
+    _forge(recorded, lambda d: d["provenance"].update(scenario_file=name))
+    code, out, err = rerun(capsys, "--from", "f.json")
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and "SECRETHASH" not in err and "root" not in err, err

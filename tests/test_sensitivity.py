@@ -224,7 +224,7 @@ def test_sobol_same_seed_same_indices(seed001) -> None:
     [
         ({"n": 1000}, r"^n: got 1000; expected a power of two for Sobol indices"),
         ({"repeats": 0}, r"^repeats: got 0"),
-        ({"n": 1 << 20}, r"^n: got 1,048,576 for Sobol indices of 5 inputs; expected at"),
+        ({"n": 1 << 20}, r"^n: got 1,048,576 for Sobol indices of 5 inputs and \d+ figures; "),
         ({"seed": -1}, r"seed: got -1"),
         ({"confidence": 1.0}, r"^confidence: got 1; expected a probability"),
     ],

@@ -27,12 +27,19 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import optimize
 
+from forcecalc.analysis.finite import check_results
 from forcecalc.calibration import rules
 from forcecalc.core import limits
 from forcecalc.core.errors import ParameterError
 from forcecalc.core.model import evaluate
 from forcecalc.core.provenance import Provenance, build_provenance
-from forcecalc.core.runner import check_point, find_figure, override, refused_pledges
+from forcecalc.core.runner import (
+    check_point,
+    find_figure,
+    named_results,
+    override,
+    refused_pledges,
+)
 from forcecalc.core.sampling import (
     DEFAULT_SAMPLER,
     DEFAULT_SAMPLES,
@@ -248,7 +255,8 @@ def goal_seek(
 
     def need(x: float) -> float:
         values[path] = np.float64(x)
-        y = np.broadcast_to(getattr(evaluate(base, values), requirement), (samples,))
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            y = np.broadcast_to(getattr(evaluate(base, values), requirement), (samples,))
         return float(np.partition(y, k)[k])
 
     def gap(x: float) -> float:
@@ -531,6 +539,12 @@ def _share_covered(
     requirement: str,
     pool: float,
 ) -> float:
+    """Share of the samples the pool covers with the figure at ``x``: the point reported, so
+    its results are checked there (:func:`forcecalc.analysis.finite.check_results`; the
+    search itself may pass through results beyond the limits, which count as not covered)."""
     values[path] = np.float64(x)
-    y = np.asarray(getattr(evaluate(scenario, values), requirement), dtype=float)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        outcome = evaluate(scenario, values)
+    check_results(scenario, named_results(outcome), f"the goal's answer ({path}={x:g})")
+    y = np.asarray(getattr(outcome, requirement), dtype=float)
     return float(np.mean(y <= pool))

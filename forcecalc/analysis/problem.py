@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from forcecalc.analysis.finite import check_results
 from forcecalc.calibration import rules
 from forcecalc.core import densities, glossary
 from forcecalc.core.distributions import Point
@@ -50,6 +51,7 @@ from forcecalc.core.model import evaluate
 from forcecalc.core.runner import override
 from forcecalc.core.sampling import Sampler, figure_values, unit_design
 from forcecalc.core.scenario import Figure, Scenario
+from forcecalc.core.shares import check_shares
 from forcecalc.core.summary import METRIC_NAMES
 
 FloatArray = NDArray[np.float64]
@@ -202,6 +204,8 @@ def check_outputs(
         "deployed_per_km",
         "deployed_per_km2",
     }
+    if scenario.geometry.has_border or scenario.geometry.sectors:
+        present.add("deployed_per_km_line")
     if fg is not None and fg.pledges:
         present |= {"pledged", "pledge_coverage"}
     if fg is not None and fg.has_pool:
@@ -232,6 +236,7 @@ def problem_of(scenario: Scenario, outputs: Sequence[str] = DEFAULT_OUTPUTS) -> 
     check_outputs(scenario, outputs)
 
     def model(values: Mapping[str, ArrayLike]) -> dict[str, ArrayLike]:
+        check_shares(scenario, values)  # shares of a whole reaching 1: one line, not NaN
         outcome = evaluate(scenario, values)
         return {name: getattr(outcome, name) for name in outputs}
 
@@ -249,12 +254,23 @@ def problem_of(scenario: Scenario, outputs: Sequence[str] = DEFAULT_OUTPUTS) -> 
 def evaluate_outputs(
     problem: Problem, values: Mapping[str, ArrayLike], shape: tuple[int, ...]
 ) -> dict[str, FloatArray]:
-    """The problem's outputs at ``values``, each broadcast to ``shape``."""
-    result = problem.model(values)
-    return {
+    """The problem's outputs at ``values``, each broadcast to ``shape``.
+
+    Raises
+    ------
+    ScenarioError
+        If an output is not finite or beyond the physical limits of its unit
+        (:func:`forcecalc.analysis.finite.check_results`); numpy's warnings are silenced, this
+        reports instead.
+    """
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        result = problem.model(values)
+    out = {
         name: np.broadcast_to(np.asarray(result[name], dtype=float), shape)
         for name in problem.outputs
     }
+    check_results(problem.scenario, out, "the model's evaluations")
+    return out
 
 
 def figure_at(figure: Figure, u: ArrayLike) -> FloatArray:

@@ -28,7 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 from scipy import stats
+from scipy.stats import qmc
 
+from forcecalc.analysis.finite import check_results
 from forcecalc.analysis.problem import (
     DEFAULT_OUTPUTS,
     FloatArray,
@@ -37,12 +39,12 @@ from forcecalc.analysis.problem import (
     figure_at,
     prepare,
 )
+from forcecalc.core import budget
 from forcecalc.core.errors import ParameterError
 from forcecalc.core.provenance import Provenance, build_provenance
 from forcecalc.core.sampling import (
     DEFAULT_SAMPLES,
     DEFAULT_SEED,
-    MAX_VALUES,
     Sampler,
     check_sample_count,
     check_seed,
@@ -99,16 +101,6 @@ class SobolAnalysis:
     provenance: Provenance
 
 
-@dataclass(frozen=True)
-class _Quantiles:
-    """A figure's quantile function, in the form ``scipy.stats.sobol_indices`` takes."""
-
-    figure: Figure
-
-    def ppf(self, u: ArrayLike) -> FloatArray:
-        return np.array(figure_at(self.figure, u))
-
-
 def sobol(
     target: Scenario | Problem,
     n: int = DEFAULT_SAMPLES,
@@ -150,7 +142,7 @@ def sobol(
     _check_arguments(n, seed, repeats, confidence)
     problem = prepare(target, outputs, overrides)
     d = len(problem.inputs)
-    _check_memory(n, d)
+    _check_budget(n, d, repeats, problem)
     first, total = _repeated_indices(problem, n, seed, repeats, on_progress)
     evaluations = repeats * n * (d + 2) if d else 0
     return SobolAnalysis(
@@ -182,16 +174,82 @@ def _check_arguments(n: int, seed: int, repeats: int, confidence: float) -> None
         raise ParameterError("confidence", f"{confidence:g}", "a probability in (0, 1)")
 
 
-def _check_memory(n: int, d: int) -> None:
-    """Raise :class:`ParameterError` if one repeat over ``d`` inputs holds too many values."""
-    if n * d * (d + 2) > MAX_VALUES:
-        most = 1 << (MAX_VALUES // (d * (d + 2))).bit_length() - 1
+def _check_budget(n: int, d: int, repeats: int, problem: Problem) -> None:
+    """Raise :class:`ParameterError` past a budget of :mod:`forcecalc.core.budget`.
+
+    A repeat draws a Sobol' design of ``2 d`` dimensions (``target``, past scipy's engine) and
+    holds ``A``, ``B`` and the outputs at them and at every ``AB_i``: ``(2 d + (d + 2) s) n``
+    values for ``s`` outputs (``n``), plus one input's ``n`` points of every figure while they
+    are evaluated (``n``); the whole analysis evaluates ``repeats n (d + 2)`` points
+    (``repeats``).
+    """
+    budget.check_at_most("repeats", repeats, budget.MAX_REPEATS, "repeats")
+    if not d:
+        return
+    figures, s = len(problem.figures), len(problem.outputs)
+    if 2 * d > budget.SOBOL_DIMENSIONS:
+        raise ParameterError(
+            "target",
+            f"Sobol indices of {d:,} uncertain inputs (a Sobol' design of {2 * d:,} dimensions)",
+            f"at most {budget.SOBOL_DIMENSIONS // 2:,} inputs (scipy's Sobol' engine has "
+            f"{budget.SOBOL_DIMENSIONS:,} dimensions); use --method rank or tornado",
+        )
+    held = 2 * d + (d + 2) * s
+    if n * max(held, figures) > budget.MAX_VALUES:
+        most = 1 << max((budget.MAX_VALUES // max(held, figures)).bit_length() - 1, 0)
         raise ParameterError(
             "n",
-            f"{n:,} for Sobol indices of {d} inputs",
-            f"at most {most:,} (n·d·(d+2) ≤ {MAX_VALUES:,} values, to bound memory); "
-            "add repeats instead",
+            f"{n:,} for Sobol indices of {d:,} inputs and {figures:,} figures",
+            f"at most {most:,} (at most {budget.MAX_VALUES:,} values held at once, to bound "
+            "memory); add repeats instead",
         )
+    budget.check_work("repeats", repeats * n * (d + 2), figures, "repeats × n × (inputs + 2)")
+
+
+def _design(
+    inputs: Sequence[Figure], n: int, rng: np.random.Generator
+) -> tuple[FloatArray, FloatArray]:
+    """The ``(d, n)`` matrices A and B, drawn as ``scipy.stats.sobol_indices`` draws them: one
+    scrambled Sobol' design of ``2 d`` columns, each mapped by its input's quantiles."""
+    d = len(inputs)
+    a_b = qmc.Sobol(d=2 * d, rng=rng, bits=64).random(n).T.reshape(2, d, -1)
+    for j, figure in enumerate(inputs):
+        a_b[:, j] = np.array(figure_at(figure, a_b[:, j]))
+    return a_b[0], a_b[1]
+
+
+def _outputs_at_ab(problem: Problem, a: FloatArray, b: FloatArray) -> FloatArray:
+    """``f(AB_i)`` for every input ``i`` (A with its row ``i`` from B): ``(d, s, n)``.
+
+    Evaluated a block of inputs at a time within :data:`forcecalc.core.budget.MAX_VALUES`, so
+    memory is linear in the inputs (scipy's own ``AB`` holds ``d² n`` values); the numbers
+    equal scipy's, the model working point by point.
+    """
+    (d, n), s = a.shape, len(problem.outputs)
+    inputs = problem.inputs
+    rows = budget.block_rows(n, len(problem.figures))
+    store = np.empty((s, n, d))  # the layout of scipy's own f_AB, so its sums run alike
+    for start in range(0, d, rows):
+        stop = min(start + rows, d)
+        values: dict[str, ArrayLike] = dict(problem.fixed)
+        for j, figure in enumerate(inputs):
+            if start <= j < stop:
+                column = np.repeat(a[j][None, :], stop - start, axis=0)
+                column[j - start] = b[j]
+                values[figure.path] = column
+            else:
+                values[figure.path] = a[j]
+        y = evaluate_outputs(problem, values, (stop - start, n))
+        store[:, :, start:stop] = np.stack([y[name].T for name in problem.outputs])
+    return np.moveaxis(store, -1, 0)
+
+
+def _outputs_at(problem: Problem, x: FloatArray) -> FloatArray:
+    """``f(x)`` for a ``(d, n)`` matrix of the inputs' values: ``(s, n)``."""
+    values: dict[str, ArrayLike] = dict(problem.fixed)
+    values.update({f.path: x[j] for j, f in enumerate(problem.inputs)})
+    out = evaluate_outputs(problem, values, x.shape[1:])
+    return np.stack([out[name] for name in problem.outputs])
 
 
 def _repeated_indices(
@@ -204,33 +262,50 @@ def _repeated_indices(
     """First-order and total indices of every repeat, ``(repeats, outputs, inputs)`` each.
 
     Repeat ``r`` draws its A and B matrices with the ``r``-th child of
-    ``numpy.random.SeedSequence(seed)``; every model call is vectorized over all their points.
+    ``numpy.random.SeedSequence(seed)`` (:func:`_design`), evaluates the model over A, B and
+    every ``AB_i`` (:func:`_outputs_at_ab`) and gives the outputs to
+    ``scipy.stats.sobol_indices``.
     """
-    inputs, fixed = problem.inputs, problem.fixed
-    d, s = len(inputs), len(problem.outputs)
-
-    def func(x: FloatArray) -> FloatArray:
-        values: dict[str, ArrayLike] = dict(fixed)
-        values.update({f.path: x[j] for j, f in enumerate(inputs)})
-        out = evaluate_outputs(problem, values, x.shape[1:])
-        return np.stack([out[name] for name in problem.outputs])
-
+    d, s = len(problem.inputs), len(problem.outputs)
     first = np.zeros((repeats, s, d))
     total = np.zeros((repeats, s, d))
     children = np.random.SeedSequence(seed).spawn(repeats)
     for r, child in enumerate(children):
         if d:
-            res = stats.sobol_indices(
-                func=func,
-                n=n,
-                dists=[_Quantiles(f) for f in inputs],
-                rng=np.random.default_rng(child),
-            )
-            first[r] = np.reshape(res.first_order, (s, d))
-            total[r] = np.reshape(res.total_order, (s, d))
+            a, b = _design(problem.inputs, n, np.random.default_rng(child))
+            f_a, f_b = _outputs_at(problem, a), _outputs_at(problem, b)
+            _check_variance(problem, f_a, f_b)
+            first[r], total[r] = _estimate(f_a, f_b, _outputs_at_ab(problem, a, b))
         if on_progress is not None:
             on_progress(r + 1, repeats)
     return first, total
+
+
+def _estimate(f_a: FloatArray, f_b: FloatArray, f_ab: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """First-order and total indices ``(s, d)`` from ``f(A)``, ``f(B)`` ``(s, n)`` and
+    ``f(AB_i)`` ``(d, s, n)``: the estimators of ``scipy.stats.sobol_indices`` [3]_ [4]_, step
+    for step (outputs centred on the mean over A and B; an index of an output of no variance
+    is 0)."""
+    mean = np.mean([f_a, f_b], axis=(0, -1)).reshape(-1, 1)
+    f_a, f_b = f_a - mean, f_b - mean
+    f_ab -= mean
+    var = np.var([f_a, f_b], axis=(0, -1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        first = (np.mean(f_b * (f_ab - f_a), axis=-1) / var).T
+        total = (0.5 * np.mean((f_a - f_ab) ** 2, axis=-1) / var).T
+    first[~np.isfinite(first)] = 0
+    total[~np.isfinite(total)] = 0
+    return first, total
+
+
+def _check_variance(problem: Problem, f_a: FloatArray, f_b: FloatArray) -> None:
+    """Refuse outputs whose variance overflows: the indices would read 0 or NaN."""
+    for o, name in enumerate(problem.outputs):
+        y = np.concatenate([f_a[o], f_b[o]])
+        with np.errstate(over="ignore", invalid="ignore"):
+            var = np.var(y)
+        if not np.isfinite(var):
+            check_results(None, {name: np.array([math.inf])}, "the variance of the outputs")
 
 
 def _indices_of(

@@ -12,17 +12,20 @@ References
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
 
+from forcecalc.analysis.finite import check_results
 from forcecalc.analysis.problem import check_outputs
+from forcecalc.core import budget
 from forcecalc.core.errors import ParameterError
 from forcecalc.core.model import Outcome, evaluate
 from forcecalc.core.provenance import Provenance, build_provenance
-from forcecalc.core.runner import check_point, override
+from forcecalc.core.runner import check_point, named_results, override
 from forcecalc.core.sampling import DEFAULT_SAMPLER, DEFAULT_SAMPLES, DEFAULT_SEED, Sampler, sample
 from forcecalc.core.scenario import Scenario
 from forcecalc.core.summary import Band, band_rows
@@ -131,7 +134,11 @@ def sweep(
     ------
     ParameterError
         ``axes``: not one or two different figures, or a value a figure cannot hold;
+        ``steps``: a grid past the budget of :func:`forcecalc.core.budget.check_sweep`;
         ``overrides``, ``samples``, ``seed`` as :func:`forcecalc.core.runner.run` raises them.
+    ScenarioError
+        For results not finite or beyond the physical limits
+        (:func:`forcecalc.analysis.finite.check_results`).
 
     Notes
     -----
@@ -151,6 +158,7 @@ def sweep(
             check_point(scenario, ax.path, value, "axes")
     outputs = tuple(outputs)
     check_outputs(scenario, outputs)
+    budget.check_sweep(math.prod(len(a.values) for a in axes), samples)
     base = override(scenario, {a.path: a.values[0] for a in axes})
     drawn = sample(base, samples, seed, sampler)
     grid = [g.reshape(-1, 1) for g in np.meshgrid(*[a.values for a in axes], indexing="ij")]
@@ -197,8 +205,10 @@ def _sweep_stats(
         block = slice(start, min(start + rows, g))
         for path, column in zip(paths, grid, strict=True):
             values[path] = column[block]
-        outcome = evaluate(scenario, values)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            outcome = evaluate(scenario, values)
         shape = (block.stop - block.start, n)
+        check_results(scenario, named_results(outcome), "the sweep's grid")
         for name in outputs:
             y = np.broadcast_to(np.asarray(getattr(outcome, name), dtype=float), shape)
             parts.setdefault(name, []).append(band_rows(y))

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from forcecalc.analysis.problem import (
     DEFAULT_OUTPUTS,
@@ -32,6 +32,7 @@ from forcecalc.analysis.problem import (
     prepare,
     values_at_medians,
 )
+from forcecalc.core import budget
 from forcecalc.core.errors import ParameterError
 from forcecalc.core.provenance import Provenance, build_provenance
 from forcecalc.core.scenario import Figure, Scenario
@@ -154,7 +155,8 @@ def tornado(
     Notes
     -----
     Row ``i`` of a ``(k, probes, m)`` grid moves input ``i`` over the probed quantiles and
-    holds every other input at its median; the whole grid is one vectorized model evaluation.
+    holds every other input at its median; the grid is evaluated vectorized, in blocks of rows
+    within the memory budget (:func:`_probe_grid`), so memory is linear in the figures.
     A categorical input (an ensemble's rule) has no median: the last axis runs over the ``m``
     combinations of its levels, and every bar and the baseline are averages over them
     weighted by the levels' shares; the categorical input's own bar spans its levels, each
@@ -165,16 +167,12 @@ def tornado(
         raise ParameterError("low/high", f"{low:g} and {high:g}", "0 < low < high < 1")
     if probes < 2:
         raise ParameterError("probes", str(probes), "at least 2")
+    budget.check_at_most("probes", probes, budget.MAX_PROBES, "probes")
     problem = prepare(target, outputs, overrides)
     categorical, combos, shares, medians = values_at_medians(problem)
     inputs = [f for f in problem.inputs if f.path not in problem.categorical]
     k, m, quantiles = len(inputs), len(combos), np.linspace(low, high, probes)
-    varied = np.eye(k, dtype=bool)[:, :, None, None]
-    values = dict(medians)
-    for j, figure in enumerate(inputs):
-        at = figure_at(figure, quantiles)[:, None]
-        values[figure.path] = np.where(varied[:, j], at, medians[figure.path])
-    grid = evaluate_outputs(problem, values, (k, probes, m))
+    grid = _probe_grid(problem, inputs, medians, quantiles, m)
     at_medians = evaluate_outputs(problem, medians, (m,))
     tornadoes = tuple(
         _tornado_of(
@@ -200,6 +198,44 @@ def tornado(
         tornadoes=tornadoes,
         provenance=build_provenance(problem.scenario, 0, 0, NO_SAMPLER, overrides),
     )
+
+
+def _probe_grid(
+    problem: Problem,
+    inputs: Sequence[Figure],
+    medians: Mapping[str, ArrayLike],
+    quantiles: FloatArray,
+    m: int,
+) -> dict[str, FloatArray]:
+    """The outputs over the ``(k, probes, m)`` grid: row ``i`` moves input ``i`` over the
+    quantiles, every other input at its median.
+
+    Evaluated in blocks of rows, each holding at most :data:`forcecalc.core.budget.MAX_VALUES`
+    values (points × figures), so memory grows linearly with the number of figures; the result
+    equals one evaluation over the whole grid, the model working point by point.
+
+    Raises
+    ------
+    ParameterError
+        ``probes``, if one row exceeds the memory budget or the grid the work budget.
+    """
+    k, probes, figures = len(inputs), len(quantiles), len(problem.figures)
+    budget.check_values("probes", probes * m, figures, "points per input")
+    budget.check_work("probes", (k * probes + 1) * m, figures, "inputs × probes")
+    rows = budget.block_rows(probes * m, figures)
+    grid = {name: np.empty((k, probes, m)) for name in problem.outputs}
+    for start in range(0, k, rows):
+        stop = min(start + rows, k)
+        values = dict(medians)
+        for j in range(start, stop):
+            path = inputs[j].path
+            column = np.full((stop - start, probes, 1), medians[path], dtype=float)
+            column[j - start] = figure_at(inputs[j], quantiles)[:, None]
+            values[path] = column
+        block = evaluate_outputs(problem, values, (stop - start, probes, m))
+        for name, y in block.items():
+            grid[name][start:stop] = y
+    return grid
 
 
 def _tornado_of(

@@ -39,7 +39,7 @@ def figure_inputs(figure: Figure, base: texts.ScenarioText, generation: int) -> 
     inputs, source = st.columns([3, 2])
     entered: dict[str, float] = {}
     with inputs:
-        st.markdown(f"`{figure.path}` · {figure.unit} · {planner.dist_kind(figure.dist)}")
+        st.markdown(plain(f"{figure.path} · {figure.unit} · {planner.dist_kind(figure.dist)}"))
         params = planner.dist_params(figure.dist)
         for column, (name, value) in zip(st.columns(len(params)), params.items(), strict=True):
             spec = planner.input_spec(figure, value)
@@ -55,15 +55,26 @@ def figure_inputs(figure: Figure, base: texts.ScenarioText, generation: int) -> 
     return entered
 
 
+#: The most figures shown as inputs in each group: a page of 8,000 pledges' inputs takes over a
+#: minute to draw at every rerun. The others keep the file's values (edit the file for them).
+MAX_EDITABLE = 100
+
+
 def edit_figures(scenario: Scenario, base: texts.ScenarioText) -> dict[str, Mapping[str, float]]:
-    """Every figure of the scenario in expanders by group; returns the values entered."""
+    """The scenario's figures in expanders by group, the first :data:`MAX_EDITABLE` of each
+    as inputs; returns the values entered (figures not shown keep their values)."""
     generation = st.session_state.get("generation", 0)
     values: dict[str, Mapping[str, float]] = {}
     for group, figures in planner.grouped_figures(scenario).items():
         title = f"{group.capitalize()} ({texts.count(len(figures), 'figure')})"
         with st.expander(title, expanded=group in ("geometry", "tasks")):
-            for figure in figures:
+            for figure in figures[:MAX_EDITABLE]:
                 values[figure.path] = figure_inputs(figure, base, generation)
+            if len(figures) > MAX_EDITABLE:
+                st.caption(
+                    f"The first {MAX_EDITABLE:,} of {len(figures):,} figures are shown; the "
+                    "others keep the file's values (edit the file and upload it to change them)."
+                )
     return values
 
 

@@ -1,8 +1,10 @@
-"""The app's calls into the library, cached by Streamlit on the scenario text and run settings.
+"""The app's calls into the library, cached on the scenario text and run settings.
 
 Each is a pure function of its arguments (:mod:`forcecalc.app.texts`,
 :mod:`forcecalc.app.drivers`, :func:`forcecalc.calibration.analogs.compare`) wrapped in
-``st.cache_data``; :func:`shown_errors` shows an expected error as the app words it.
+a cache bounded in bytes and shared by every session (:mod:`forcecalc.app.memo`: the bounds
+are :data:`RUN_CACHE_BYTES` and :data:`OTHER_CACHE_BYTES`); :func:`shown_errors` shows an
+expected error as the app words it.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import streamlit as st
 from forcecalc.analysis.sweep import Sweep
 from forcecalc.analysis.tornado import TornadoResult
 from forcecalc.app import drivers, messages, texts
+from forcecalc.app.memo import MIB, bounded
+from forcecalc.app.widgets import plain
 from forcecalc.calibration.analogs import Comparison, compare
 from forcecalc.core.errors import ForcecalcError
 from forcecalc.core.runner import RunResult
@@ -31,25 +35,31 @@ class RunSettings:
     sampler: str
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
+#: The most the cached runs hold, in bytes; a run over a quarter of it is not kept.
+RUN_CACHE_BYTES = 512 * MIB
+#: The most the cached parses, tornadoes, sweeps and comparisons hold, each, in bytes.
+OTHER_CACHE_BYTES = 64 * MIB
+
+
+@bounded(RUN_CACHE_BYTES)
 def cached_run(text: str, name: str, samples: int, seed: int, sampler: str) -> RunResult:
     """:func:`forcecalc.app.texts.run_text`, cached on the scenario text and the run settings."""
     return texts.run_text(text, name, samples, seed, sampler)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@bounded(OTHER_CACHE_BYTES)
 def cached_parse(text: str, name: str) -> Scenario:
     """The scenario of a text already checked by the loader."""
     return texts.ScenarioText(text, name).parse()
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@bounded(OTHER_CACHE_BYTES)
 def cached_tornado(text: str, name: str) -> TornadoResult:
     """:func:`forcecalc.app.drivers.tornado_text`, cached on the scenario text."""
     return drivers.tornado_text(text, name)
 
 
-@st.cache_data(max_entries=64, show_spinner=False)
+@bounded(OTHER_CACHE_BYTES)
 def cached_sweep(
     text: str,
     name: str,
@@ -65,7 +75,7 @@ def cached_sweep(
     return drivers.sweep_text(text, name, path, start, stop, steps, samples, seed, sampler)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(max_entries=64, show_spinner=False)  # the shipped files only: a few KB each
 def cached_shipped(file_name: str) -> texts.ScenarioText:
     """A shipped scenario's text."""
     return texts.read_shipped(file_name)
@@ -90,10 +100,10 @@ def shown_errors(prefix: str = "") -> Iterator[None]:
     try:
         yield
     except ForcecalcError as exc:
-        st.error(f"{prefix}{messages.app_message(exc)}")
+        st.error(plain(f"{prefix}{messages.app_message(exc)}"))
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+@bounded(OTHER_CACHE_BYTES)
 def cached_compare(text: str, name: str, samples: int, seed: int, sampler: str) -> Comparison:
     """The scenario beside past missions (:func:`forcecalc.calibration.analogs.compare`), cached."""
     return compare(cached_run(text, name, samples, seed, sampler))

@@ -25,6 +25,21 @@ from forcecalc.report.render import fmt_number
 DRIVER_OUTPUTS = ("deployed", "committed")
 
 
+#: Largest scenario, in figures, whose tornado and sweep the app computes on every upload;
+#: and the largest whose tornado it computes at all, after a click. A tornado's work grows
+#: with the square of the number of figures (each figure moved, the model run over all of
+#: them); the library's budget (:mod:`forcecalc.core.budget`) bounds its memory.
+AUTO_TORNADO_FIGURES, MAX_TORNADO_FIGURES = 200, 1_000
+
+
+def tornado_plan(n_figures: int) -> str:
+    """When the app computes a scenario's tornado: ``"auto"`` (at once), ``"ask"`` (after a
+    click) or ``"refuse"``, by its number of figures."""
+    if n_figures <= AUTO_TORNADO_FIGURES:
+        return "auto"
+    return "ask" if n_figures <= MAX_TORNADO_FIGURES else "refuse"
+
+
 def tornado_text(text: str, name: str) -> TornadoResult:
     """The tornado of a scenario text (P5 to P95 swings of deployed and committed)."""
     return tornado(parse_text(text, name), outputs=DRIVER_OUTPUTS)

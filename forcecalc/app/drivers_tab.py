@@ -2,19 +2,47 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from forcecalc.app import drivers, messages, texts
 from forcecalc.app.cached import RunSettings, cached_sweep, cached_tornado
+from forcecalc.app.widgets import plain
 from forcecalc.core.errors import ForcecalcError
 from forcecalc.core.scenario import Figure, Scenario
 from forcecalc.report.render import fmt_number
 
 
+def asked(current: texts.ScenarioText, n_figures: int, what: str, key: str) -> bool:
+    """Whether the user asked for ``what`` (a button ``key``) for this scenario text: once
+    clicked, it stays asked for on later reruns of the same text."""
+    asked_key = f"{key}|{hashlib.sha256(current.text.encode('utf-8')).hexdigest()[:12]}"
+    if st.button(f"Compute {what} of {n_figures:,} figures", key=key):
+        st.session_state[asked_key] = True
+    return bool(st.session_state.get(asked_key, False))
+
+
+def tornado_wanted(current: texts.ScenarioText, n_figures: int) -> bool:
+    """Whether to draw the tornado now (:func:`forcecalc.app.drivers.tornado_plan`): at once
+    for a small scenario, after a click for a larger one, never for one too large."""
+    plan = drivers.tornado_plan(n_figures)
+    if plan == "refuse":
+        st.info(
+            f"This scenario has {n_figures:,} figures: the app draws the tornado for at most "
+            f"{drivers.MAX_TORNADO_FIGURES:,} (its work grows with the square of the number "
+            "of figures). `forcecalc sensitivity` on the downloaded file computes it."
+        )
+        return False
+    return plan == "auto" or asked(current, n_figures, "the tornado", "tornado_go")
+
+
 def show_drivers(current: texts.ScenarioText) -> None:
     """The tornado chart: which uncertain figure moves the requirement most."""
+    if not tornado_wanted(current, len(current.parse().figures)):
+        return
     output = st.radio("Requirement", drivers.DRIVER_OUTPUTS, horizontal=True, key="tornado_out")
     result = cached_tornado(current.text, current.name)
     t = next(t for t in result.tornadoes if t.output == output)
@@ -82,7 +110,15 @@ def sweep_controls(scenario: Scenario) -> tuple[Figure, float, float, int, str]:
 
 
 def show_sweep(current: texts.ScenarioText, scenario: Scenario, settings: RunSettings) -> None:
-    """The requirement's band as one figure is swept over a range (common random numbers)."""
+    """The requirement's band as one figure is swept over a range (common random numbers).
+
+    For a scenario over :data:`~forcecalc.app.drivers.AUTO_TORNADO_FIGURES` figures, only
+    once asked for (a sweep runs the model at every step).
+    """
+    n_figures = len(scenario.figures)
+    big = n_figures > drivers.AUTO_TORNADO_FIGURES
+    if big and not asked(current, n_figures, "the sweep", "sweep_go"):
+        return
     figure, start, stop, steps, output = sweep_controls(scenario)
     try:
         result = cached_sweep(
@@ -97,7 +133,7 @@ def show_sweep(current: texts.ScenarioText, scenario: Scenario, settings: RunSet
             settings.sampler,
         )
     except ForcecalcError as exc:
-        st.error(messages.app_message(exc))
+        st.error(plain(messages.app_message(exc)))
         return
     data = pd.DataFrame(drivers.sweep_rows(result, output))
     x = alt.X("value:Q", title=f"{figure.path} [{figure.unit}]")
@@ -115,7 +151,7 @@ def show_sweep(current: texts.ScenarioText, scenario: Scenario, settings: RunSet
     rule = alt.Chart(now).mark_rule(strokeDash=[4, 3]).encode(x="value:Q")
     st.altair_chart(band + line + rule)
     st.caption(
-        f"At each value {figure.path} is fixed (as `--set` does) and the band comes from the "
-        f"other figures, with the same {settings.samples:,} samples at every point; the dashed "
+        f"At each value {plain(figure.path)} is fixed (as `--set` does) and the band comes from "
+        f"the other figures, with the same {settings.samples:,} samples at every point; the dashed "
         "line is the figure's value (median) in the scenario."
     )

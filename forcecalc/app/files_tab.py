@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shlex
+
 import pandas as pd
 import streamlit as st
 
 from forcecalc.app import texts
-from forcecalc.app.widgets import plain, table_height
+from forcecalc.app.widgets import table_height
 from forcecalc.core.runner import RunResult
 from forcecalc.core.scenario import Scenario
 from forcecalc.report.render import sources_rows
@@ -35,9 +37,11 @@ def show_downloads(current: texts.ScenarioText, result: RunResult | None, n_edit
         st.caption("No results to download at these settings (see the error above).")
     else:
         p = result.provenance
-        st.caption(
-            f"`forcecalc run {plain(files[0].file_name)} --samples {p.samples} --seed {p.seed} "
-            f"--sampler {p.sampler}` gives the same numbers."
+        st.caption("This command gives the same numbers:")
+        st.code(
+            f"forcecalc run {shlex.quote(files[0].file_name)} --samples {p.samples} "
+            f"--seed {p.seed} --sampler {p.sampler}",
+            language=None,
         )
     with st.expander("Scenario YAML"):
         st.code(current.text, language="yaml")

@@ -43,9 +43,9 @@ def main() -> None:
         base = scenario_input()
         settings = run_settings()
     scenario = cached_parse(base.text, base.name)
-    st.title(scenario.name)
+    st.title(plain(scenario.name), anchor=False)
     with st.expander("About this scenario"):
-        st.write(plain(scenario.description))
+        st.text(scenario.description)  # st.text reads no Markdown: a URL stays text
         st.caption(f"File: {plain(base.name)}")
     head = st.container()
     tabs = dict(zip(TABS, st.tabs(list(TABS)), strict=True))
@@ -56,7 +56,7 @@ def main() -> None:
     reference: RunResult | None = None
     with head:
         if error:
-            st.error(f"{error} — showing the scenario as loaded until this is fixed.")
+            st.error(f"{plain(error)} — showing the scenario as loaded until this is fixed.")
         elif n_edited:
             st.info(
                 f"{texts.count(n_edited, 'figure')} edited; changes shown against the scenario "

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
 from forcecalc.app.texts import ScenarioText, edited_name
+from forcecalc.core import sustainment
 from forcecalc.core.distributions import FAMILIES, Distribution
 from forcecalc.core.errors import ScenarioError
 from forcecalc.core.scenario import Figure, Scenario
@@ -45,9 +46,12 @@ def figure_group(path: str) -> str:
 def grouped_figures(scenario: Scenario) -> dict[str, list[Figure]]:
     """The scenario's figures by group, in document order; empty groups left out."""
     out: dict[str, list[Figure]] = {g: [] for g in GROUPS}
+    draws = sustainment.delivery_draws(scenario)
     for figure in scenario.figures.values():
         if figure.path.split(".", 1)[0] in ("rules", "ensemble"):
             continue  # a sizing rule's figures come from the missions dataset, not the YAML
+        if figure.path in draws:
+            continue  # a pledge's delivery draw is made by the reader, not written in the YAML
         out[figure_group(figure.path)].append(figure)
     return {g: figs for g, figs in out.items() if figs}
 

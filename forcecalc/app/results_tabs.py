@@ -48,6 +48,10 @@ def show_breakdown(result: RunResult) -> None:
         show_table(tasks)
         st.altair_chart(band_chart(categories, "category", "By category"))
         show_table(categories)
+    if result.scenario.geometry.sectors:  # declared sectors only: the shorthand shows none
+        by_sector = tables.band_rows(result.summary.sectors, "sector")
+        st.altair_chart(band_chart(by_sector, "sector", "By sector (tasks along the line)"))
+        show_table(by_sector)
     claims = tables.claim_rows(result)
     if claims:
         st.subheader("What the sources claim, at these settings")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from forcecalc.app import texts
 from forcecalc.app.cached import RunSettings, cached_shipped
 from forcecalc.app.widgets import plain
 from forcecalc.core.errors import ForcecalcError
 from forcecalc.core.sampling import DEFAULT_SAMPLES, DEFAULT_SEED, Sampler
+from forcecalc.scenario.files import MAX_BYTES
 from forcecalc.scenario.resources import DEFAULT_SCENARIO
 
 #: Sample counts offered: powers of two, so every sampler (Sobol too) accepts them.
@@ -36,15 +38,32 @@ def _user_scenario(data: bytes, name: str, fallback: texts.ScenarioText) -> text
     try:
         return texts.read_upload(data, name)
     except ForcecalcError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
     except Exception as exc:  # a bug in the loader, not in the file: say so, keep working
         message = " ".join(str(exc).split())
         st.error(
-            f"{name}: internal error (a bug in forcecalc, not in your file): "
-            f"{type(exc).__name__}: {message}"
+            plain(
+                f"{name}: internal error (a bug in forcecalc, not in your file): "
+                f"{type(exc).__name__}: {message}"
+            )
         )
     st.caption(f"Showing {plain(last.name)} until the file is fixed.")
     return last
+
+
+#: Largest upload the file picker takes, in MiB (also ``server.maxUploadSize`` in
+#: ``.streamlit/config.toml``, which refuses a larger one while it streams in); the loader's
+#: limit, :data:`~forcecalc.scenario.files.MAX_BYTES`, is checked again on the bytes.
+UPLOAD_MB = 1
+
+
+def _upload_bytes(upload: UploadedFile) -> bytes:
+    """An upload's bytes, or just its first ``MAX_BYTES + 1`` when its size says it is too
+    large (so the loader refuses it with its one-line message, never reading it all)."""
+    if upload.size > MAX_BYTES:
+        upload.seek(0)
+        return upload.read(MAX_BYTES + 1)
+    return upload.getvalue()
 
 
 def scenario_input() -> texts.ScenarioText:
@@ -56,11 +75,16 @@ def scenario_input() -> texts.ScenarioText:
     pick = st.selectbox("Shipped scenario", files, index=default, key="shipped")
     chosen = cached_shipped(pick)
     if origin == UPLOAD:
-        upload = st.file_uploader("Scenario file (YAML)", type=["yaml", "yml"], key="upload")
+        upload = st.file_uploader(
+            "Scenario file (YAML)",
+            type=["yaml", "yml"],
+            key="upload",
+            max_upload_size=UPLOAD_MB,
+        )
         if upload is not None:
-            chosen = _user_scenario(upload.getvalue(), upload.name, chosen)
+            chosen = _user_scenario(_upload_bytes(upload), upload.name, chosen)
     elif origin == PASTE:
-        text = st.text_area("Scenario YAML", key="paste", height=240)
+        text = st.text_area("Scenario YAML", key="paste", height=240, max_chars=MAX_BYTES)
         if text.strip():
             chosen = _user_scenario(text.encode("utf-8"), "pasted.yaml", chosen)
     st.session_state[LAST_GOOD] = chosen

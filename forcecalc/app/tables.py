@@ -21,7 +21,7 @@ from forcecalc.report.render import claim_dict, fmt_number
 
 
 def band_rows(bands: Mapping[str, Band], kind: str) -> list[dict[str, object]]:
-    """Rows of a breakdown table: ``kind`` (task or category), name and its band."""
+    """Rows of a breakdown table: ``kind`` (task, category, rule or sector), name and its band."""
     return [
         {kind: name, "p5": b.p5, "p50": b.p50, "p95": b.p95, "mean": b.mean}
         for name, b in bands.items()
@@ -43,7 +43,7 @@ def result_unit(metric: str) -> str:
     ``categories.<name>``, ``rules.<id>``, in personnel)."""
     if metric in glossary.OUTPUTS:
         return glossary.OUTPUTS[metric].unit
-    if metric.split(".", 1)[0] in ("tasks", "categories", "rules"):
+    if metric.split(".", 1)[0] in ("tasks", "categories", "rules", "sectors"):
         return "personnel"
     return ""
 
@@ -142,7 +142,7 @@ def metric_choices(result: RunResult) -> Sequence[str]:
 
 def rule_label(rule_id: str, description: str) -> str:
     """A short label of a sizing rule that stays distinct when a chart cuts it: the rule id
-    first, then what the rule says after its mission's name (``unifil_2006.per_km: 87.5 per km
+    first, then what the rule says after its mission's name (``unifil_2006.per_km: 73.3 per km
     of line``)."""
     return f"{rule_id}: {description.rsplit(': ', 1)[-1]}"
 

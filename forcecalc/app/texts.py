@@ -24,9 +24,9 @@ from forcecalc.scenario.loader import parse_scenario
 from forcecalc.scenario.resources import scenarios_dir
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=8)  # a parse of a 1 MB file can hold tens of MB
 def parse_text(text: str, name: str) -> Scenario:
-    """:func:`~forcecalc.scenario.loader.parse_scenario`, remembered for the last texts parsed.
+    """:func:`~forcecalc.scenario.loader.parse_scenario`, remembered for the last 8 texts parsed.
 
     A scenario is immutable, so one parse serves the run, the tornado and the sweep of the same
     text; errors are raised again each time (they are not remembered).

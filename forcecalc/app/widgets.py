@@ -11,11 +11,28 @@ import streamlit as st
 
 from forcecalc.core.runner import RunResult
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>$~|#])")
+#: Every ASCII punctuation character: CommonMark lets a backslash escape each of them.
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+#: Where a zero-width space keeps Streamlit from linking a URL or e-mail address by itself.
+_AUTOLINKED = re.compile(r"(?=://)|(?i:(?<=w)(?=ww\.))|(?=@)")
 
 
 def plain(text: str) -> str:
-    """Text shown literally in Markdown (no emphasis, links or maths from its characters)."""
+    """Text shown literally where Streamlit reads Markdown (titles, captions, labels, errors).
+
+    Every ASCII punctuation character is escaped, so nothing in ``text`` starts emphasis, a
+    code span, a link or image (``[x](url)``, ``<url>``, a bare ``https://`` or ``www.`` that
+    GitHub-flavoured Markdown links by itself), HTML, maths (``$``), a heading or list, an
+    emoji or colour directive (``:red[x]``) or an entity (``&lt;``). Line breaks and other
+    runs of white space become one space: every place this is used shows one line. All the
+    text a scenario or a user brings goes through here, or into ``st.text``, ``st.code`` or a
+    table, none of which read Markdown.
+
+    Streamlit links bare URLs and e-mail addresses in the text Markdown shows, escaped or not,
+    so a zero-width space (U+200B) goes before every ``://``, inside every ``www.`` and before
+    every ``@``: the text reads the same and nothing in it is a link.
+    """
+    text = _AUTOLINKED.sub("\u200b", " ".join(text.split()))
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 

@@ -10,8 +10,10 @@ geometry, with their ensemble (equal weights per mission, as the back-test uses)
 Like is compared with like. A mission's density per km is its whole strength over the whole
 line it held, so a scenario's is its whole deployed force over the whole line it covers: the
 front plus any quiet borders (``geometry.border_length_km``), not the front alone, which would
-count the border troops as if they stood on the front (:func:`line_covered_km`). The run's own
-``deployed_per_km`` (per km of front) is unchanged and shown beside it. Per km² compares
+count the border troops as if they stood on the front (:func:`line_covered_km`): the run's own
+``deployed_per_km_line``, the same figure. The run's ``deployed_per_km`` (per km of front) is
+shown beside it. The rules apply to that whole line as well (:func:`scenario_site`), as a
+scenario's own analog or ensemble does (:mod:`forcecalc.core.sectors`). Per km² compares
 buffer and security zones only: a territory's area (KFOR's Kosovo) gives no density per km².
 
 References
@@ -32,12 +34,19 @@ from forcecalc.calibration.missions import (
     MissionSet,
     default_missions,
     troops_per_1000,
-    troops_per_km,
 )
-from forcecalc.calibration.rules import all_rules, applicable, derived_seed, ensemble, group_weights
-from forcecalc.core import glossary
+from forcecalc.calibration.rules import (
+    all_rules,
+    applicable,
+    by_posture,
+    derived_seed,
+    describe_ensemble,
+    ensemble,
+    group_weights,
+    scenario_posture,
+)
+from forcecalc.core import glossary, sectors
 from forcecalc.core.densities import Rule, Site
-from forcecalc.core.model import buffer_area_km2
 from forcecalc.core.provenance import Provenance
 from forcecalc.core.runner import RunResult
 from forcecalc.core.summary import Band, band
@@ -119,6 +128,8 @@ class Comparison:
         [troops_per_km]
     border_km : Band or None
         The quiet borders' length added to the front for the density per km, or ``None``. [km]
+    ensemble_note : str
+        The ensemble's posture, its fallback and its weights, in one sentence.
     """
 
     scenario: str
@@ -132,6 +143,7 @@ class Comparison:
     provenance: Provenance
     per_km_front: Band | None = None
     border_km: Band | None = None
+    ensemble_note: str = ""
 
 
 def precedents(missions: MissionSet | None = None) -> tuple[Precedent, ...]:
@@ -163,16 +175,18 @@ def rank(density: str, scenario: Band, precs: tuple[Precedent, ...]) -> Rank | N
 
 
 def scenario_site(result: RunResult) -> Site:
-    """The scenario's sampled geometry as a site: front, front × width, population."""
+    """The scenario's sampled geometry as a site: the whole line covered (every sector, front
+    and borders), every sector's buffer area, the population."""
     values, n = result.samples.values, result.samples.n
+    geometry = result.scenario.geometry
 
     def full(x) -> np.ndarray:
         return np.broadcast_to(np.asarray(x, dtype=float), (n,))
 
-    front = full(values["geometry.front_length_km"])
-    area = full(buffer_area_km2(front, values["geometry.buffer_width_km"]))
+    line = full(sectors.line_km(geometry, values))
+    area = full(sectors.buffer_km2(geometry, values))
     population = values.get("geometry.population")
-    return Site(front, area, None if population is None else full(population))
+    return Site(line, area, None if population is None else full(population))
 
 
 def line_covered_km(front_length_km: ArrayLike, border_length_km: ArrayLike = 0.0) -> FloatArray:
@@ -194,19 +208,19 @@ def line_covered_km(front_length_km: ArrayLike, border_length_km: ArrayLike = 0.
 
 
 def _border(result: RunResult) -> np.ndarray | None:
-    border = result.samples.values.get("geometry.border_length_km")
-    if border is None:
+    """The line beyond the front (the sectors without a buffer), or ``None`` for a scenario
+    with neither borders nor sectors. [km]"""
+    geometry, values = result.scenario.geometry, result.samples.values
+    if not (geometry.has_border or geometry.sectors):
         return None
-    return np.broadcast_to(np.asarray(border, dtype=float), (result.samples.n,))
+    quiet = sectors.line_km(geometry, values) - sectors.front_km(geometry, values)
+    return np.broadcast_to(np.asarray(quiet, dtype=float), (result.samples.n,))
 
 
 def _scenario_densities(result: RunResult, site: Site) -> dict[str, Band]:
     s, n = result.summary, result.samples.n
-    border = _border(result)
-    per_km = s.metrics["deployed_per_km"]
-    if border is not None:
-        line = line_covered_km(site.line_length_km, border)
-        per_km = band(troops_per_km(result.outcome.deployed, line), n)
+    # per km of the whole line where the run has it (the run's deployed_per_km_line)
+    per_km = s.metrics.get("deployed_per_km_line", s.metrics["deployed_per_km"])
     out = {
         "troops_per_km": per_km,
         "troops_per_km2": s.metrics["deployed_per_km2"],
@@ -241,7 +255,7 @@ def compare(
     ranks = tuple(r for d, b in densities.items() if (r := rank(d, b, precs)) is not None)
     fitting = applicable(all_rules(missions) if rules is None else rules, site)
     estimates: tuple[RuleEstimate, ...] = ()
-    mixed = None
+    mixed, note = None, ""
     by_rule = getattr(result.outcome, "by_rule", None) or {}
     if by_rule:
         estimates = tuple(
@@ -249,8 +263,13 @@ def compare(
             for k, v in by_rule.items()
         )
         mixed = band(result.outcome.deployed, n)
+        if result.scenario.method == "ensemble":
+            note = describe_ensemble(result.scenario, missions)
     elif fitting:
-        weights = group_weights(fitting)
+        # the posture's rules mix; the others keep their estimate, with weight 0
+        choice = by_posture(fitting, scenario_posture(result.scenario), missions)
+        weights = {k: 0.0 for k in fitting} | group_weights(choice.rules)
+        note = "Ensemble: " + choice.describe() + "."
         e = ensemble(fitting, site, n, derived_seed(p.seed, _SALT), weights=weights)
         estimates = tuple(
             RuleEstimate(k, r.description, band(e.by_rule[k], n), r.missions)
@@ -269,4 +288,5 @@ def compare(
         provenance=p,
         per_km_front=result.summary.metrics["deployed_per_km"] if border is not None else None,
         border_km=band(border, n) if border is not None else None,
+        ensemble_note=note,
     )

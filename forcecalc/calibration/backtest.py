@@ -10,6 +10,12 @@ only give the strength back. The result says how often the actual strength falls
 ensemble's P5-P95 band and how far its median typically is from the actual strength, as a median
 absolute log ratio.
 
+With ``posture=True`` each mission's ensemble draws only on the other missions of its own
+posture (and the rules of no posture), falling back to every rule when fewer than
+:data:`~forcecalc.calibration.rules.MIN_POSTURE_MISSIONS` other mission groups of that posture
+give a rule its geometry allows (:func:`~forcecalc.calibration.rules.by_posture`);
+:func:`backtest_postures` runs both, so the gain of conditioning on posture is measured.
+
 The rows are not independent pieces of evidence: UNFICYP gives three rows (its years share one
 zone and one band) and Bosnia four (IFOR, SFOR twice, EUFOR on one line). The headline is
 therefore also given per mission group, as the ensemble weighs evidence: each group's rows are
@@ -32,8 +38,10 @@ import numpy as np
 
 from forcecalc.calibration.missions import Mission, MissionSet, default_missions
 from forcecalc.calibration.rules import (
+    MIN_POSTURE_MISSIONS,
     all_rules,
     applicable,
+    by_posture,
     derived_seed,
     ensemble,
     group_weights,
@@ -66,6 +74,9 @@ class BacktestRow:
         The rules used.
     left_out : tuple of str
         The missions left out: the mission's whole group.
+    conditioned : bool
+        Whether the ensemble drew on the mission's own posture only (False: every posture, by
+        choice or because too few missions of its posture had a rule).
     """
 
     mission: str
@@ -79,6 +90,7 @@ class BacktestRow:
     rules: tuple[str, ...]
     left_out: tuple[str, ...]
     group: str = ""
+    conditioned: bool = False
 
 
 @dataclass(frozen=True)
@@ -182,6 +194,13 @@ class BacktestResult:
     doctrine: bool
     weighting: str = "mission"
     point_rules: bool = False
+    posture: bool = False
+    min_missions: int = MIN_POSTURE_MISSIONS
+
+    @property
+    def conditioned(self) -> int:
+        """Number of rows whose ensemble drew on their own posture (no fallback)."""
+        return sum(r.conditioned for r in self.rows)
 
     @property
     def typical_factor(self) -> float:
@@ -242,8 +261,14 @@ def backtest_mission(
     doctrine: bool = True,
     sampler: Sampler | str = Sampler.LHS,
     weighting: str = "mission",
+    posture: bool = False,
+    min_missions: int = MIN_POSTURE_MISSIONS,
 ) -> BacktestRow | Skipped:
-    """The ensemble of the other missions' rules on one mission's own, independent geometry."""
+    """The ensemble of the other missions' rules on one mission's own, independent geometry.
+
+    With ``posture`` the rules are those of the other missions of its posture
+    (:func:`~forcecalc.calibration.rules.by_posture`, with its fallback to every rule).
+    """
     if mission.strength is None:
         return Skipped(mission.id, "no strength")
     site = mission_site(mission)
@@ -252,6 +277,8 @@ def backtest_mission(
     rules = leave_out(applicable(all_rules(missions, doctrine), site), [mission.group])
     if not rules:
         return Skipped(mission.id, "no rule of another mission fits its geometry")
+    choice = by_posture(rules, mission.posture if posture else None, missions, min_missions)
+    rules = dict(choice.rules)
     weights = group_weights(rules, weighting)
     seed_m = mission_seed(seed, mission.id)
     mixed = ensemble(rules, site, samples, seed_m, weights=weights, sampler=sampler)
@@ -269,6 +296,7 @@ def backtest_mission(
         rules=tuple(rules),
         left_out=left,
         group=mission.group,
+        conditioned=choice.conditioned,
     )
 
 
@@ -279,6 +307,8 @@ def backtest(
     doctrine: bool = True,
     sampler: Sampler | str = Sampler.LHS,
     weighting: str = "mission",
+    posture: bool = False,
+    min_missions: int = MIN_POSTURE_MISSIONS,
 ) -> BacktestResult:
     """Leave-one-out back-test of the equal-weight rule ensemble on every mission.
 
@@ -295,11 +325,15 @@ def backtest(
     weighting : {"mission", "rule"}
         Equal weights per mission (default) or per rule
         (:func:`forcecalc.calibration.rules.group_weights`).
+    posture : bool
+        Each mission's ensemble from the other missions of its own posture (with the fallback
+        of :func:`~forcecalc.calibration.rules.by_posture`), instead of all of them.
+    min_missions : int
+        The fewest other mission groups of its posture before a mission falls back.
     """
     missions = default_missions() if missions is None else missions
-    out = [
-        backtest_mission(m, missions, samples, seed, doctrine, sampler, weighting) for m in missions
-    ]
+    args = (samples, seed, doctrine, sampler, weighting, posture, min_missions)
+    out = [backtest_mission(m, missions, *args) for m in missions]
     rows = tuple(r for r in out if isinstance(r, BacktestRow))
     skipped = tuple(r for r in out if isinstance(r, Skipped))
     coverage = float(np.mean([r.inside for r in rows])) if rows else math.nan
@@ -320,4 +354,25 @@ def backtest(
         doctrine,
         weighting,
         point,
+        posture,
+        min_missions,
     )
+
+
+def backtest_postures(
+    missions: MissionSet | None = None,
+    samples: int = DEFAULT_BACKTEST_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    doctrine: bool = True,
+    sampler: Sampler | str = Sampler.LHS,
+    weighting: str = "mission",
+    min_missions: int = MIN_POSTURE_MISSIONS,
+) -> tuple[BacktestResult, BacktestResult]:
+    """The back-test without and with posture conditioning, at the same seed: ``(all, own)``.
+
+    Each mission's ensemble uses the same seed in both, so the difference between the two is
+    the rules chosen, not the draws.
+    """
+    missions = default_missions() if missions is None else missions
+    args = (missions, samples, seed, doctrine, sampler, weighting)
+    return backtest(*args), backtest(*args, posture=True, min_missions=min_missions)

@@ -12,8 +12,10 @@ which its own mission is back-tested.
 Densities are the mission's strength divided by its geometry: per km of line, per km² of
 buffer or security zone (the stated area, or line × width when both are known), per 1,000
 inhabitants. A mission present throughout a territory rather than in a zone (KFOR, in all of
-Kosovo) states its area as ``territory_area_km2``: it is shown, but gives no density per km²,
-since a strength spread over a whole territory is not comparable with one held in a buffer.
+Kosovo; IFOR, in all of Bosnia and Herzegovina) states its area as ``territory_area_km2``: it is
+shown, but gives no density per km², since a strength spread over a whole territory is not
+comparable with one held in a buffer. Its line × width (IFOR's 1,080 km × the 4 km zone of
+separation) is then no buffer area either.
 
 References
 ----------
@@ -49,7 +51,10 @@ MISSIONS_FILE = _PACKAGE / "missions.csv"
 FIGURES_FILE = _PACKAGE / "mission_figures.csv"
 
 POSTURES = ("observe", "interpose", "deter", "enforce")
-#: What a mission's strength counts.
+#: What a mission's strength counts: ``military`` all its military personnel, ``troops`` its
+#: ground troops only (UNIFIL in 2006: 8,800, its Maritime Task Force's 1,700 sailors left
+#: out, since they hold neither the line nor the area), ``observers`` military observers,
+#: ``monitors`` civilian monitors, ``police`` police.
 COUNTS = ("military", "troops", "observers", "monitors", "police")
 STRENGTH_KINDS = ("authorised", "deployed")
 
@@ -239,11 +244,15 @@ class Mission:
         """The buffer or zone's stated area, else line × width when both are point values. [km2]
 
         Never a territory's area (:attr:`territory_area_km2`): per km² densities and rules are
-        densities of a buffer or security zone.
+        densities of a buffer or security zone. A mission with a territory has no derived area
+        either: its strength was spread over the territory, not held in the zone (IFOR's
+        countrywide force over the 4,320 km² zone of separation is not a buffer density).
         """
         stated = self.value("area_km2")
         if stated is not None:
             return stated
+        if self.territory_area_km2 is not None:
+            return None
         line, width = self.line_length_km, self.value("buffer_width_km")
         return None if line is None or width is None else line * width
 

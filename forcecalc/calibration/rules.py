@@ -43,7 +43,7 @@ from forcecalc.core.densities import (
 from forcecalc.core.distributions import Pert, Point, Uniform
 from forcecalc.core.errors import UsageError
 from forcecalc.core.sampling import DEFAULT_SEED, Sampler, figure_values, unit_design
-from forcecalc.core.scenario import Figure
+from forcecalc.core.scenario import Figure, Geometry, Scenario
 from forcecalc.core.sources import Assumption, Citation
 
 
@@ -299,6 +299,162 @@ def rule_choice_figure() -> Figure:
         "share of the samples"
     )
     return Figure(RULE_CHOICE, term.unit, Uniform(0.0, 1.0), reason, term.domain)
+
+
+# --------------------------------------------------------------------------------------------
+# Conditioning on posture
+
+#: Fewest mission groups of a posture that must give an applicable rule for an ensemble to
+#: draw on that posture alone; with fewer it falls back to every applicable rule.
+MIN_POSTURE_MISSIONS = 1
+
+
+def rule_postures(rule: Rule, missions: MissionSet | None = None) -> frozenset[str]:
+    """The postures of the missions a rule derives from (none for a doctrine of no mission).
+
+    ``doctrine.posts`` derives from UNDOF (interpose) and UNIFIL (observe), so it is of both;
+    ``doctrine.per_1000`` derives from no mission and is of no posture: it is kept in every
+    posture's ensemble.
+    """
+    missions = default_missions() if missions is None else missions
+    return frozenset(missions[m].posture for m in rule.missions if m in missions)
+
+
+@dataclass(frozen=True)
+class PostureChoice:
+    """The rules an ensemble draws on for one posture, and whether it fell back.
+
+    Attributes
+    ----------
+    posture : str or None
+        The posture asked for (``None``: no posture, every rule).
+    rules : mapping of str to Rule
+        The rules chosen, by id.
+    conditioned : bool
+        True when the rules are the posture's (its missions' rules and the rules of no
+        posture); False when no posture was asked or the ensemble fell back to every rule.
+    groups : tuple of str
+        The mission groups of that posture with a rule among those offered.
+    shared : tuple of str
+        Rules kept that are not of that posture alone: a doctrine of no posture, or one drawn
+        from missions of several postures (``doctrine.posts``).
+    min_missions : int
+        The fewest groups needed before falling back.
+    """
+
+    posture: str | None
+    rules: Mapping[str, Rule]
+    conditioned: bool
+    groups: tuple[str, ...] = ()
+    shared: tuple[str, ...] = ()
+    min_missions: int = MIN_POSTURE_MISSIONS
+
+    @property
+    def fell_back(self) -> bool:
+        """True when a posture was asked but too few of its missions had a rule."""
+        return self.posture is not None and not self.conditioned
+
+    def describe(self) -> str:
+        """One sentence: the posture used, the fallback, and the weights."""
+        weights = "equal weights per mission (a mission's rules share its weight of 1)"
+        if self.posture is None:
+            return f"every rule the geometry allows, all postures; {weights}"
+        if self.fell_back:
+            found = ", ".join(self.groups) or "none"
+            return (
+                f"posture {self.posture}: fewer than {self.min_missions} mission(s) of that "
+                f"posture have a rule this geometry allows ({found}), so it falls back to "
+                f"every rule, all postures; {weights}"
+            )
+        also = f" and {', '.join(self.shared)}" if self.shared else ""
+        return (
+            f"posture {self.posture}: the rules of its missions ({', '.join(self.groups)})"
+            f"{also}; {weights}"
+        )
+
+
+def by_posture(
+    rules: Mapping[str, Rule],
+    posture: str | None,
+    missions: MissionSet | None = None,
+    min_missions: int = MIN_POSTURE_MISSIONS,
+) -> PostureChoice:
+    """The rules of ``posture`` among ``rules``, or all of them when too few missions have it.
+
+    Parameters
+    ----------
+    rules : mapping of str to Rule
+        The rules offered (already those the geometry allows, and any missions left out).
+    posture : str or None
+        One of :data:`forcecalc.calibration.missions.POSTURES`; ``None`` keeps every rule.
+    min_missions : int
+        The fewest mission groups of that posture with a rule among ``rules``; with fewer, every
+        rule is kept (the fallback), and the choice says so.
+
+    Notes
+    -----
+    A rule is of a posture when a mission it derives from is; a rule of no mission (the
+    doctrine per 1,000) is of none and stays in every posture's ensemble, but it is not counted
+    as a mission of the posture.
+    """
+    missions = default_missions() if missions is None else missions
+    if posture is None:
+        return PostureChoice(None, dict(rules), False, min_missions=min_missions)
+    kept, groups = {}, []
+    for k, r in rules.items():
+        postures = rule_postures(r, missions)
+        if not postures or posture in postures:
+            kept[k] = r
+        if postures == {posture} and r.groups:
+            groups += [g for g in r.groups if g not in groups]
+    if len(groups) < min_missions:
+        return PostureChoice(posture, dict(rules), False, tuple(groups), (), min_missions)
+    shared = tuple(k for k, r in kept.items() if rule_postures(r, missions) != {posture})
+    return PostureChoice(posture, kept, True, tuple(groups), shared, min_missions)
+
+
+def common_posture(geometry: Geometry | None) -> str | None:
+    """The posture every declared sector shares, or ``None`` (no sectors, or several)."""
+    postures = {s.posture for s in (geometry.sectors if geometry is not None else ())}
+    return postures.pop() if len(postures) == 1 else None
+
+
+def scenario_posture(scenario: Scenario) -> str | None:
+    """The posture a scenario's ensemble draws on: ``ensemble.posture``, else its sectors'."""
+    return scenario.ensemble_posture or common_posture(scenario.geometry)
+
+
+def _scenario_site(scenario: Scenario) -> Site:
+    """Which geometry a scenario has, as the reader checks its rules against (1 for each)."""
+    return Site(1.0, 1.0, 1.0 if "geometry.population" in scenario.figures else None)
+
+
+def ensemble_shares(scenario: Scenario) -> dict[str, float]:
+    """Each rule's share of an ensemble's samples: its weight over the sum. [fraction]"""
+    w = {k: float(scenario.figures[weight_path(k)].dist.value) for k in scenario.rules}
+    total = sum(w.values())
+    return {k: v / total for k, v in w.items()}
+
+
+def scenario_choice(scenario: Scenario, missions: MissionSet | None = None) -> PostureChoice:
+    """The posture choice behind an ensemble scenario's default rules.
+
+    With ``ensemble.posture`` (or sectors of one posture) it is :func:`by_posture` on the
+    rules its geometry allows, the one the reader made; without, every rule (posture ``None``).
+    """
+    fitting = applicable(all_rules(missions), _scenario_site(scenario))
+    return by_posture(fitting, scenario.ensemble_posture, missions)
+
+
+def describe_ensemble(scenario: Scenario, missions: MissionSet | None = None) -> str:
+    """One line for an ensemble scenario: the posture used, the fallback, and the weights."""
+    shares = ", ".join(f"{k} {v:.1%}" for k, v in ensemble_shares(scenario).items())
+    choice = scenario_choice(scenario, missions)
+    if scenario.ensemble_posture is None and set(choice.rules) != set(scenario.rules):
+        how = "the rules the scenario lists (no posture), with its weights"
+    else:
+        how = choice.describe()
+    return f"Ensemble: {how}. Share of samples by rule: {shares}."
 
 
 # --------------------------------------------------------------------------------------------

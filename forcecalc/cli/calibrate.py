@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from forcecalc.calibration.analogs import compare
-from forcecalc.calibration.backtest import DEFAULT_BACKTEST_SAMPLES, backtest
+from forcecalc.calibration.backtest import DEFAULT_BACKTEST_SAMPLES, backtest_postures
 from forcecalc.calibration.missions import default_missions
 from forcecalc.calibration.rules import WEIGHTINGS
 from forcecalc.cli.options import (
@@ -34,7 +34,7 @@ def cmd_analogs(args: argparse.Namespace) -> int:
 
 def cmd_backtest(args: argparse.Namespace) -> int:
     missions = default_missions()
-    result = backtest(
+    every, own = backtest_postures(
         missions,
         samples=args.samples,
         seed=args.seed,
@@ -42,7 +42,7 @@ def cmd_backtest(args: argparse.Namespace) -> int:
         sampler=args.sampler,
         weighting=args.weights,
     )
-    emit(render_backtest(result, missions, args.format), args)
+    emit(render_backtest(every, missions, args.format, own), args)
     return EXIT_OK
 
 

@@ -19,6 +19,7 @@ from forcecalc.cli import run as run_commands
 from forcecalc.cli import schema as schema_commands
 from forcecalc.cli.options import EXIT_BUG, EXIT_INPUT, Command, error_message
 from forcecalc.core.errors import ForcecalcError
+from forcecalc.core.text import escape
 from forcecalc.core.version import __version__
 
 
@@ -37,7 +38,8 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(
-            EXIT_INPUT, f"forcecalc: error: {self.prog}: {message} (see '{self.prog} --help')\n"
+            EXIT_INPUT,
+            f"forcecalc: error: {self.prog}: {escape(message)} (see '{self.prog} --help')\n",
         )
 
 
@@ -66,7 +68,7 @@ def report_bug(exc: BaseException) -> int:
         where = f"traceback written to {log}"
     except OSError:
         where = "the traceback could not be written to a log file"
-    message = " ".join(str(exc).split())
+    message = escape(" ".join(str(exc).split()))
     print(
         f"forcecalc: internal error (a bug in forcecalc, not in your input): "
         f"{type(exc).__name__}: {message}; {where}",

@@ -22,6 +22,8 @@ from forcecalc.cli.options import (
     add_run_options,
     emit,
     given_sampling,
+    int_arg,
+    num_arg,
     option_number,
     parse_assignment,
     scenario_argument,
@@ -173,15 +175,15 @@ def _sensitivity_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group(
         "tornado", "deterministic (fixed quantiles): refuses --samples, --seed and --sampler"
     )
-    g.add_argument("--low", type=float, default=0.05, help="low quantile (default 0.05)")
-    g.add_argument("--high", type=float, default=0.95, help="high quantile (default 0.95)")
-    g.add_argument("--probes", type=int, default=9, help="quantiles probed (default 9)")
+    g.add_argument("--low", type=num_arg, default=0.05, help="low quantile (default 0.05)")
+    g.add_argument("--high", type=num_arg, default=0.95, help="high quantile (default 0.95)")
+    g.add_argument("--probes", type=int_arg, default=9, help="quantiles probed (default 9)")
     g = p.add_argument_group("sobol")
-    g.add_argument("--repeats", type=int, default=10, help="independent repeats (default 10)")
-    g.add_argument("--confidence", type=float, default=0.95, help="interval level (default 0.95)")
+    g.add_argument("--repeats", type=int_arg, default=10, help="independent repeats (default 10)")
+    g.add_argument("--confidence", type=num_arg, default=0.95, help="interval level (default 0.95)")
     g = p.add_argument_group("threshold")
     supply = g.add_mutually_exclusive_group()
-    supply.add_argument("--ceiling", type=float, metavar="N", help="a personnel ceiling")
+    supply.add_argument("--ceiling", type=num_arg, metavar="N", help="a personnel ceiling")
     supply.add_argument(
         "--against",
         choices=SUPPLIES,
@@ -193,7 +195,7 @@ def _sensitivity_args(p: argparse.ArgumentParser) -> None:
         choices=REQUIREMENTS,
         help="default: the pledges' basis, deployed for a pool, committed otherwise",
     )
-    g.add_argument("--bins", type=int, default=5, help="quantile bins per input (default 5)")
+    g.add_argument("--bins", type=int_arg, default=5, help="quantile bins per input (default 5)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -254,11 +256,11 @@ def cmd_goal(args: argparse.Namespace) -> int:
 
 def _goal_args(p: argparse.ArgumentParser) -> None:
     scenario_argument(p)
-    p.add_argument("--pool", type=float, required=True, metavar="N", help="personnel available")
+    p.add_argument("--pool", type=num_arg, required=True, metavar="N", help="personnel available")
     p.add_argument("--solve", required=True, metavar="KEY.PATH", help="the figure to solve for")
     p.add_argument(
         "--confidence",
-        type=float,
+        type=num_arg,
         default=0.8,
         help="share of samples the pool must cover (default 0.8)",
     )
@@ -305,7 +307,7 @@ def _run_large_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--chunk",
-        type=int,
+        type=int_arg,
         default=DEFAULT_CHUNK,
         metavar="N",
         help=f"samples evaluated at once (default {DEFAULT_CHUNK:,}); the result "

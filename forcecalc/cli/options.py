@@ -10,6 +10,7 @@ from pathlib import Path
 from forcecalc.core.errors import ForcecalcError, ParameterError, ScenarioError, UsageError
 from forcecalc.core.runner import RunResult, run
 from forcecalc.core.sampling import DEFAULT_SAMPLER, DEFAULT_SAMPLES, DEFAULT_SEED, Sampler
+from forcecalc.core.text import escape, escape_lines
 from forcecalc.report.render import FORMATS
 from forcecalc.scenario.files import write_atomic
 from forcecalc.scenario.loader import load_scenario
@@ -52,7 +53,7 @@ def error_message(exc: ForcecalcError) -> str:
     named by its option (``samples`` → ``--samples``)."""
     if isinstance(exc, ParameterError):
         return exc.named(OPTION_OF.get(exc.parameter, exc.parameter))
-    return str(exc)
+    return escape(str(exc))
 
 
 def parse_assignment(text: str) -> tuple[str, float]:
@@ -83,6 +84,30 @@ def option_number(value: str, option: str, path: str, text: str) -> float:
     except ScenarioError as exc:
         hint = f" ({exc.hint})" if exc.hint else ""
         raise UsageError(f"{option} {text}: got {exc.got}; expected {exc.expected}{hint}") from None
+
+
+def _argument_number(text: str) -> float:
+    """A number argument read by the loader's rules, as argparse's type error if refused."""
+    try:
+        return read_number(text, "")
+    except ScenarioError as exc:
+        hint = f" ({exc.hint})" if exc.hint else ""
+        raise argparse.ArgumentTypeError(f"got {exc.got}; expected {exc.expected}{hint}") from None
+
+
+def int_arg(text: str) -> int:
+    """An integer option (``--seed``, ``--samples``, ``--probes`` ...) read by the rules of a
+    number in a scenario (no ``1_000``, ``010``, NaN; :func:`option_number`), then whole."""
+    value = _argument_number(text)
+    if not value.is_integer():
+        raise argparse.ArgumentTypeError(f"got {text.strip()}; expected a whole number")
+    return int(value)
+
+
+def num_arg(text: str) -> float:
+    """A number option (``--pool``, ``--confidence`` ...) read by the rules of a number in a
+    scenario: no ``1_000``, ``010``, NaN or infinity."""
+    return _argument_number(text)
 
 
 class _SetOnce(argparse.Action):
@@ -150,7 +175,7 @@ def add_sampling_options(
     parser.set_defaults(given=frozenset())
     parser.add_argument(
         "--samples",
-        type=int,
+        type=int_arg,
         default=samples,
         action=_Given,
         metavar="N",
@@ -158,7 +183,7 @@ def add_sampling_options(
     )
     parser.add_argument(
         "--seed",
-        type=int,
+        type=int_arg,
         default=DEFAULT_SEED,
         action=_Given,
         metavar="S",
@@ -232,8 +257,8 @@ def emit(text: str, args: argparse.Namespace) -> None:
     """Print ``text`` or write it to ``--output``, never over one of the command's inputs."""
     if getattr(args, "output", None):
         write_atomic(args.output, text, protect=input_paths(args))
-    else:
-        sys.stdout.write(text)
+    else:  # a terminal shows no raw control character (a report keeps its lines and tabs)
+        sys.stdout.write(escape_lines(text))
 
 
 #: A subcommand: (help, add arguments, handler).

@@ -1,6 +1,8 @@
 """``forcecalc run --from results.json``: re-run an earlier result and say if it reproduces.
 
-Exit 0 when every number is identical, 1 when some differ, 2 for a results file or scenario
+Exit 0 only when the result is reproduced (every number recorded and identical, with the
+recorded scenario and software: :attr:`~forcecalc.report.reproduce.Reproduction.reproduced`),
+1 otherwise, 2 for a results file or scenario
 that cannot be used. ``--output`` writes the new result (in ``--format``), never over the
 results file or the scenario it names.
 """
@@ -35,11 +37,11 @@ def check_no_settings(args: argparse.Namespace) -> None:
 
 
 def cmd_rerun(args: argparse.Namespace) -> int:
-    """Re-run the result in ``args.from_result``; print the report; exit 0 if identical."""
+    """Re-run the result in ``args.from_result``; print the report; exit 0 if reproduced."""
     check_no_settings(args)
     rep = reproduce(args.from_result)
     if args.output:
         text = render_run(rep.result, args.format)
         write_atomic(args.output, text, protect=[args.from_result, rep.scenario_path])
     sys.stdout.write("\n".join(report_lines(rep)) + "\n")
-    return EXIT_OK if rep.identical else EXIT_UNMET
+    return EXIT_OK if rep.reproduced else EXIT_UNMET

@@ -20,6 +20,7 @@ from forcecalc.cli.options import (
 )
 from forcecalc.cli.reproduce import cmd_rerun
 from forcecalc.core.errors import ForcecalcError, ScenarioError
+from forcecalc.core.text import escape
 from forcecalc.report.render import claims_table, render_run, render_sources, render_table
 from forcecalc.scenario.loader import load_scenario
 from forcecalc.scenario.resources import default_scenario
@@ -43,7 +44,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         n_uncertain = len(s.uncertain)
         print(
-            f"ok: {path}: {s.name} ({len(s.tasks)} tasks, {len(s.figures)} figures, "
+            f"ok: {escape(str(path))}: {escape(s.name)} ({len(s.tasks)} tasks, "
+            f"{len(s.figures)} figures, "
             f"{n_uncertain} uncertain, {len(s.expect)} claims)"
         )
     return status

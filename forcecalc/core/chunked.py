@@ -142,7 +142,8 @@ def _store(
 
 
 def _unflatten(store: Mapping[str, FloatArray | np.float64]) -> Outcome:
-    fields: dict[str, object] = {"by_task": {}, "by_category": {}, "by_rule": {}}
+    mappings = ("by_task", "by_category", "by_rule", "by_sector", "committed_by_category")
+    fields: dict[str, object] = {name: {} for name in mappings}
     for key, value in store.items():
         head, _, rest = key.partition(".")
         if rest:

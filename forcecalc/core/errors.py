@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from forcecalc.core.text import escape
+
 
 class ForcecalcError(Exception):
-    """Base class of every error forcecalc expects and reports in one line."""
+    """Base class of every error forcecalc expects and reports in one line.
+
+    The message is one line whatever the input: a line break, a control character or a lone
+    surrogate in a path or a value given is shown as an escape
+    (:func:`~forcecalc.core.text.escape`).
+    """
+
+    def __str__(self) -> str:
+        return escape(super().__str__())
 
 
 @dataclass(frozen=True)
@@ -92,4 +102,4 @@ class ParameterError(UsageError):
     def named(self, name: str) -> str:
         """The message with the parameter called ``name``."""
         head = f"{name} {self.detail}" if self.detail else name
-        return f"{head}: got {self.got}; expected {self.expected}"
+        return escape(f"{head}: got {self.got}; expected {self.expected}")

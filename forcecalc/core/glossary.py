@@ -32,10 +32,14 @@ FIGURES: dict[str, Term] = {
     "front_length_km": Term("km", "length of the line to be covered", POSITIVE),
     "buffer_width_km": Term("km", "width of the buffer zone along the front", POSITIVE),
     "border_length_km": Term("km", "quiet borders that still need cover", NON_NEGATIVE),
+    "length_km": Term("km", "length of one sector of the line", POSITIVE),
     "spacing_km": Term("km", "distance between posts along the front", POSITIVE),
     "crew": Term("personnel_per_post", "personnel at each post", NON_NEGATIVE),
     "count": Term("personnel", "personnel of a fixed-size task", NON_NEGATIVE),
-    "share": Term("fraction", "fraction of other tasks' personnel", SHARE),
+    "share": Term(
+        "fraction", "fraction of other tasks' personnel, of the whole force or of a category", SHARE
+    ),
+    "ratio": Term("ratio", "personnel per person of the tasks named (may exceed 1)", NON_NEGATIVE),
     "technology_offset": Term(
         "fraction", "fraction of reducible tasks that drones, satellites, sensors replace", SHARE
     ),
@@ -48,6 +52,12 @@ FIGURES: dict[str, Term] = {
         "fraction", "fraction of the deployable part that can stay deployed", POOL_SHARE
     ),
     "population": Term("inhabitants", "people living in the area the force must secure", POSITIVE),
+    "delivery_probability": Term(
+        "probability", "probability that a pledge is delivered in full", Domain(0.0, 1.0)
+    ),
+    "delivered": Term(
+        "fraction", "uniform draw: a pledge is delivered when it is at least 1 − probability", SHARE
+    ),
     "weight": Term("ratio", "relative weight of a sizing rule in the ensemble", NON_NEGATIVE),
     "rule_choice": Term(
         "fraction", "uniform draw that picks the ensemble's rule by cumulative weight", SHARE
@@ -98,6 +108,9 @@ OUTPUTS: dict[str, Term] = {
     "committed": Term("personnel", "personnel tied up, including rotation"),
     "deployed_per_km": Term("troops_per_km", "deployed personnel per km of front"),
     "deployed_per_km2": Term("troops_per_km2", "deployed personnel per km² of buffer"),
+    "deployed_per_km_line": Term(
+        "troops_per_km", "deployed personnel per km of the whole line covered (every sector)"
+    ),
     "pledged": Term("personnel", "sum of pledges"),
     "pledge_coverage": Term("ratio", "pledged ÷ required personnel"),
     "pool_sustainable": Term("personnel", "personnel the pool can keep deployed"),

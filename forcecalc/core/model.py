@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from forcecalc.core import densities
+from forcecalc.core import densities, sectors, shares, sustainment
 from forcecalc.core.scenario import Basis, Scenario
+from forcecalc.core.sustainment import coverage, rotation_multiplier
+
+__all__ = ["coverage", "rotation_multiplier"]  # re-exported: they live in core.sustainment
 
 FloatArray = NDArray[np.float64]
 
@@ -102,7 +105,8 @@ def share_of(share: ArrayLike, base_personnel: ArrayLike) -> FloatArray:
     Parameters
     ----------
     share : array_like
-        Fraction of the base, in [0, 1). [fraction]
+        Fraction of the base, in [0, 1) (a multiple that may exceed 1:
+        :func:`forcecalc.core.shares.ratio_of`). [fraction]
     base_personnel : array_like
         Personnel of the tasks the share applies to. [personnel]
     """
@@ -112,57 +116,12 @@ def share_of(share: ArrayLike, base_personnel: ArrayLike) -> FloatArray:
 def technology_factor(technology_offset: ArrayLike, reducible: bool) -> FloatArray:
     """What remains of a task's personnel once surveillance technology replaces a share.
 
-    ``1 - technology_offset`` for a reducible task, 1 otherwise. [fraction]
+    ``1 - technology_offset`` for a reducible task, 1 otherwise. [fraction] It applies once:
+    to a task sized from its own basis here; a share or ratio of it is not reduced again
+    (:mod:`forcecalc.core.shares`).
     """
     offset = np.asarray(technology_offset, dtype=float)
     return 1.0 - offset if reducible else np.ones_like(offset)
-
-
-def rotation_multiplier(tour_months: ArrayLike, dwell_months: ArrayLike) -> FloatArray:
-    """Committed personnel per deployed post, from tour and dwell lengths [1]_.
-
-    Parameters
-    ----------
-    tour_months : array_like
-        Length of one deployment. [months]
-    dwell_months : array_like
-        Time at home between deployments. [months]
-
-    Returns
-    -------
-    ndarray
-        Rotation multiplier, committed ÷ deployed. [ratio]
-
-    Notes
-    -----
-    ``multiplier = (tour_months + dwell_months) / tour_months``; 6-month tours with 12 months
-    at home give 3 (the rule of thirds); with 24 months, 5 (UK harmony guidelines).
-    """
-    tour = np.asarray(tour_months, dtype=float)
-    return (tour + np.asarray(dwell_months, dtype=float)) / tour
-
-
-def coverage(available: ArrayLike, required: ArrayLike) -> FloatArray:
-    """Ratio of personnel available to personnel required. [ratio]
-
-    Parameters
-    ----------
-    available : array_like
-        Personnel pledged, or that a pool can sustain. [personnel]
-    required : array_like
-        Personnel required, 0 or more. [personnel]
-
-    Notes
-    -----
-    ``coverage = available / required``; the supply suffices where ``coverage >= 1``. Where
-    nothing is required the ratio is defined, never NaN: 1 (exactly covered) when nothing is
-    available either, infinite when something is. So 0 pledged for 0 required suffices.
-    """
-    available = np.asarray(available, dtype=float)
-    required = np.asarray(required, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.divide(available, required)
-    return np.where((required == 0) & (available == 0), 1.0, ratio)[()]
 
 
 @dataclass(frozen=True)
@@ -183,6 +142,12 @@ class Outcome:
         Deployed personnel per km of front. [troops_per_km]
     deployed_per_km2 : ndarray
         Deployed personnel per km² of buffer. [troops_per_km2]
+    deployed_per_km_line : ndarray or None
+        Deployed personnel per km of the whole line covered (every sector, front plus
+        borders), where the scenario has borders or declares sectors. [troops_per_km]
+    by_sector : mapping of str to ndarray
+        Deployed personnel along the line in each sector
+        (:func:`forcecalc.core.sectors.by_sector`). [personnel]
     pledged : ndarray or None
         Sum of pledges. [personnel]
     pledge_coverage : ndarray or None
@@ -195,6 +160,10 @@ class Outcome:
     by_rule : mapping of str to ndarray
         Each sizing rule's requirement, for methods analog and ensemble; the rules are
         alternatives, not parts. [personnel]
+    committed_by_category : mapping of str to ndarray
+        Each category's deployed personnel × its own multiplier, only for scenarios whose
+        ``sustainment`` has ``by_category`` rules (:mod:`forcecalc.core.sustainment`).
+        [personnel]
     """
 
     by_task: Mapping[str, FloatArray]
@@ -209,21 +178,19 @@ class Outcome:
     pool_sustainable: FloatArray | None = None
     pool_coverage: FloatArray | None = None
     by_rule: Mapping[str, FloatArray] = field(default_factory=dict)
+    committed_by_category: Mapping[str, FloatArray] = field(default_factory=dict)
+    deployed_per_km_line: FloatArray | None = None
+    by_sector: Mapping[str, FloatArray] = field(default_factory=dict)
 
 
 def rule_personnel(scenario: Scenario, values: Mapping[str, ArrayLike]) -> dict[str, FloatArray]:
     """Each sizing rule's requirement on the scenario's geometry. [personnel]
 
-    The rules apply their density to the front, the buffer's area (front × width) or the
-    population (:mod:`forcecalc.calibration.rules`).
+    A rule per km (or posts) applies to every sector of the line, front and borders; per km²
+    to every sector's buffer; per 1,000 inhabitants to the population
+    (:func:`forcecalc.core.sectors.rule_total`, :mod:`forcecalc.calibration.rules`).
     """
-    front = values["geometry.front_length_km"]
-    site = densities.Site(
-        front,
-        buffer_area_km2(front, values["geometry.buffer_width_km"]),
-        values.get("geometry.population"),
-    )
-    return {r: densities.requirement(r, values, site) for r in scenario.rules}
+    return {r: sectors.rule_total(scenario.geometry, r, values) for r in scenario.rules}
 
 
 def _rule_deployed(
@@ -247,9 +214,11 @@ def _rule_deployed(
 def task_personnel(scenario: Scenario, values: Mapping[str, ArrayLike]) -> dict[str, FloatArray]:
     """Deployed personnel of every task, in the scenario's task order. [personnel]
 
-    ``values`` maps each figure path to a scalar or an array over samples.
+    ``values`` maps each figure path to a scalar or an array over samples. Tasks sized from
+    their own basis are computed here, reduced by the technology offset where reducible; shares
+    and ratios of tasks, and shares of the whole force or of a category, are then solved
+    exactly with the offset applied once (:func:`forcecalc.core.shares.resolve`).
     """
-    front = values["geometry.front_length_km"]
     offset = values.get("technology_offset", 0.0)
     out: dict[str, FloatArray] = {}
     for task in scenario.tasks:
@@ -258,21 +227,14 @@ def task_personnel(scenario: Scenario, values: Mapping[str, ArrayLike]) -> dict[
             return values[task.figure_path(name)]
 
         match task.basis:
-            case Basis.PER_KM_FRONT:
-                raw = per_km(v("rate"), front)
-            case Basis.PER_KM_BORDER:
-                raw = per_km(v("rate"), values["geometry.border_length_km"])
-            case Basis.PER_KM2_BUFFER:
-                area = buffer_area_km2(front, values["geometry.buffer_width_km"])
-                raw = per_km2(v("rate"), area)
-            case Basis.PER_POST:
-                raw = per_post(front, v("spacing_km"), v("crew"))
+            case Basis.PER_KM_FRONT | Basis.PER_KM_BORDER | Basis.PER_KM2_BUFFER | Basis.PER_POST:
+                raw = sectors.line_personnel(scenario.geometry, task, values)  # sum over sectors
             case Basis.FIXED:
                 raw = np.asarray(v("count"), dtype=float)
-            case Basis.SHARE_OF:
-                raw = share_of(v("share"), sum(out[name] for name in task.of))
+            case _:  # a share or ratio of other tasks, of the force or a category
+                continue
         out[task.name] = raw * technology_factor(offset, task.reducible)
-    return out
+    return shares.resolve(scenario.tasks, values, out, offset)  # solved with the wholes
 
 
 def evaluate(scenario: Scenario, values: Mapping[str, ArrayLike]) -> Outcome:
@@ -295,16 +257,16 @@ def evaluate(scenario: Scenario, values: Mapping[str, ArrayLike]) -> Outcome:
         by_category[task.category] = by_category.get(task.category, 0.0) + by_task[task.name]
     by_rule = rule_personnel(scenario, values) if scenario.method != "tasks" else {}
     deployed = _rule_deployed(scenario, values, by_rule) if by_rule else sum(by_task.values())
-    if scenario.sustainment == "rotation_multiplier":
-        multiplier = np.asarray(values["sustainment.rotation_multiplier"], dtype=float)
+    multiplier, committed, committed_by = sustainment.sustain(
+        scenario, values, deployed, by_category
+    )
+    geometry = scenario.geometry
+    front, area = sectors.front_km(geometry, values), sectors.buffer_km2(geometry, values)
+    if geometry.has_border or geometry.sectors:
+        extra = {"deployed_per_km_line": coverage(deployed, sectors.line_km(geometry, values))}
     else:
-        multiplier = rotation_multiplier(
-            values["sustainment.tour_months"], values["sustainment.dwell_months"]
-        )
-    committed = deployed * multiplier
-    front = values["geometry.front_length_km"]
-    area = buffer_area_km2(front, values["geometry.buffer_width_km"])
-    extra = _force_generation(scenario, values, deployed, committed)
+        extra = {}
+    extra |= _force_generation(scenario, values, deployed, committed, by_category)
     return Outcome(
         by_task=by_task,
         by_category=by_category,
@@ -314,6 +276,8 @@ def evaluate(scenario: Scenario, values: Mapping[str, ArrayLike]) -> Outcome:
         deployed_per_km=coverage(deployed, front),
         deployed_per_km2=coverage(deployed, area),
         by_rule=by_rule,
+        committed_by_category=committed_by,
+        by_sector=sectors.by_sector(scenario, values, by_rule),
         **extra,
     )
 
@@ -323,16 +287,21 @@ def _force_generation(
     values: Mapping[str, ArrayLike],
     deployed: FloatArray,
     committed: FloatArray,
+    by_category: Mapping[str, FloatArray],
 ) -> dict[str, FloatArray]:
+    """Pledged, the pool's sustainable personnel, and their coverages
+    (:mod:`forcecalc.core.sustainment`: delivery probabilities, ``covers``)."""
     fg = scenario.force_generation
     if fg is None:
         return {}
     out: dict[str, FloatArray] = {}
     if fg.pledges:
-        pledged = sum(np.asarray(values[p.figure_path], dtype=float) for p in fg.pledges)
-        required = committed if fg.pledge_basis == "committed" else deployed
-        out["pledged"] = pledged
-        out["pledge_coverage"] = coverage(pledged, required)
+        committed_basis = fg.pledge_basis == "committed"
+        by = by_category
+        if committed_basis and any(p.covers for p in fg.pledges):
+            by = sustainment.committed_by_category(scenario, values, by_category)
+        required = committed if committed_basis else deployed
+        out.update(sustainment.pledge_outputs(fg, values, required, by))
     if fg.has_pool:
         sustainable = pool_sustainable(
             values["force_generation.pool.personnel"],
@@ -340,7 +309,7 @@ def _force_generation(
             values["force_generation.pool.sustainable_share"],
         )
         out["pool_sustainable"] = sustainable
-        out["pool_coverage"] = coverage(sustainable, deployed)
+        out["pool_coverage"] = sustainment.pool_coverage(fg, sustainable, deployed, by_category)
     return out
 
 

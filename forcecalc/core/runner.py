@@ -11,6 +11,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from forcecalc.core import densities
+from forcecalc.core.backstop import first_bad_result
 from forcecalc.core.distributions import Point
 from forcecalc.core.errors import ParameterError, ScenarioError, Where
 from forcecalc.core.limits import point_problem
@@ -25,7 +26,15 @@ from forcecalc.core.sampling import (
     sample,
 )
 from forcecalc.core.scenario import Figure, Scenario
-from forcecalc.core.summary import ClaimResult, Summary, check_claims, first_non_finite, summarize
+from forcecalc.core.shares import check_shares
+from forcecalc.core.summary import (
+    METRIC_NAMES,
+    ClaimResult,
+    Summary,
+    check_claims,
+    first_non_finite,
+    summarize,
+)
 
 
 @dataclass(frozen=True)
@@ -137,21 +146,29 @@ def check_finite(scenario: Scenario, values: Mapping[str, ArrayLike], outcome: O
     """Refuse a result with a number that is not finite: the figures are too extreme.
 
     The loader's limits keep every figure physically possible, so this is a backstop: a
-    result that overflows to infinity or becomes NaN is never printed. Coverage ratios whose
-    requirement is 0 are infinite by design where something is available (1 where nothing is,
-    :func:`forcecalc.core.model.coverage`) and exempt.
+    result that overflows to infinity or becomes NaN is never printed, nor one beyond the
+    physical limits of its unit (:mod:`forcecalc.core.backstop`: e.g. 10⁹ personnel).
+    Coverage ratios whose requirement is 0 are infinite by design where something is
+    available (1 where nothing is, :func:`forcecalc.core.model.coverage`) and exempt.
 
     Raises
     ------
     ScenarioError
-        Naming the output, the sample, and the figures with the most extreme values in it.
+        Naming the output, the sample, and the figures with the most extreme values in it;
+        first, where shares of a whole reach 1 in some samples, naming those figures and how
+        many samples (:func:`forcecalc.core.shares.check_shares`).
     """
+    check_shares(scenario, values)
     fg = scenario.force_generation
     denominators: dict[str, ArrayLike] = {"pool_coverage": outcome.deployed}
     if fg is not None:
         basis = outcome.committed if fg.pledge_basis == "committed" else outcome.deployed
         denominators["pledge_coverage"] = basis
     found = first_non_finite(outcome, denominators)
+    expected = "figures whose results are finite numbers"
+    if found is None:
+        found = first_bad_result(named_results(outcome))
+        expected = "figures whose results are physically possible"
     if found is None:
         return
     name, i, value = found
@@ -168,9 +185,19 @@ def check_finite(scenario: Scenario, values: Mapping[str, ArrayLike], outcome: O
     raise ScenarioError(
         where,
         f"figures that make {name} {value} (sample {i:,}: {shown})",
-        "figures whose results are finite numbers",
+        expected,
         "see the limits in docs/scenario-format.md, validation rules",
     )
+
+
+def named_results(outcome: Outcome) -> dict[str, ArrayLike]:
+    """Every result of an outcome by its printed name (``deployed``, ``tasks.x`` ...)."""
+    named: dict[str, ArrayLike] = {name: getattr(outcome, name) for name in METRIC_NAMES}
+    named.update({f"tasks.{k}": v for k, v in outcome.by_task.items()})
+    named.update({f"categories.{k}": v for k, v in outcome.by_category.items()})
+    named.update({f"rules.{k}": v for k, v in outcome.by_rule.items()})
+    named.update({f"committed_categories.{k}": v for k, v in outcome.committed_by_category.items()})
+    return named
 
 
 def _most_extreme(

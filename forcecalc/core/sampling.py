@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.stats import qmc
 
+from forcecalc.core.budget import MAX_VALUES, check_sobol_dimensions
 from forcecalc.core.distributions import Point, truncated_ppf
 from forcecalc.core.errors import ParameterError
 from forcecalc.core.scenario import Figure, Scenario
@@ -37,8 +38,6 @@ DEFAULT_SAMPLES = 16_384
 DEFAULT_SEED = 20_250_101
 #: Most samples a single evaluation accepts.
 MAX_SAMPLES = 10_000_000
-#: Most sampled values (samples × figures) one evaluation holds: about 500 MB at the peak.
-MAX_VALUES = 2**24
 #: Seeds are whole numbers in [0, MAX_SEED].
 MAX_SEED = 2**64 - 1
 
@@ -85,6 +84,8 @@ def unit_design(d: int, n: int, seed: int, sampler: Sampler) -> NDArray[np.float
     check_sample_count(n, sampler)
     check_seed(seed)
     check_memory(n, d)
+    if sampler is Sampler.SOBOL:
+        check_sobol_dimensions(d)
     rng = np.random.default_rng(seed)
     if d == 0:
         return np.empty((n, 0))
@@ -220,6 +221,8 @@ def design_chunks(
             )
         yield 0, unit_design(d, n, seed, sampler)
         return
+    if sampler is Sampler.SOBOL:
+        check_sobol_dimensions(d)
     rng = np.random.default_rng(seed)
     engine = qmc.Sobol(d, scramble=True, rng=rng) if sampler is Sampler.SOBOL and d else None
     for start in range(0, n, chunk):

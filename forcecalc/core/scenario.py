@@ -26,6 +26,8 @@ class Basis(StrEnum):
     PER_POST = "per_post"
     FIXED = "fixed"
     SHARE_OF = "share_of"
+    RATIO_OF = "ratio_of"
+    SHARE_OF_FORCE = "share_of_force"
 
 
 #: Figure names each basis needs, besides the geometry.
@@ -36,7 +38,12 @@ BASIS_FIGURES: dict[Basis, tuple[str, ...]] = {
     Basis.PER_POST: ("spacing_km", "crew"),
     Basis.FIXED: ("count",),
     Basis.SHARE_OF: ("share",),
+    Basis.RATIO_OF: ("ratio",),
+    Basis.SHARE_OF_FORCE: ("share",),
 }
+
+#: Bases whose personnel are a fraction or a multiple of others' (:mod:`forcecalc.core.shares`).
+SHARE_BASES = (Basis.SHARE_OF, Basis.RATIO_OF, Basis.SHARE_OF_FORCE)
 
 #: Task categories; results are also totalled by category.
 CATEGORIES = (
@@ -116,19 +123,68 @@ class Figure:
         return not isinstance(self.dist, Point)
 
 
+#: Figure paths of the shorthand geometry: one active sector (the front, with its buffer) and
+#: one quiet one (the borders).
+FRONT_LENGTH = "geometry.front_length_km"
+BUFFER_WIDTH = "geometry.buffer_width_km"
+BORDER_LENGTH = "geometry.border_length_km"
+
+
+@dataclass(frozen=True)
+class Sector:
+    """A stretch of the line: its name, posture and the figure paths of its length and buffer.
+
+    ``buffer_path`` is ``None`` for a sector with no buffer (a quiet border); ``posture`` is one
+    of the missions dataset's words (``observe``, ``interpose``, ``deter``, ``enforce``), or
+    ``None`` for the shorthand's sectors, which state none.
+    """
+
+    name: str
+    length_path: str
+    buffer_path: str | None = None
+    posture: str | None = None
+
+    @property
+    def has_buffer(self) -> bool:
+        return self.buffer_path is not None
+
+
+def sector_path(sector: str, name: str) -> str:
+    """Figure path of a declared sector's figure: ``geometry.sectors.<sector>.<name>``."""
+    return f"geometry.sectors.{sector}.{name}"
+
+
 @dataclass(frozen=True)
 class Geometry:
-    """Which figures describe the line; the numbers are in :attr:`Scenario.figures`."""
+    """Which figures describe the line; the numbers are in :attr:`Scenario.figures`.
+
+    ``sectors`` are the sectors the file declares (``geometry.sectors``), empty for the
+    shorthand ``front_length_km``/``buffer_width_km``/``border_length_km``;
+    :attr:`line` gives the sectors either way.
+    """
 
     has_border: bool = False
+    sectors: tuple[Sector, ...] = ()
+
+    @property
+    def line(self) -> tuple[Sector, ...]:
+        """Every sector of the line: the declared ones, or the shorthand's front and border."""
+        if self.sectors:
+            return self.sectors
+        front = Sector("front", FRONT_LENGTH, BUFFER_WIDTH)
+        return (front, Sector("border", BORDER_LENGTH)) if self.has_border else (front,)
 
 
 @dataclass(frozen=True)
 class Task:
     """One row of the troop-to-task table.
 
-    ``of`` names the tasks a ``share_of`` task is a fraction of; ``reducible`` marks a task whose
-    personnel surveillance technology can partly replace (see ``technology_offset``).
+    ``of`` names the tasks a ``share_of`` (``ratio_of``) task is a fraction (a multiple) of;
+    ``of_category`` the category a ``share_of_force`` task is a share of (``None``: the whole
+    force, :mod:`forcecalc.core.shares`); ``reducible`` marks a task whose
+    personnel surveillance technology can partly replace (see ``technology_offset``);
+    ``sectors`` names the sectors a task along the line applies to (empty: its basis' default,
+    :func:`forcecalc.core.sectors.task_sectors`).
     """
 
     name: str
@@ -137,6 +193,8 @@ class Task:
     of: tuple[str, ...] = ()
     reducible: bool = False
     description: str = ""
+    sectors: tuple[str, ...] = ()
+    of_category: str | None = None
 
     def figure_path(self, name: str) -> str:
         return f"tasks.{self.name}.{name}"
@@ -144,15 +202,30 @@ class Task:
 
 @dataclass(frozen=True)
 class Pledge:
-    """A contributor's offer of personnel (0 for a refusal)."""
+    """A contributor's offer of personnel (0 for a refusal).
+
+    ``covers`` names the task categories the pledge may fill (empty: every category);
+    ``reliability`` says whether it carries a ``delivery_probability`` (and its uniform draw
+    ``delivered``, :mod:`forcecalc.core.sustainment`).
+    """
 
     contributor: str
     status: str = "pledged"
     note: str = ""
+    covers: tuple[str, ...] = ()
+    reliability: bool = False
 
     @property
     def figure_path(self) -> str:
         return f"force_generation.pledges.{self.contributor}.personnel"
+
+    @property
+    def probability_path(self) -> str:
+        return f"force_generation.pledges.{self.contributor}.delivery_probability"
+
+    @property
+    def draw_path(self) -> str:
+        return f"force_generation.pledges.{self.contributor}.delivered"
 
 
 @dataclass(frozen=True)
@@ -166,6 +239,7 @@ class ForceGeneration:
     pledges: tuple[Pledge, ...] = ()
     has_pool: bool = False
     pledge_basis: str = "deployed"
+    pool_covers: tuple[str, ...] = ()  # the categories the pool may fill; empty: every one
 
 
 @dataclass(frozen=True)
@@ -216,10 +290,14 @@ class Scenario:
     figures: Mapping[str, Figure]
     geometry: Geometry = Geometry()
     sustainment: str = "rotation_multiplier"
+    #: ``(category, form)`` of each category with its own rotation rule (``by_category``).
+    category_sustainment: tuple[tuple[str, str], ...] = ()
     force_generation: ForceGeneration | None = None
     expect: tuple[Expectation, ...] = ()
     method: str = "tasks"
     rules: tuple[str, ...] = ()
+    #: ``ensemble.posture``: the posture whose missions' rules the ensemble drew on, if given.
+    ensemble_posture: str | None = None
     source_file: str | None = field(default=None, compare=False)
     source_sha256: str | None = field(default=None, compare=False)
 

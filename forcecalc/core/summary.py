@@ -59,7 +59,8 @@ class Summary:
     ``rotation_multiplier``, ``deployed_per_km``, ``deployed_per_km2``, and where the scenario
     has force generation ``pledged``, ``pledge_coverage``, ``pool_sustainable``,
     ``pool_coverage``). ``probabilities`` holds ``p_pledges_suffice`` and ``p_pool_suffices``.
-    ``rules`` holds each sizing rule's requirement for methods analog and ensemble.
+    ``rules`` holds each sizing rule's requirement for methods analog and ensemble;
+    ``sectors`` the deployed personnel along the line in each sector.
     """
 
     metrics: Mapping[str, Band]
@@ -67,6 +68,9 @@ class Summary:
     categories: Mapping[str, Band]
     probabilities: Mapping[str, float] = field(default_factory=dict)
     rules: Mapping[str, Band] = field(default_factory=dict)
+    #: Committed personnel by category, for scenarios with ``sustainment.by_category``.
+    committed_categories: Mapping[str, Band] = field(default_factory=dict)
+    sectors: Mapping[str, Band] = field(default_factory=dict)
 
     def lookup(self, metric: str) -> Band | float:
         """A band or probability by name: ``deployed``, ``tasks.<name>``, ``categories.<c>`` ..."""
@@ -77,6 +81,10 @@ class Summary:
             return self.categories[rest]
         if head == "rules" and rest:
             return self.rules[rest]
+        if head == "committed_categories" and rest:
+            return self.committed_categories[rest]
+        if head == "sectors" and rest:
+            return self.sectors[rest]
         if metric in self.probabilities:
             return self.probabilities[metric]
         return self.metrics[metric]
@@ -89,6 +97,7 @@ METRIC_NAMES = (
     "committed",
     "deployed_per_km",
     "deployed_per_km2",
+    "deployed_per_km_line",
     "pledged",
     "pledge_coverage",
     "pool_sustainable",
@@ -114,6 +123,8 @@ def summarize(outcome: Outcome, n: int) -> Summary:
         categories={k: band(v, n) for k, v in outcome.by_category.items()},
         probabilities=probabilities,
         rules={k: band(v, n) for k, v in outcome.by_rule.items()},
+        committed_categories={k: band(v, n) for k, v in outcome.committed_by_category.items()},
+        sectors={k: band(v, n) for k, v in outcome.by_sector.items()},
     )
 
 
@@ -133,6 +144,7 @@ def first_non_finite(
     named += [(f"tasks.{k}", v) for k, v in outcome.by_task.items()]
     named += [(f"categories.{k}", v) for k, v in outcome.by_category.items()]
     named += [(f"rules.{k}", v) for k, v in outcome.by_rule.items()]
+    named += [(f"committed_categories.{k}", v) for k, v in outcome.committed_by_category.items()]
     for name, values in named:
         if values is None:
             continue

@@ -107,9 +107,7 @@ def analogs_tables(c: Comparison, missions: MissionSet) -> list[Table]:
     rule_rows = [[e.rule, e.description, *_band(e.band)] for e in c.rules]
     totals = [["this scenario", f"method {c.method}", *_band(c.deployed)]]
     if c.ensemble is not None and c.method == "tasks":
-        totals.append(
-            ["ensemble", "every rule above, equal weights per mission", *_band(c.ensemble)]
-        )
+        totals.append(["ensemble", "the rules of the line below", *_band(c.ensemble)])
     front_only = []
     if c.border_km is not None:
         front_only = [
@@ -125,6 +123,7 @@ def analogs_tables(c: Comparison, missions: MissionSet) -> list[Table]:
             "Each rule applies one density to the scenario's sampled front, buffer area or "
             "population; the rules are alternatives, not parts.",
             *front_only,
+            *([c.ensemble_note] if c.ensemble_note else []),
             *provenance_lines(c.provenance),
         ],
         units={k: "personnel" for k in ("p5", "p50", "p95", "mean")},
@@ -171,6 +170,7 @@ def analogs_dict(c: Comparison, missions: MissionSet) -> dict[str, object]:
         "deployed": asdict(c.deployed),
         "rules": [asdict(e) for e in c.rules],
         "ensemble": asdict(c.ensemble) if c.ensemble is not None else None,
+        "ensemble_note": c.ensemble_note,
         "troops_per_km_line": "front and borders" if c.border_km is not None else "front",
         "deployed_per_km_front": asdict(c.per_km_front) if c.per_km_front is not None else None,
         "border_length_km": asdict(c.border_km) if c.border_km is not None else None,
@@ -274,8 +274,10 @@ def backtest_footer(b: BacktestResult, missions: MissionSet) -> list[str]:
 
 
 def backtest_table(b: BacktestResult, missions: MissionSet) -> Table:
+    """One back-test's rows; conditioned on posture, with the ensemble each row drew on."""
     rows = [
         [
+            *([("own posture" if r.conditioned else "all: fallback")] if b.posture else []),
             r.mission,
             r.group,
             str(r.year),
@@ -290,10 +292,15 @@ def backtest_table(b: BacktestResult, missions: MissionSet) -> Table:
         ]
         for r in b.rows
     ]
+    rows = [[*row[1:2], *row[:1], *row[2:]] if b.posture else row for row in rows]
+    title = "Back-test: the rule ensemble on each mission's own geometry, leaving it out"
+    if b.posture:
+        title += ", from the other missions of its own posture"
     return Table(
-        title="Back-test: the rule ensemble on each mission's own geometry, leaving it out",
+        title=title,
         columns=(
             "mission",
+            *(("ensemble",) if b.posture else ()),
             "group",
             "year",
             "posture",
@@ -318,6 +325,55 @@ def backtest_table(b: BacktestResult, missions: MissionSet) -> Table:
     )
 
 
+def _posture_line(own: BacktestResult) -> str:
+    return (
+        f"Conditioned on posture, each mission's ensemble draws on the other missions of its "
+        f"own posture and the rules of no single posture (doctrine); it falls back to every "
+        f"rule when fewer than {own.min_missions} other mission(s) of its posture give a rule "
+        f"its geometry allows: {own.conditioned} of {len(own.rows)} rows drew on their own "
+        "posture. Same seeds in both: the difference is the rules chosen."
+    )
+
+
+def _summary_row(name: str, b: BacktestResult) -> list[Cell]:
+    return [
+        name,
+        f"{b.missions_inside} of {len(b.missions)}",
+        b.mission_coverage,
+        b.mission_typical_factor,
+        b.mission_median_width_ratio,
+        f"{b.inside} of {len(b.rows)}",
+        b.typical_factor,
+        b.median_width_ratio,
+    ]
+
+
+def posture_table(every: BacktestResult, own: BacktestResult) -> Table:
+    """Coverage, error factor and band width without and with posture conditioning."""
+    return Table(
+        title="Back-test with and without posture conditioning",
+        columns=(
+            "ensemble",
+            "missions inside",
+            "share inside",
+            "factor",
+            "P95/P5",
+            "rows inside",
+            "factor by row",
+            "P95/P5 by row",
+        ),
+        sections=[("", [_summary_row("all postures", every), _summary_row("own posture", own)])],
+        footer=[
+            "missions inside: missions with every row inside the P5-P95; share inside: mean "
+            "over missions of their rows' share inside; factor: exp of the median over "
+            "missions of the mean |ln(P50 / actual)|; P95/P5: median band width (by mission, "
+            "then by row).",
+            _posture_line(own),
+        ],
+        units={"share inside": "fraction", "factor": "ratio", "P95/P5": "ratio"},
+    )
+
+
 def backtest_dict(b: BacktestResult, missions: MissionSet) -> dict[str, object]:
     return {
         "coverage": b.coverage,
@@ -339,6 +395,9 @@ def backtest_dict(b: BacktestResult, missions: MissionSet) -> dict[str, object]:
             ],
         },
         "point_rules": b.point_rules,
+        "posture": b.posture,
+        "conditioned_rows": b.conditioned,
+        "min_posture_missions": b.min_missions,
         "rows": [asdict(r) for r in b.rows],
         "skipped": [asdict(s) for s in b.skipped],
         "dataset_sha256": dataset_sha256(missions),
@@ -353,11 +412,23 @@ def backtest_dict(b: BacktestResult, missions: MissionSet) -> dict[str, object]:
     }
 
 
-def render_backtest(b: BacktestResult, missions: MissionSet, fmt: str) -> str:
-    """``forcecalc backtest`` output in any format."""
+def render_backtest(
+    b: BacktestResult, missions: MissionSet, fmt: str, own: BacktestResult | None = None
+) -> str:
+    """``forcecalc backtest`` output in any format; with ``own``, conditioned on posture too.
+
+    ``b`` is the back-test over every posture, ``own`` the same conditioned on posture
+    (:func:`forcecalc.calibration.backtest.backtest_postures`): their comparison comes first.
+    """
     if fmt == "json":
-        return to_json(backtest_dict(b, missions))
-    return render_table(backtest_table(b, missions), fmt)
+        data = backtest_dict(b, missions)
+        if own is not None:
+            data["by_posture"] = backtest_dict(own, missions)
+        return to_json(data)
+    tables = [backtest_table(b, missions)]
+    if own is not None:
+        tables = [posture_table(b, own), *tables, backtest_table(own, missions)]
+    return _joined(tables, fmt)
 
 
 # --------------------------------------------------------------------------------------------

@@ -13,14 +13,18 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 
-from forcecalc.core import glossary
+import numpy as np
+
+from forcecalc.calibration.rules import describe_ensemble, ensemble_shares, scenario_choice
+from forcecalc.core import glossary, sustainment
 from forcecalc.core.provenance import Provenance
 from forcecalc.core.runner import RunResult
 from forcecalc.core.sampling import describe_figure
 from forcecalc.core.scenario import Scenario
 from forcecalc.core.sources import Assumption, Citation, RegisterSource
-from forcecalc.core.summary import Band, ClaimResult
+from forcecalc.core.summary import Band, ClaimResult, band
 from forcecalc.core.version import __version__
+from forcecalc.report import supply as supply_rows
 
 FORMATS = ("table", "json", "csv", "markdown")
 
@@ -206,6 +210,7 @@ _LABELS = {
     "committed": "committed (with rotation)",
     "deployed_per_km": "deployed per km of front",
     "deployed_per_km2": "deployed per km² of buffer",
+    "deployed_per_km_line": "deployed per km of the whole line",
     "pledged": "pledged",
     "pledge_coverage": "pledged ÷ required",
     "pool_sustainable": "pool, sustainable",
@@ -230,18 +235,25 @@ def run_table(result: RunResult) -> Table:
     ]
     densities = [
         _band_row(_LABELS[k], glossary.unit_of(k), s.metrics[k])
-        for k in ("deployed_per_km", "deployed_per_km2")
-    ]
-    supply = [
-        _band_row(_LABELS[k], glossary.unit_of(k), s.metrics[k])
-        for k in ("pledged", "pledge_coverage", "pool_sustainable", "pool_coverage")
+        for k in ("deployed_per_km", "deployed_per_km2", "deployed_per_km_line")
         if k in s.metrics
+    ]
+    compared = sustainment.compared_with(result.scenario)  # only where `covers` is used
+    supply = [
+        _band_row(supply_rows.coverage_label(k, _LABELS[k], compared), glossary.unit_of(k), b)
+        for k in ("pledged", "pledge_coverage", "pool_sustainable", "pool_coverage")
+        if (b := s.metrics.get(k)) is not None
     ]
     supply += [[_LABELS[k], "probability", None, v, None, None] for k, v in s.probabilities.items()]
     rules = [_band_row(k, "personnel", b) for k, b in s.rules.items()]
     sections: list[tuple[str, Sequence[Sequence[Cell]]]] = [
         ("Deployed by task", tasks),
         ("Deployed by category", categories),
+        (
+            "Committed by category (own rotation rules)",
+            [_band_row(k, "personnel", b) for k, b in supply_rows.committed_rows(result)],
+        ),
+        ("Deployed by sector (tasks along the line)", _sector_rows(result)),
         (f"Requirement by sizing rule (alternatives; method {result.scenario.method})", rules),
         ("Totals", totals),
         ("Densities", densities),
@@ -253,22 +265,61 @@ def run_table(result: RunResult) -> Table:
         title=result.scenario.name,
         columns=_BAND_COLUMNS,
         sections=sections,
-        footer=provenance_lines(result.provenance),
+        footer=[*ensemble_lines(result.scenario), *provenance_lines(result.provenance)],
         units=_BAND_UNITS,
     )
+
+
+def ensemble_lines(scenario: Scenario) -> list[str]:
+    """An ensemble's posture, fallback and weights, as one line (none for other methods)."""
+    return [describe_ensemble(scenario), ""] if scenario.method == "ensemble" else []
+
+
+def ensemble_dict(scenario: Scenario) -> dict[str, object]:
+    """An ensemble's posture, whether it fell back, and each rule's share of the samples."""
+    choice = scenario_choice(scenario)
+    return {
+        "posture": scenario.ensemble_posture,
+        "conditioned": choice.conditioned and set(choice.rules) == set(scenario.rules),
+        "fell_back": choice.fell_back,
+        "shares": ensemble_shares(scenario),
+        "statement": describe_ensemble(scenario),
+    }
+
+
+def _sector_rows(result: RunResult) -> list[list[Cell]]:
+    """Deployed by sector, for a scenario that declares sectors (none for the shorthand)."""
+    if not result.scenario.geometry.sectors:
+        return []
+    rows = [_band_row(k, "personnel", b) for k, b in result.summary.sectors.items()]
+    rest = result.outcome.deployed - sum(result.outcome.by_sector.values())
+    if np.any(np.abs(rest) > 1e-9 * np.abs(result.outcome.deployed)):
+        whole = band(rest, result.samples.n)
+        rows.append(_band_row("(whole force: fixed, shares)", "personnel", whole))
+    return rows
 
 
 def run_dict(result: RunResult) -> dict[str, object]:
     """The result of ``forcecalc run`` as JSON-ready data."""
     s = result.summary
+    by_sector = {}
+    if result.scenario.geometry.sectors:
+        by_sector = {"sectors": {k: asdict(b) for k, b in s.sectors.items()}}
     return {
         "scenario": result.scenario.name,
         "metrics": {k: asdict(b) for k, b in s.metrics.items()},
         "probabilities": dict(s.probabilities),
         "tasks": {k: asdict(b) for k, b in s.tasks.items()},
         "categories": {k: asdict(b) for k, b in s.categories.items()},
+        **by_sector,
         "method": result.scenario.method,
         "rules": {k: asdict(b) for k, b in s.rules.items()},
+        **supply_rows.run_extras(result),
+        **(
+            {"ensemble": ensemble_dict(result.scenario)}
+            if result.scenario.method == "ensemble"
+            else {}
+        ),
         "units": {k: glossary.unit_of(k) for k in (*s.metrics, *s.probabilities)},
         "claims": [claim_dict(c) for c in result.claims()],
         "provenance": provenance_dict(result.provenance),

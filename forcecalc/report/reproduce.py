@@ -5,10 +5,20 @@ its sha256, the seed, sampler, sample count and ``--set`` overrides, and the ver
 forcecalc, Python, numpy and scipy. :func:`reproduce` reads it back, runs the scenario again
 with those settings and compares every number of the new result with the recorded one; a
 difference means the scenario, forcecalc or a library changed, and the report says which.
+
+A result is *reproduced* (exit 0) only when all of these hold: the scenario file's sha256 is
+the recorded one, forcecalc and its libraries are the recorded versions, every number of the
+new result is in the record (none missing: a record with ``"metrics": {}`` proves nothing) and
+every recorded number is identical. Anything else is reported and exits 1.
+
+Only a scenario file is read as the record names it: a path ending ``.yaml`` or ``.yml``. If
+its sha256 is not the recorded one and it does not load, the error names the file and says
+so, without quoting its content (a forged record must not make forcecalc print another file).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Mapping
@@ -16,12 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from forcecalc.core.errors import ParameterError
+from forcecalc.core.errors import ParameterError, ScenarioError
 from forcecalc.core.runner import RunResult, run
 from forcecalc.core.sampling import Sampler
+from forcecalc.core.scenario import Scenario
 from forcecalc.report.render import run_dict, to_json
-from forcecalc.scenario.files import NotRegularFile, read_regular_file
-from forcecalc.scenario.loader import load_scenario
+from forcecalc.scenario.files import NotRegularFile, read_regular_file, read_text
+from forcecalc.scenario.loader import parse_scenario
 
 #: Largest results file read. [bytes]
 MAX_RESULT_BYTES = 50_000_000
@@ -29,6 +40,8 @@ MAX_RESULT_BYTES = 50_000_000
 SHOWN_DIFFERENCES = 20
 
 _WHAT = "the JSON that 'forcecalc run --format json' writes"
+#: Endings of the scenario files a record may name: forcecalc reads no other file for it.
+SCENARIO_SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass(frozen=True)
@@ -91,6 +104,43 @@ class Reproduction:
     def sha256_matches(self) -> bool:
         """Whether the scenario file is byte for byte the one the result was run on."""
         return self.recorded.scenario_sha256 == self.result.scenario.source_sha256
+
+    @property
+    def software_changes(self) -> list[str]:
+        """``"numpy 1.0 → 2.0"`` for each of forcecalc and its libraries not as recorded."""
+        rec, p = self.recorded, self.result.provenance
+        then = {"forcecalc": rec.version, **rec.libraries}
+        now = {"forcecalc": p.version, **p.libraries}
+        return [
+            f"{name} {then.get(name, 'unrecorded')} → {version}"
+            for name, version in now.items()
+            if then.get(name) != version
+        ]
+
+    @property
+    def failures(self) -> list[str]:
+        """Why the result is not reproduced; empty when it is (see the module's docstring)."""
+        c = self.comparison
+        reasons = []
+        if not self.sha256_matches:
+            reasons.append("the scenario's sha256 is not the recorded one")
+        if self.software_changes:
+            reasons.append("the software is not the recorded version")
+        if c.compared == 0:
+            reasons.append("the record holds no numbers")
+        if c.differences:
+            reasons.append(f"{len(c.differences):,} numbers differ")
+        if c.new_keys:
+            reasons.append(f"{len(c.new_keys):,} values of the result are not recorded")
+        if c.text_changes:
+            reasons.append("recorded text changed")
+        return reasons
+
+    @property
+    def reproduced(self) -> bool:
+        """Whether every number is recorded and identical, with the recorded scenario and
+        software: the only case ``forcecalc run --from`` exits 0."""
+        return not self.failures
 
 
 # --------------------------------------------------------------------------------------------
@@ -288,7 +338,7 @@ def reproduce(results: Path | str) -> Reproduction:
     recorded = read_recorded(results)
     scenario_path = locate_scenario(recorded)
     result = run(
-        load_scenario(scenario_path),
+        _load_recorded(recorded, scenario_path),
         samples=recorded.samples,
         seed=recorded.seed,
         sampler=recorded.sampler,
@@ -297,6 +347,43 @@ def reproduce(results: Path | str) -> Reproduction:
     now = json.loads(to_json(run_dict(result)))
     now.pop("provenance", None)
     return Reproduction(recorded, scenario_path, result, compare(recorded.numbers, now))
+
+
+def _load_recorded(recorded: Recorded, path: Path) -> Scenario:
+    """Load the scenario a record names, quoting nothing of a file it did not record.
+
+    A file whose sha256 is the recorded one is the scenario the result was run on: its errors
+    are the loader's. Any other file's errors are replaced by one naming the file only.
+    """
+    if path.suffix.lower() not in SCENARIO_SUFFIXES:
+        raise _bad(
+            recorded.path,
+            "provenance.scenario_file",
+            f"{_shorten(str(path))!r}, which is not a scenario file",
+            "a path ending " + " or ".join(SCENARIO_SUFFIXES),
+        )
+    try:
+        text, name = read_text(path)
+        return parse_scenario(text, name)
+    except ScenarioError:
+        if _sha256_of(path) == recorded.scenario_sha256:
+            raise
+        raise _bad(
+            recorded.path,
+            "provenance.scenario_file",
+            f"{_shorten(str(path))!r}, which does not load as a scenario and is not the file "
+            "recorded (its sha256 differs)",
+            "the scenario the result was run on",
+        ) from None
+
+
+def _sha256_of(path: Path) -> str | None:
+    """The loader's sha256 of a scenario file (of its text), or None if it cannot be read."""
+    try:
+        text, _ = read_text(path)
+    except ScenarioError:
+        return None
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------------------------
@@ -325,25 +412,24 @@ def report_lines(rep: Reproduction) -> list[str]:
             f"scenario: CHANGED since the result was recorded (sha256 recorded "
             f"{_short(rec.scenario_sha256)}, now {_short(p.scenario_sha256)})"
         )
-    then = {"forcecalc": rec.version, **rec.libraries}
-    now = {"forcecalc": p.version, **p.libraries}
-    changed = [
-        f"{name} {then.get(name, 'unrecorded')} → {version}"
-        for name, version in now.items()
-        if then.get(name) != version
-    ]
+    changed = rep.software_changes
     lines.append("software: " + ("as recorded" if not changed else "; ".join(changed)))
     c = rep.comparison
     if c.text_changes:
         lines.append("text changed: " + ", ".join(d.key for d in c.text_changes))
     if c.new_keys:
-        lines.append(f"new in this version: {len(c.new_keys):,} values the record lacks")
-    if rep.identical:
+        what = "new in this version" if changed else "not recorded"
+        lines.append(f"{what}: {len(c.new_keys):,} values of the new result the record lacks")
+    if c.compared == 0:
+        lines.append("numbers: NONE recorded (nothing to compare)")
+    elif rep.identical:
         lines.append(f"numbers: identical ({c.compared:,} values compared)")
-        return lines
-    lines.append(f"numbers: DIFFERENT ({len(c.differences):,} of {c.compared:,} values)")
-    for d in c.differences[:SHOWN_DIFFERENCES]:
-        lines.append(f"  {d.key}: {_value(d.recorded)} → {_value(d.now)}")
-    if len(c.differences) > SHOWN_DIFFERENCES:
-        lines.append(f"  ... and {len(c.differences) - SHOWN_DIFFERENCES:,} more")
+    else:
+        lines.append(f"numbers: DIFFERENT ({len(c.differences):,} of {c.compared:,} values)")
+        for d in c.differences[:SHOWN_DIFFERENCES]:
+            lines.append(f"  {d.key}: {_value(d.recorded)} → {_value(d.now)}")
+        if len(c.differences) > SHOWN_DIFFERENCES:
+            lines.append(f"  ... and {len(c.differences) - SHOWN_DIFFERENCES:,} more")
+    failures = rep.failures
+    lines.append("reproduced: " + ("yes" if not failures else "NO (" + "; ".join(failures) + ")"))
     return lines

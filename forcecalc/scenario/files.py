@@ -3,7 +3,8 @@
 Reading refuses a FIFO, a device or a folder at once (instead of hanging or reading forever),
 a file over :data:`MAX_BYTES` and text that is not UTF-8. Writing goes through a temporary
 file in the same folder and a rename, so a failed or interrupted run leaves the old file
-intact.
+intact; it writes through a symlink to its target, and refuses what a shell redirect would
+refuse and forcecalc's own data (:func:`write_atomic`).
 """
 
 from __future__ import annotations
@@ -12,11 +13,17 @@ import contextlib
 import errno
 import os
 import secrets
+import signal
 import stat
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from forcecalc.core.errors import ParameterError, ScenarioError, Where
+from forcecalc.scenario.resources import register_dir, scenarios_dir
+
+#: The package folder (``forcecalc/``, with ``_data`` when installed): never written.
+_PACKAGE = Path(__file__).resolve().parents[1]
 
 #: Largest scenario or register file read. [bytes]
 MAX_BYTES = 1_000_000
@@ -110,9 +117,46 @@ def decode(data: bytes, name: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Writing atomically
 
+#: In the name of every temporary file: ``out.json.forcecalc-partial-3fa2b1c4d5e6.tmp``. Not
+#: hidden, and saying what it is, should one outlive a SIGKILL or a power cut.
+TEMPORARY_MARK = ".forcecalc-partial-"
+#: Signals that remove the temporary file before the process ends as they would end it
+#: (SIGINT raises KeyboardInterrupt already). SIGKILL cannot be caught.
+_CLEANUP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
-def write_atomic(path: Path | str, text: str, protect: Iterable[Path | str] = ()) -> None:
+
+class _Signalled(BaseException):
+    """Raised by the signal handler of :func:`_signals_raise` while a temporary file exists."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def write_atomic(
+    path: Path | str,
+    text: str,
+    protect: Iterable[Path | str] = (),
+    allow: Iterable[Path | str] = (),
+) -> None:
     """Write ``text`` to ``path`` through a temporary file in the same folder and a rename.
+
+    What it writes over, and what it refuses (each a one-line :class:`ParameterError`):
+
+    - a symlink is written *through*: the link stays and its regular-file target is replaced
+      atomically (so ``-o /dev/stdout`` never replaces the system's link); a symlink to
+      nothing is refused;
+    - what a shell redirect would refuse: a directory, a FIFO, a device, a socket, and a
+      read-only file, judged by its mode bits even for root (who could write it anyway);
+    - forcecalc's own data: the source register ``seeds/``, the shipped ``scenarios/`` and the
+      package itself (``forcecalc/_data`` when installed), except the files in ``allow``;
+    - the files in ``protect`` (a run's own input scenario), through any link.
+
+    The temporary file is named ``<name>.forcecalc-partial-<random>.tmp`` and removed on any
+    failure, on Ctrl-C (SIGINT) and on SIGTERM or SIGHUP, which then end the process as they
+    would have.
 
     Parameters
     ----------
@@ -122,82 +166,177 @@ def write_atomic(path: Path | str, text: str, protect: Iterable[Path | str] = ()
         Content, written as UTF-8.
     protect : iterable of path-like
         Files that must never be overwritten (a run's own input scenario).
+    allow : iterable of path-like
+        Files of forcecalc's own data that may be written (``forcecalc schema`` regenerating
+        the shipped ``scenarios/scenario.schema.json``).
 
     Raises
     ------
     ParameterError
-        Naming the parameter ``output`` and ``path``: if ``path`` is a protected file, a
-        directory, or its folder cannot be written.
+        Naming the parameter ``output`` and ``path``.
     """
     path = Path(path)
     for other in protect:
         if _same_file(path, Path(other)):
-            raise ParameterError(
-                "output",
+            raise _refused(
+                path,
                 "the run's own input file",
                 "another path (forcecalc never writes over its input)",
-                str(path),
             )
     _check_target(path)
-    folder = path.parent if str(path.parent) else Path(".")
+    target = _through_links(path)
+    _check_not_own_data(path, target, allow)
+    with _signals_raise():
+        _write_replace(path, target, text)
+
+
+def _refused(path: Path, got: str, expected: str) -> ParameterError:
+    return ParameterError("output", got, expected, str(path))
+
+
+def _write_replace(path: Path, target: Path, text: str) -> None:
+    """Write a temporary file beside ``target`` and rename it over ``target``."""
+    tmp = None
     try:
-        fd, tmp = _create_temporary(folder, path.name)
-    except OSError as exc:
-        raise ParameterError(
-            "output",
-            f"a folder that cannot be written ({exc.strerror or exc})",
-            "a writable location",
-            str(path),
-        ) from None
-    try:
+        fd, tmp = _create_temporary(target.parent, target.name)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        _keep_mode(path, tmp)
-        os.replace(tmp, path)
+        _keep_mode(target, tmp)
+        os.replace(tmp, target)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise ParameterError(
-            "output",
-            f"a write failure ({exc.strerror or exc})",
-            "a writable file (any previous file is left intact)",
-            str(path),
-        ) from None
+        _remove(tmp)
+        if tmp is None:
+            got, expected = "a folder that cannot be written", "a writable location"
+        else:
+            got, expected = "a write failure", "a writable file (any previous file is left intact)"
+        raise _refused(path, f"{got} ({exc.strerror or exc})", expected) from None
+    except _Signalled as exc:
+        _remove(tmp)
+        _end_by(exc.signum)
+        raise
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        _remove(tmp)
         raise
 
 
+def _remove(tmp: str | None) -> None:
+    if tmp is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def _signals_raise() -> Iterator[None]:
+    """While inside, SIGTERM and SIGHUP raise :class:`_Signalled` (main thread only: Python
+    runs handlers there; the app's threads leave the signals alone)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+
+    def handler(signum: int, frame: object) -> None:
+        raise _Signalled(signum)
+
+    for signum in _CLEANUP_SIGNALS:
+        old = signal.getsignal(signum)
+        if old is not signal.SIG_IGN:
+            previous[signum] = old
+            signal.signal(signum, handler)
+    try:
+        yield
+    finally:
+        for signum, old in previous.items():
+            signal.signal(signum, old)
+
+
+def _end_by(signum: int) -> None:
+    """End as the signal would have, now that the temporary file is gone."""
+    signal.signal(signum, signal.SIG_DFL)
+    signal.raise_signal(signum)
+    raise SystemExit(128 + signum)  # pragma: no cover - the default action ends the process
+
+
 def _check_target(path: Path) -> None:
-    """Refuse a path that exists and is not a regular file (or a symlink to one).
+    """Refuse a path that exists and is not a writable regular file (or a symlink to one).
 
     The rename would replace a FIFO, a device such as ``/dev/null`` or a socket with a
-    regular file; a directory cannot be replaced at all.
+    regular file; a directory cannot be replaced at all; a read-only file is one a shell
+    redirect refuses.
     """
     try:
-        mode = os.stat(path).st_mode
+        st = os.stat(path)
     except FileNotFoundError:
         return
     except OSError as exc:  # a name too long, a loop of symlinks, a folder we cannot search
         if exc.errno == errno.ENOENT:
             return
-        raise ParameterError(
-            "output",
-            f"a path that cannot be used ({exc.strerror or exc})",
-            "a writable file path",
-            str(path),
+        raise _refused(
+            path, f"a path that cannot be used ({exc.strerror or exc})", "a writable file path"
         ) from None
-    if not stat.S_ISREG(mode):
-        raise ParameterError(
-            "output",
-            file_kind(mode),
+    if not stat.S_ISREG(st.st_mode):
+        raise _refused(
+            path,
+            file_kind(st.st_mode),
             "a regular file or a new path (forcecalc writes through a rename, which would "
             "replace it)",
-            str(path),
         )
+    if not _writable(st):
+        raise _refused(
+            path,
+            f"a read-only file (mode {stat.filemode(st.st_mode)})",
+            "a writable file (as a shell redirect would need)",
+        )
+
+
+def _writable(st: os.stat_result) -> bool:
+    """Whether the mode bits let this process's user write the file (root included)."""
+    if st.st_uid == os.geteuid():
+        return bool(st.st_mode & stat.S_IWUSR)
+    if st.st_gid == os.getegid() or st.st_gid in os.getgroups():
+        return bool(st.st_mode & stat.S_IWGRP)
+    return bool(st.st_mode & stat.S_IWOTH)
+
+
+def _through_links(path: Path) -> Path:
+    """The file a path names after following its symlinks (the path itself if none).
+
+    Raises
+    ------
+    ParameterError
+        For a symlink whose target does not exist (it would be created where the link
+        points, a place the user may not have meant).
+    """
+    if not path.is_symlink():
+        return path
+    target = Path(os.path.realpath(path))
+    if not target.exists():
+        raise _refused(
+            path,
+            f"a symlink to nothing ({os.readlink(path)})",
+            "a regular file, a symlink to one, or a new path",
+        )
+    return target
+
+
+def _own_data() -> list[Path]:
+    """The folders of forcecalc's own data: its register, its scenarios, the package."""
+    return [Path(os.path.realpath(d)) for d in (register_dir(), scenarios_dir(), _PACKAGE)]
+
+
+def _check_not_own_data(path: Path, target: Path, allow: Iterable[Path | str]) -> None:
+    """Refuse a target inside forcecalc's own data, unless it is one of ``allow``."""
+    real = Path(os.path.realpath(target))
+    if real in {Path(os.path.realpath(a)) for a in allow}:
+        return
+    for folder in _own_data():
+        if real.is_relative_to(folder):
+            raise _refused(
+                path,
+                f"a file in forcecalc's own data ({folder})",
+                "a path outside forcecalc's register, shipped scenarios and package",
+            )
 
 
 def _same_file(path: Path, other: Path) -> bool:
@@ -209,9 +348,9 @@ def _same_file(path: Path, other: Path) -> bool:
 
 
 def _create_temporary(folder: Path, name: str) -> tuple[int, str]:
-    """Create ``.<name>.<random>.tmp`` in ``folder``; the umask applies, as to any new file."""
+    """Create ``<name>.forcecalc-partial-<random>.tmp`` in ``folder``; the umask applies."""
     while True:
-        tmp = str(folder / f".{name}.{secrets.token_hex(6)}.tmp")
+        tmp = str(folder / f"{name}{TEMPORARY_MARK}{secrets.token_hex(6)}.tmp")
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
         except FileExistsError:  # pragma: no cover - a 48-bit collision

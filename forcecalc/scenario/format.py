@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from forcecalc.calibration.missions import POSTURES
 from forcecalc.core.distributions import FAMILIES, Family, Interval90, Pert, Point, family_of
 from forcecalc.core.scenario import BASIS_FIGURES, CATEGORIES, Basis, Domain
 
@@ -43,8 +44,14 @@ PLEDGE_STATUSES = ("pledged", "conditional", "undecided", "refused")
 PLEDGE_BASES = ("deployed", "committed")
 BASES = tuple(b.value for b in Basis)
 
+#: The keys whose text may run over several lines or hold tabs (block text, e.g. ``|`` or
+#: ``>``); every other text is one line (:meth:`forcecalc.scenario.strict_yaml.Reader.string`).
+BLOCK_TEXT = ("description", "note", "quote", "assumption", "summary", "gloss", "outlet_note")
+
 #: Metrics every scenario has, then those that need pledges, or a pool.
 METRICS = ("deployed", "committed", "rotation_multiplier", "deployed_per_km", "deployed_per_km2")
+#: The metric of a scenario with borders or sectors (per km of the whole line).
+LINE_METRICS = ("deployed_per_km_line",)
 PLEDGE_METRICS = ("pledged", "pledge_coverage", "p_pledges_suffice")
 POOL_METRICS = ("pool_sustainable", "pool_coverage", "p_pool_suffices")
 
@@ -250,8 +257,18 @@ SCENARIO = Spec(
 
 ENSEMBLE = Spec(
     "ensemble",
-    "The sizing rules an ensemble mixes (default: every rule the geometry allows, weight 1).",
-    (Key("rules", ListOf(Section("ensemble_rule"), 1), True, "the rules, each once"),),
+    "The sizing rules an ensemble mixes (default: every rule the geometry allows, equal weights "
+    "per mission): the rules listed, or those of the missions of one posture.",
+    (
+        Key("rules", ListOf(Section("ensemble_rule"), 1), doc="the rules, each once"),
+        Key(
+            "posture",
+            Choice(POSTURES),
+            doc="draw on the missions of this posture (observe, interpose, deter, enforce) and "
+            "the rules of no posture, equal weights per mission; every rule when no mission of "
+            "it has a rule the geometry allows. Not with rules",
+        ),
+    ),
 )
 
 ENSEMBLE_RULE = Spec(
@@ -272,14 +289,51 @@ ENSEMBLE_RULE = Spec(
 
 GEOMETRY = Spec(
     "geometry",
-    "The line to be covered.",
+    "The line to be covered: front_length_km and buffer_width_km (and border_length_km), "
+    "or sectors.",
     (
-        Key("front_length_km", FigureOf("front_length_km"), True),
-        Key("buffer_width_km", FigureOf("buffer_width_km"), True),
-        Key("border_length_km", FigureOf("border_length_km")),
+        Key("front_length_km", FigureOf("front_length_km"), doc="the active front (shorthand)"),
+        Key("buffer_width_km", FigureOf("buffer_width_km"), doc="the front's buffer (shorthand)"),
+        Key("border_length_km", FigureOf("border_length_km"), doc="quiet borders (shorthand)"),
+        Key("sectors", ListOf(Section("sector"), 1), doc="the line as sectors, instead"),
         Key(
             "population", FigureOf("population"), doc="people living in the area (per-capita rules)"
         ),
+    ),
+)
+#: The shorthand geometry's keys, which ``sectors`` replaces; the first two are required
+#: without ``sectors``.
+GEOMETRY_SHORTHAND = ("front_length_km", "buffer_width_km", "border_length_km")
+
+SECTOR = Spec(
+    "sector",
+    "A stretch of the line with its length, its buffer if it has one, and its posture.",
+    (
+        Key(
+            "name",
+            _text("lower-case letters, digits and _ starting with a letter", NAME_PATTERN),
+            True,
+            "unique name of the sector",
+        ),
+        Key("length_km", FigureOf("length_km"), True, "length of the sector"),
+        Key("posture", Choice(POSTURES), True, "the posture, in the missions dataset's words"),
+        Key(
+            "buffer_width_km",
+            FigureOf("buffer_width_km"),
+            doc="width of its buffer; a sector without one is quiet (a border)",
+        ),
+        _NOTE,
+    ),
+)
+
+TASK_SECTOR = Spec(
+    "task_sector",
+    "A task's own figures in one sector; the task's figures apply where none is given.",
+    (
+        Key("sector", _text("a sector name", NAME_PATTERN), True, "the sector"),
+        Key("rate", FigureOf("rate"), doc="personnel per km (or km²) in this sector"),
+        Key("spacing_km", FigureOf("spacing_km")),
+        Key("crew", FigureOf("crew")),
     ),
 )
 
@@ -301,33 +355,90 @@ TASK = Spec(
         Key("spacing_km", FigureOf("spacing_km")),
         Key("crew", FigureOf("crew")),
         Key("count", FigureOf("count")),
-        Key("share", FigureOf("share")),
+        Key("share", FigureOf("share"), doc="share_of and share_of_force: a fraction below 1"),
+        Key("ratio", FigureOf("ratio"), doc="ratio_of: personnel per person of the tasks named"),
         Key(
             "of",
             ListOf(_text("a task name", NAME_PATTERN), 1),
-            doc="the tasks a share_of task is a fraction of",
+            doc="the tasks a share_of or ratio_of task is a fraction or multiple of",
+        ),
+        Key(
+            "share_of_category",
+            Choice(CATEGORIES),
+            doc="share_of_force: the category whose total the share is of (default: the force)",
+        ),
+        Key(
+            "sectors",
+            ListOf(_text("a sector name", NAME_PATTERN), 1),
+            doc="the sectors a task along the line applies to (default: by its basis)",
+        ),
+        Key(
+            "per_sector",
+            ListOf(Section("task_sector"), 1),
+            doc="the task's own figures in some sectors",
         ),
     ),
 )
 
-#: Keys of a task that only some bases take: the figures of :data:`BASIS_FIGURES`, and ``of``.
-TASK_BASIS_KEYS = ("rate", "spacing_km", "crew", "count", "share", "of")
+#: Keys of a task that only some bases take: the figures of :data:`BASIS_FIGURES`, ``of`` and
+#: ``share_of_category``.
+TASK_BASIS_KEYS = (
+    "rate",
+    "spacing_km",
+    "crew",
+    "count",
+    "share",
+    "ratio",
+    "of",
+    "share_of_category",
+)
+#: Keys of :data:`TASK_BASIS_KEYS` a task of a basis may give but need not.
+BASIS_OPTIONAL_KEYS: dict[Basis, tuple[str, ...]] = {
+    Basis.SHARE_OF_FORCE: ("share_of_category",),
+}
 
 
 def basis_keys(basis: Basis) -> tuple[str, ...]:
-    """The keys of :data:`TASK_BASIS_KEYS` a task of ``basis`` needs; it may give no others."""
-    return BASIS_FIGURES[basis] + (("of",) if basis is Basis.SHARE_OF else ())
+    """The keys of :data:`TASK_BASIS_KEYS` a task of ``basis`` needs."""
+    return BASIS_FIGURES[basis] + (("of",) if basis in (Basis.SHARE_OF, Basis.RATIO_OF) else ())
+
+
+def basis_allowed(basis: Basis) -> tuple[str, ...]:
+    """The keys of :data:`TASK_BASIS_KEYS` a task of ``basis`` may give; it may give no others."""
+    return basis_keys(basis) + BASIS_OPTIONAL_KEYS.get(basis, ())
 
 
 SUSTAINMENT = Spec(
     "sustainment",
-    "Either rotation_multiplier, or tour_months and dwell_months.",
+    "Either rotation_multiplier, or tour_months and dwell_months; by_category for categories "
+    "with their own rule.",
     (
         Key("rotation_multiplier", FigureOf("rotation_multiplier")),
         Key("tour_months", FigureOf("tour_months")),
         Key("dwell_months", FigureOf("dwell_months")),
+        Key(
+            "by_category",
+            Section("sustainment_by_category"),
+            doc="categories with their own rotation rule (method tasks); the rule above is the "
+            "default",
+        ),
     ),
 )
+
+#: Keys of a rotation rule, default or a category's own (the forms of SUSTAINMENT_FORMS).
+ROTATION_KEYS = ("rotation_multiplier", "tour_months", "dwell_months")
+SUSTAINMENT_BY_CATEGORY = Spec(
+    "sustainment_by_category",
+    "Each named category's own rotation rule.",
+    tuple(Key(c, Section("category_sustainment"), doc=f"rotation of {c}") for c in CATEGORIES),
+)
+CATEGORY_SUSTAINMENT = Spec(
+    "category_sustainment",
+    "A category's rotation rule: either rotation_multiplier, or tour_months and dwell_months.",
+    tuple(k for k in SUSTAINMENT.keys if k.name in ROTATION_KEYS),
+)
+
+_COVERS = Key("covers", ListOf(Choice(CATEGORIES), 1), doc="categories it may fill (default all)")
 
 FORCE_GENERATION = Spec(
     "force_generation",
@@ -346,6 +457,12 @@ PLEDGE = Spec(
         Key("contributor", Text(), True, "the contributing nation, once each"),
         Key("personnel", FigureOf("personnel"), True),
         Key("status", Choice(PLEDGE_STATUSES)),
+        _COVERS,
+        Key(
+            "delivery_probability",
+            FigureOf("delivery_probability"),
+            doc="probability that the pledge is delivered in full, drawn per sample (default 1)",
+        ),
         _NOTE,
     ),
 )
@@ -357,6 +474,7 @@ POOL = Spec(
         Key("personnel", FigureOf("personnel"), True),
         Key("deployable_share", FigureOf("deployable_share"), True),
         Key("sustainable_share", FigureOf("sustainable_share"), True),
+        _COVERS,
     ),
 )
 
@@ -456,8 +574,12 @@ SPECS: dict[str, Spec] = {
         ENSEMBLE,
         ENSEMBLE_RULE,
         GEOMETRY,
+        SECTOR,
+        TASK_SECTOR,
         TASK,
         SUSTAINMENT,
+        SUSTAINMENT_BY_CATEGORY,
+        CATEGORY_SUSTAINMENT,
         FORCE_GENERATION,
         PLEDGE,
         POOL,

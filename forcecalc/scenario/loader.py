@@ -2,7 +2,8 @@
 
 A scenario file is read as text (:mod:`forcecalc.scenario.files`), composed into nodes with
 their positions (:mod:`forcecalc.scenario.strict_yaml`), then read section by section: figures
-(:mod:`~forcecalc.scenario.read_figures`), the method and its rules
+(:mod:`~forcecalc.scenario.read_figures`), the geometry and its sectors
+(:mod:`~forcecalc.scenario.read_geometry`), the method and its rules
 (:mod:`~forcecalc.scenario.read_method`), tasks (:mod:`~forcecalc.scenario.read_tasks`),
 sustainment and force generation (:mod:`~forcecalc.scenario.read_sustainment`) and claims
 (:mod:`~forcecalc.scenario.read_claims`). Every problem raises
@@ -19,12 +20,13 @@ from pathlib import Path
 from yaml.nodes import Node
 
 from forcecalc.core import glossary
-from forcecalc.core.scenario import Geometry, Scenario
+from forcecalc.core.scenario import Scenario
 from forcecalc.core.sources import Register
 from forcecalc.scenario import format as fmt
 from forcecalc.scenario.files import read_text
 from forcecalc.scenario.read_claims import read_claims
 from forcecalc.scenario.read_figures import FigureReader
+from forcecalc.scenario.read_geometry import read_geometry
 from forcecalc.scenario.read_method import read_method
 from forcecalc.scenario.read_sustainment import read_force_generation, read_sustainment
 from forcecalc.scenario.read_tasks import TaskReader
@@ -69,8 +71,8 @@ def _build(figs: FigureReader, root: Node) -> Scenario:
         r.fail(version_node, "schema_version", f"{version:g}", f"{fmt.SCHEMA_VERSION}")
     name = r.string(keys["name"][1], "name")
     description = r.string(keys["description"][1], "description")
-    geometry = _geometry(figs, keys["geometry"][1])
-    method, rule_ids = read_method(figs, root, keys)
+    geometry = read_geometry(figs, keys["geometry"][1])
+    method, rule_ids, posture = read_method(figs, root, keys, geometry)
     task_reader = TaskReader(figs)
     tasks = task_reader.read(keys["tasks"][1], geometry) if method == "tasks" else ()
     if "technology_offset" in keys:
@@ -87,10 +89,11 @@ def _build(figs: FigureReader, root: Node) -> Scenario:
             f"task '{first.name}' marked reducible with no technology_offset",
             "a technology_offset figure",
         )
-    sustainment = read_sustainment(figs, keys["sustainment"][1])
+    categories = tuple(dict.fromkeys(t.category for t in tasks)) if method == "tasks" else None
+    sustainment, by_category = read_sustainment(figs, keys["sustainment"][1], categories)
     force_generation = None
     if "force_generation" in keys:
-        force_generation = read_force_generation(figs, keys["force_generation"][1])
+        force_generation = read_force_generation(figs, keys["force_generation"][1], categories)
     scenario = Scenario(
         name=name,
         description=description,
@@ -98,18 +101,12 @@ def _build(figs: FigureReader, root: Node) -> Scenario:
         figures=dict(figs.figures),
         geometry=geometry,
         sustainment=sustainment,
+        category_sustainment=by_category,
         force_generation=force_generation,
         method=method,
         rules=rule_ids,
+        ensemble_posture=posture,
     )
     if "expect" in keys:
         scenario = replace(scenario, expect=read_claims(figs, keys["expect"][1], scenario))
     return scenario
-
-
-def _geometry(figs: FigureReader, node: Node) -> Geometry:
-    """The line to be covered: its figures, and whether it has a border."""
-    keys = figs.r.section(node, "geometry", fmt.GEOMETRY)
-    for key, (_, value) in keys.items():
-        figs.figure(value, f"geometry.{key}", glossary.FIGURES[key])
-    return Geometry(has_border="border_length_km" in keys)

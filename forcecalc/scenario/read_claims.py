@@ -26,8 +26,11 @@ def read_claims(figs: FigureReader, node: Node, scenario: Scenario) -> tuple[Exp
         statistic = "p50"
         if "statistic" in keys:
             statistic = r.choice(keys["statistic"][1], path + ".statistic", fmt.STATISTICS)
+        people = counts_people(metric)
         nums = {
-            k: r.number(v, f"{path}.{k}") for k, (_, v) in keys.items() if k in fmt.CLAIM_NUMBERS
+            k: r.number(v, f"{path}.{k}", people and k in fmt.CLAIM_BOUNDS)
+            for k, (_, v) in keys.items()
+            if k in fmt.CLAIM_NUMBERS
         }
         if not set(fmt.CLAIM_BOUNDS) & nums.keys():
             r.fail(
@@ -104,6 +107,19 @@ def _claim_bounds(
         )
 
 
+#: Metrics that count people (the bounds of a claim on one follow the rules of a number of
+#: people, e.g. no ambiguous ``3.000``).
+PEOPLE_METRICS = ("deployed", "committed", "pledged", "pool_sustainable")
+#: Prefixes of the per-task, per-category and per-rule metrics, each a number of people.
+PEOPLE_PREFIXES = ("tasks.", "categories.", "rules.", "sectors.", "committed_categories.")
+
+
+def counts_people(metric: str) -> bool:
+    """Whether ``metric`` is a number of people, so its bounds are read as figures in
+    personnel are (:data:`forcecalc.scenario.strict_yaml.PEOPLE_UNITS`)."""
+    return metric in PEOPLE_METRICS or metric.startswith(PEOPLE_PREFIXES)
+
+
 def _metric_names(scenario: Scenario) -> list[str]:
     names = list(fmt.METRICS)
     fg = scenario.force_generation
@@ -114,4 +130,10 @@ def _metric_names(scenario: Scenario) -> list[str]:
     names += [f"tasks.{t.name}" for t in scenario.tasks]
     names += [f"categories.{c}" for c in dict.fromkeys(t.category for t in scenario.tasks)]
     names += [f"rules.{r}" for r in scenario.rules]
+    if scenario.category_sustainment:  # committed by category, with ``by_category`` rules
+        names += [f"committed_{n}" for n in names if n.startswith("categories.")]
+    geometry = scenario.geometry
+    if geometry.has_border or geometry.sectors:
+        names += fmt.LINE_METRICS
+    names += [f"sectors.{s.name}" for s in geometry.sectors]
     return names

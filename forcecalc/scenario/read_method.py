@@ -12,6 +12,7 @@ from yaml.nodes import Node
 from forcecalc.calibration import rules as sizing
 from forcecalc.core import glossary
 from forcecalc.core.distributions import Point
+from forcecalc.core.scenario import Figure, Geometry
 from forcecalc.scenario import format as fmt
 from forcecalc.scenario.read_figures import FigureReader
 from forcecalc.scenario.strict_yaml import did_you_mean
@@ -37,9 +38,13 @@ def _mission_hint(text: str, catalogue: Mapping[str, sizing.Rule]) -> str:
 
 
 def read_method(
-    figs: FigureReader, root: Node, keys: Mapping[str, tuple[Node, Node]]
-) -> tuple[str, tuple[str, ...]]:
-    """The method and, for analog and ensemble, the rules (their figures are added)."""
+    figs: FigureReader,
+    root: Node,
+    keys: Mapping[str, tuple[Node, Node]],
+    geometry: Geometry | None = None,
+) -> tuple[str, tuple[str, ...], str | None]:
+    """The method, for analog and ensemble the rules (their figures are added), and the
+    posture an ensemble drew on (``ensemble.posture``, else the sectors' common posture)."""
     r = figs.r
     method = "tasks"
     if "method" in keys:
@@ -50,7 +55,7 @@ def read_method(
     if method == "tasks":
         if "tasks" not in keys:
             r.fail(root, "", "no 'tasks'", "the key 'tasks', or method: analog or ensemble")
-        return method, ()
+        return method, (), None
     if "tasks" in keys:
         r.fail(
             keys["tasks"][0],
@@ -65,8 +70,20 @@ def read_method(
             r.fail(root, "analog", "method analog with no 'analog'", "analog: e.g. ifor.per_km")
         rule = _rule_ref(figs, keys["analog"][1], "analog", catalogue, site, mission_ok=True)
         figs.figures.update(sizing.rule_figures([rule]))
-        return method, (rule.id,)
-    return method, _ensemble(figs, keys.get("ensemble"), catalogue, site)
+        return method, (rule.id,), None
+    return (method, *_ensemble(figs, keys.get("ensemble"), catalogue, site, geometry))
+
+
+def _by_posture(
+    catalogue: Mapping[str, sizing.Rule], site: sizing.Site, posture: str | None
+) -> tuple[dict[str, sizing.Rule], dict[str, Figure]]:
+    """The default ensemble: every rule that applies, or a posture's (with its fallback)."""
+    chosen = sizing.by_posture(sizing.applicable(catalogue, site), posture).rules
+    weights = {
+        k: sizing.weight_figure(k, w, sizing.MISSION_WEIGHT)
+        for k, w in sizing.group_weights(chosen).items()
+    }
+    return dict(chosen), weights
 
 
 def _rule_ref(
@@ -115,18 +132,31 @@ def _ensemble(
     entry: tuple[Node, Node] | None,
     catalogue: Mapping[str, sizing.Rule],
     site: sizing.Site,
-) -> tuple[str, ...]:
-    """The ensemble's rules (default: every rule the geometry allows) and their weights."""
+    geometry: Geometry | None = None,
+) -> tuple[tuple[str, ...], str | None]:
+    """The ensemble's rules (default: every rule the geometry allows, or those of the posture
+    of ``ensemble.posture`` or of the sectors) and their weights; and the posture."""
     r = figs.r
-    if entry is None:
-        chosen = sizing.applicable(catalogue, site)
-        weights = {
-            k: sizing.weight_figure(k, w, sizing.MISSION_WEIGHT)
-            for k, w in sizing.group_weights(chosen).items()
-        }
+    posture = sizing.common_posture(geometry)
+    block = r.section(entry[1], "ensemble", fmt.ENSEMBLE) if entry is not None else {}
+    if "posture" in block:
+        posture = r.choice(
+            block["posture"][1], "ensemble.posture", fmt.options(fmt.ENSEMBLE, "posture")
+        )
+        if "rules" in block:
+            r.fail(
+                block["rules"][0],
+                "ensemble.rules",
+                "rules with ensemble.posture",
+                "one of them: posture draws on its missions' rules, rules lists them",
+            )
+    elif entry is not None and "rules" not in block:
+        r.fail(entry[1], "ensemble", "neither rules nor posture", "ensemble.rules or .posture")
+    if "rules" not in block:
+        chosen, weights = _by_posture(catalogue, site, posture)
     else:
+        posture = None
         chosen, weights = {}, {}
-        block = r.section(entry[1], "ensemble", fmt.ENSEMBLE)
         items = r.nonempty(
             block["rules"][1],
             "ensemble.rules",
@@ -156,4 +186,4 @@ def _ensemble(
     figs.figures.update(sizing.rule_figures(chosen[k] for k in order))
     figs.figures.update({weights[k].path: weights[k] for k in order})
     figs.figures[sizing.RULE_CHOICE] = sizing.rule_choice_figure()
-    return tuple(order)
+    return tuple(order), posture

@@ -35,7 +35,8 @@ SCHEMA_FILE = "scenario.schema.json"
 #: Classes of error the loader refuses and the schema cannot: name → why.
 NOT_EXPRESSIBLE: dict[str, str] = {
     "yaml": "problems in the YAML text, found before there is any data to validate: syntax "
-    "errors, tabs, bytes that are not UTF-8, NUL and control characters, empty documents, "
+    "errors, tabs, bytes that are not UTF-8, NUL and control characters (also as escapes), "
+    "line separators, lone surrogates, line breaks outside block text, empty documents, "
     "files over the size limit, nesting too deep, alias bombs, YAML tags, and duplicate keys "
     "(a YAML parser silently keeps one of them)",
     "yaml_1_1": "the loader reads YAML 1.1 and editors YAML 1.2: unquoted yes/no/on/off/~ "
@@ -47,7 +48,9 @@ NOT_EXPRESSIBLE: dict[str, str] = {
     "point?): the schema sees the number 10",
     "comparison": "rules that compare two values: low below high, mode in [low, high]",
     "cross_reference": "rules that relate a value to other values: share_of naming an unknown "
-    "task, itself or a cycle; duplicate task names or contributors; a claim on a task or a "
+    "task, itself or a cycle; shares of the whole force (or a category) reaching 1 together; "
+    "share_of_category naming a category no other task belongs to; duplicate task names or "
+    "contributors; a claim on a task or a "
     "metric the scenario lacks; a sizing rule naming a mission the missions dataset lacks",
     "finer_than_limit": "a non-zero number finer than a millionth of its unit (the schema "
     "states each unit's largest number, not the gap between 0 and the smallest), and a "
@@ -208,7 +211,9 @@ def task_schema() -> JSONSchema:
         needed = fmt.basis_keys(basis)
         then: JSONSchema = {
             "required": list(needed),
-            "properties": _forbid(k for k in fmt.TASK_BASIS_KEYS if k not in needed),
+            "properties": _forbid(
+                k for k in fmt.TASK_BASIS_KEYS if k not in fmt.basis_allowed(basis)
+            ),
         }
         if basis in glossary.RATE_UNITS:
             then["properties"]["rate"] = {"$ref": f"#/$defs/figure.rate.{basis.value}"}
@@ -218,9 +223,20 @@ def task_schema() -> JSONSchema:
     return out
 
 
-def sustainment_schema() -> JSONSchema:
-    """Sustainment: exactly one of its forms, all of that form's keys."""
-    out = object_schema(fmt.SUSTAINMENT)
+def geometry_schema() -> JSONSchema:
+    """The geometry: the shorthand (front and buffer) or sectors, not both."""
+    out = object_schema(fmt.GEOMETRY)
+    out["oneOf"] = [
+        {"required": ["sectors"], **_forbid_keys(list(fmt.GEOMETRY_SHORTHAND))},
+        {"required": list(fmt.GEOMETRY_SHORTHAND[:2]), **_forbid_keys(["sectors"])},
+    ]
+    return out
+
+
+def sustainment_schema(spec: fmt.Spec = fmt.SUSTAINMENT) -> JSONSchema:
+    """Sustainment (or a category's own rule): exactly one of its forms, all of that form's
+    keys."""
+    out = object_schema(spec)
     every = [k for form in fmt.SUSTAINMENT_FORMS.values() for k in form]
     out["oneOf"] = [
         {"required": list(form), "properties": _forbid(k for k in every if k not in form)}
@@ -241,17 +257,31 @@ def pledge_schema() -> JSONSchema:
     out = object_schema(fmt.PLEDGE)
     zero = {"required": ["value"], "properties": {"value": {"const": 0}}}
     out["if"] = _if_const("status", "refused")
-    out["then"] = {"properties": {"personnel": zero}}
+    out["then"] = {"properties": {"personnel": zero, "delivery_probability": False}}
+    out["properties"]["covers"]["uniqueItems"] = True
     return out
+
+
+def pool_schema() -> JSONSchema:
+    """A pool: the categories it covers, each once."""
+    out = object_schema(fmt.POOL)
+    out["properties"]["covers"]["uniqueItems"] = True
+    return out
+
+
+def by_category_schema() -> JSONSchema:
+    """Rotation rules by category: at least one category."""
+    return {**object_schema(fmt.SUSTAINMENT_BY_CATEGORY), "minProperties": 1}
 
 
 def metric_pattern() -> str:
     """The metrics a claim may name: results, ``tasks.<name>`` and ``categories.<category>``."""
-    names = [*fmt.METRICS, *fmt.PLEDGE_METRICS, *fmt.POOL_METRICS]
+    names = [*fmt.METRICS, *fmt.LINE_METRICS, *fmt.PLEDGE_METRICS, *fmt.POOL_METRICS]
     task = r"tasks\." + fmt.NAME_PATTERN.strip("^$")
-    category = r"categories\.(" + "|".join(fmt.options(fmt.TASK, "category")) + ")"
+    category = r"(committed_)?categories\.(" + "|".join(fmt.options(fmt.TASK, "category")) + ")"
     rule = r"rules\." + fmt.RULE_PATTERN.strip("^$")
-    return "^(" + "|".join([*names, task, category, rule]) + ")$"
+    sector = r"sectors\." + fmt.NAME_PATTERN.strip("^$")
+    return "^(" + "|".join([*names, task, category, rule, sector]) + ")$"
 
 
 def claim_schema() -> JSONSchema:
@@ -277,7 +307,8 @@ def root_rules() -> list[JSONSchema]:
             "required": ["tasks"],
         }
 
-    border = {"properties": {"geometry": {"required": ["border_length_km"]}}}
+    border_or_sectors = [{"required": ["border_length_km"]}, {"required": ["sectors"]}]
+    border = {"properties": {"geometry": {"anyOf": border_or_sectors}}}
     rules_method = {
         "properties": {"method": {"enum": ["analog", "ensemble"]}},
         "required": ["method"],
@@ -326,12 +357,25 @@ def document_schema(register: Register) -> JSONSchema:
 # --------------------------------------------------------------------------------------------
 # The whole schema
 
+
+def ensemble_schema() -> JSONSchema:
+    """An ensemble: its rules listed, or a posture whose missions' rules it draws on; one."""
+    out = object_schema(fmt.ENSEMBLE)
+    out["oneOf"] = [{"required": ["rules"]}, {"required": ["posture"]}]
+    return out
+
+
 #: Mappings whose schema adds rules across keys to :func:`object_schema`.
 _WITH_RULES = {
+    "ensemble": ensemble_schema,
+    "geometry": geometry_schema,
     "task": task_schema,
     "sustainment": sustainment_schema,
     "force_generation": force_generation_schema,
     "pledge": pledge_schema,
+    "pool": pool_schema,
+    "sustainment_by_category": by_category_schema,
+    "category_sustainment": lambda: sustainment_schema(fmt.CATEGORY_SUSTAINMENT),
     "claim": claim_schema,
 }
 

@@ -5,7 +5,10 @@ loader into nodes (which keep their line and column), then read node by node by 
 :class:`Reader`. Every problem raises :class:`~forcecalc.core.errors.ScenarioError` with one line
 naming the file, line, column, key path, the value given and what was expected. Duplicate keys,
 unknown keys, YAML tags, NaN and infinity, booleans and strings where numbers belong, octal and
-underscored numbers and an ambiguous ``10.000`` people are refused.
+underscored numbers, numbers that underflow to 0 and an ambiguous ``10.000`` people are
+refused. So are control characters, line separators and lone surrogates anywhere in the file,
+comments included (:data:`forcecalc.core.text.FORBIDDEN`), and tabs and line breaks in any
+text but block text (:data:`forcecalc.scenario.format.BLOCK_TEXT`).
 """
 
 from __future__ import annotations
@@ -22,11 +25,14 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from forcecalc.core import glossary
 from forcecalc.core.errors import ScenarioError, Where
 from forcecalc.core.scenario import Location
+from forcecalc.core.text import FORBIDDEN, FORBIDDEN_IN_VALUE, capped, describe
 from forcecalc.scenario import format as fmt
 from forcecalc.scenario.files import MAX_BYTES
 
 #: Deepest nesting of mappings and lists accepted.
 MAX_DEPTH = 32
+#: Most options a message lists in full; past it, a few and how many more.
+MAX_LISTED = 12
 #: Prefix of YAML's standard tags (``tag:yaml.org,2002:int``).
 TAG = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
@@ -37,7 +43,7 @@ _DECIMAL = re.compile(
 #: converting text to int (4,300), which would otherwise raise in the middle of loading.
 _MAX_INT_DIGITS = 400
 #: ``10.000``: a decimal point or a thousands separator? Refused in a number of people.
-AMBIGUOUS_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
+AMBIGUOUS_THOUSANDS = re.compile(r"^[-+]?[1-9]\d{0,2}(\.\d{3})+$")
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 #: Units of a number of people: ``10.000`` is ambiguous in them (a decimal point or a
 #: thousands separator?) and refused.
@@ -50,6 +56,7 @@ def compose(text: str, name: str) -> Node:
         raise ScenarioError(
             Where(name), f"a text over {MAX_BYTES:,} characters", "a smaller scenario file"
         )
+    _check_characters(text, name)
     try:
         _check_depth(text, name)
         node = yaml.compose(text, Loader=_Loader)
@@ -75,10 +82,56 @@ def compose(text: str, name: str) -> Node:
     return node
 
 
+def _check_characters(text: str, name: str) -> None:
+    """Refuse a forbidden character anywhere in the text, comments included, naming the line
+    and column an editor shows (lines counted by line feeds alone)."""
+    found = FORBIDDEN.search(text)
+    if found is None:
+        return
+    start = found.start()
+    line = text.count("\n", 0, start) + 1
+    column = start - (text.rfind("\n", 0, start) + 1) + 1
+    got = describe(found.group())
+    if found.group() in "\r\x85\u2028\u2029":
+        got += ", a line break that editors and grep do not show"
+    raise ScenarioError(Where(name, line, column), got, "printable YAML text")
+
+
+def _check_value(event: yaml.ScalarEvent, name: str) -> None:
+    """Refuse a forbidden character a quoted text writes as an escape (``"\\e"``, ``"\\0"``,
+    ``"\\r"``, ``"\\ud800"``), at the text's position."""
+    found = FORBIDDEN_IN_VALUE.search(event.value)
+    if found is not None:
+        mark = event.start_mark
+        raise ScenarioError(
+            Where(name, mark.line + 1, mark.column + 1),
+            describe(found.group()) + " (written as an escape in a quoted text)",
+            "printable text",
+        )
+
+
 def _check_depth(text: str, name: str) -> None:
+    """Refuse deep nesting and forbidden characters in values before composing.
+
+    The events come from libyaml when it is installed (several times faster on a large
+    file); on any YAML error there, the check is made again with PyYAML's own parser, which
+    composes the nodes and reports the syntax error in its own words.
+    """
+    if getattr(yaml, "__with_libyaml__", False):
+        try:
+            _check_events(yaml.parse(text, Loader=yaml.CSafeLoader), name)
+            return
+        except yaml.YAMLError:
+            pass
+    _check_events(yaml.parse(text, Loader=yaml.SafeLoader), name)
+
+
+def _check_events(events: Iterable[yaml.Event], name: str) -> None:
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
+    for event in events:
+        if isinstance(event, yaml.ScalarEvent):
+            _check_value(event, name)
+        elif isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
@@ -275,6 +328,17 @@ class Reader:
             self.fail(node, path, show(node), expected, "quote it to make it text")
         if not node.value.strip():
             self.fail(node, path, "empty text", expected)
+        if path.rpartition(".")[2] not in fmt.BLOCK_TEXT:
+            for char, what in (("\n", "a line break"), ("\t", "a tab")):
+                if char in node.value.rstrip("\n" if node.style in ("|", ">") else ""):
+                    self.fail(
+                        node,
+                        path,
+                        f"{what} in {show(node)}",
+                        "text on one line",
+                        "line breaks and tabs are allowed only in block text: "
+                        + ", ".join(fmt.BLOCK_TEXT),
+                    )
         return node.value
 
     def optional_string(self, node: Node | None, path: str) -> str | None:
@@ -294,6 +358,8 @@ class Reader:
     def choice(self, node: Node, path: str, options: Iterable[str]) -> str:
         options = tuple(options)
         expected = "one of " + ", ".join(options)
+        if len(options) > MAX_LISTED:  # one line of a readable length, however many
+            expected = "one of " + capped(options, 5)
         value = self.string(node, path, expected)
         if value not in options:
             self.fail(node, path, repr(value), expected, did_you_mean(value, options))
@@ -320,6 +386,7 @@ class Reader:
             value = float(_CONSTRUCTOR.construct_yaml_float(node))
             if not math.isfinite(value):
                 self.fail(node, path, show(node), "a finite number")
+            _check_underflow(self, node, path, value)
             if counts_people and AMBIGUOUS_THOUSANDS.match(node.value):
                 self.fail(
                     node,
@@ -327,7 +394,7 @@ class Reader:
                     show(node),
                     expected,
                     "ambiguous: is the dot a decimal point or a thousands separator? "
-                    f"write {node.value.replace('.', '')} or {float(node.value):g}",
+                    f"write {node.value.replace('.', '').lstrip('+')} or {float(node.value):g}",
                 )
             return value
         if node.tag == TAG + "bool":
@@ -341,6 +408,7 @@ class Reader:
             if value is not None and re.fullmatch(r"[+-]?\d+(\.\d*)?[eE][+-]?\d+", text):
                 if not math.isfinite(value):
                     self.fail(node, path, show(node), "a finite number")
+                _check_underflow(self, node, path, value)
                 return value
             self.fail(node, path, show(node), expected, _number_hint(text))
         self.fail(node, path, show(node), expected)
@@ -355,6 +423,21 @@ class Reader:
             return float(_CONSTRUCTOR.construct_yaml_int(node))
         except (OverflowError, ValueError):
             self.fail(node, path, f"{show(node)} ({digits:,} digits)", expected)
+
+
+def _check_underflow(r: Reader, node: ScalarNode, path: str, value: float) -> None:
+    """Refuse a number written with a non-zero digit that a float holds as 0 (``1e-400``):
+    the number read would not be the number written. A tiny number a float holds
+    (``5e-324``) is left to the limits of its unit."""
+    mantissa = re.split("[eE]", node.value)[0]
+    if value == 0 and any(c in "123456789" for c in mantissa):
+        r.fail(
+            node,
+            path,
+            show(node),
+            "a number a float can hold (0, or at least about 5e-324 in size)",
+            f"a float reads {node.value.strip()} as 0, not the number written",
+        )
 
 
 def _radix_hint(text: str) -> str:

@@ -10,10 +10,19 @@ import yaml
 
 from forcecalc.calibration import rules as sizing
 from forcecalc.core.distributions import Distribution, family_of
-from forcecalc.core.scenario import BASIS_FIGURES, Expectation, Figure, Scenario, Task
+from forcecalc.core.scenario import (
+    BASIS_FIGURES,
+    Expectation,
+    Figure,
+    ForceGeneration,
+    Pledge,
+    Scenario,
+    Task,
+)
 from forcecalc.core.sources import Assumption, Citation, RegisterSource, Source
 from forcecalc.scenario import format as fmt
 from forcecalc.scenario.strict_yaml import AMBIGUOUS_THOUSANDS
+from forcecalc.scenario.write_geometry import geometry_dict, task_sectors_dict
 
 
 def _num(x: float) -> int | float:
@@ -52,11 +61,7 @@ def scenario_dict(scenario: Scenario) -> dict[str, object]:
     def fig(path: str) -> dict[str, object]:
         return figure_dict(scenario.figures[path])
 
-    geometry = {
-        k: fig(f"geometry.{k}")
-        for k in ("front_length_km", "buffer_width_km", "border_length_km", "population")
-        if f"geometry.{k}" in scenario.figures
-    }
+    geometry = geometry_dict(scenario, fig)
     out: dict[str, object] = {
         "schema_version": fmt.SCHEMA_VERSION,
         "name": scenario.name,
@@ -70,35 +75,81 @@ def scenario_dict(scenario: Scenario) -> dict[str, object]:
     if scenario.method == "analog":
         out["analog"] = scenario.rules[0]
     if scenario.method == "ensemble":
-        out["ensemble"] = {"rules": [_ensemble_rule_dict(scenario, r) for r in scenario.rules]}
+        out["ensemble"] = _ensemble_dict(scenario)
     if "technology_offset" in scenario.figures:
         out["technology_offset"] = fig("technology_offset")
-    out["sustainment"] = {
-        k.split(".")[1]: fig(k) for k in scenario.figures if k.startswith("sustainment.")
-    }
-    fg = scenario.force_generation
-    if fg is not None:
-        block: dict[str, object] = {"pledge_basis": fg.pledge_basis}
-        if fg.pledges:
-            block["pledges"] = [
-                {
-                    "contributor": p.contributor,
-                    "status": p.status,
-                    "personnel": fig(p.figure_path),
-                    **({"note": p.note} if p.note else {}),
-                }
-                for p in fg.pledges
-            ]
-        if fg.has_pool:
-            block["pool"] = {
-                k.rsplit(".", 1)[1]: fig(k)
-                for k in scenario.figures
-                if k.startswith("force_generation.pool.")
-            }
-        out["force_generation"] = block
+    out["sustainment"] = _sustainment_dict(scenario)
+    if scenario.force_generation is not None:
+        out["force_generation"] = _force_generation_dict(scenario, scenario.force_generation)
     if scenario.expect:
         out["expect"] = [_expect_dict(e) for e in scenario.expect]
     return out
+
+
+def _rotation_dict(scenario: Scenario, prefix: str) -> dict[str, object]:
+    """The figures of one rotation rule, those under ``prefix`` (``sustainment.`` or
+    ``sustainment.by_category.<category>.``)."""
+    return {
+        k.removeprefix(prefix): figure_dict(f)
+        for k, f in scenario.figures.items()
+        if k.startswith(prefix) and k.removeprefix(prefix) in fmt.ROTATION_KEYS
+    }
+
+
+def _sustainment_dict(scenario: Scenario) -> dict[str, object]:
+    out = _rotation_dict(scenario, "sustainment.")
+    if scenario.category_sustainment:
+        out["by_category"] = {
+            c: _rotation_dict(scenario, f"sustainment.by_category.{c}.")
+            for c, _ in scenario.category_sustainment
+        }
+    return out
+
+
+def _pledge_dict(scenario: Scenario, p: Pledge) -> dict[str, object]:
+    out: dict[str, object] = {
+        "contributor": p.contributor,
+        "status": p.status,
+        "personnel": figure_dict(scenario.figures[p.figure_path]),
+    }
+    if p.covers:
+        out["covers"] = list(p.covers)
+    if p.reliability:  # its draw ``delivered`` is made by the reader, never written
+        out["delivery_probability"] = figure_dict(scenario.figures[p.probability_path])
+    if p.note:
+        out["note"] = p.note
+    return out
+
+
+def _force_generation_dict(scenario: Scenario, fg: ForceGeneration) -> dict[str, object]:
+    block: dict[str, object] = {"pledge_basis": fg.pledge_basis}
+    if fg.pledges:
+        block["pledges"] = [_pledge_dict(scenario, p) for p in fg.pledges]
+    if fg.has_pool:
+        pool: dict[str, object] = {
+            k.rsplit(".", 1)[1]: figure_dict(scenario.figures[k])
+            for k in scenario.figures
+            if k.startswith("force_generation.pool.")
+        }
+        if fg.pool_covers:
+            pool["covers"] = list(fg.pool_covers)
+        block["pool"] = pool
+    return block
+
+
+def _ensemble_dict(scenario: Scenario) -> dict[str, object]:
+    """``posture:`` when the ensemble drew on a posture with its default weights, else rules."""
+    posture = scenario.ensemble_posture
+    if posture is not None:
+        catalogue = sizing.all_rules()
+        default = sizing.group_weights({k: catalogue[k] for k in scenario.rules})
+        if all(
+            scenario.figures[sizing.weight_path(k)]
+            == sizing.weight_figure(k, w, sizing.MISSION_WEIGHT)
+            for k, w in default.items()
+        ):
+            return {"posture": posture}
+    return {"rules": [_ensemble_rule_dict(scenario, r) for r in scenario.rules]}
 
 
 def _ensemble_rule_dict(scenario: Scenario, rule_id: str) -> dict[str, object]:
@@ -122,6 +173,9 @@ def _task_dict(scenario: Scenario, task: Task) -> dict[str, object]:
         out[key] = figure_dict(scenario.figures[task.figure_path(key)])
     if task.of:
         out["of"] = list(task.of)
+    if task.of_category is not None:
+        out["share_of_category"] = task.of_category
+    out.update(task_sectors_dict(scenario, task, lambda p: figure_dict(scenario.figures[p])))
     return out
 
 

@@ -1,0 +1,79 @@
+"""The backstop on results: every number a command prints is finite and physically possible.
+
+The loader's limits (:mod:`forcecalc.core.limits`) keep every *figure* physically possible, but
+products and chains of figures (a ``share_of`` chain, a rate per km times a long front) can
+still reach results no force could have, or overflow. Every command checks its results here
+before printing them: ``run`` (:func:`forcecalc.core.runner.check_finite`), ``sweep``,
+``goal`` and every sensitivity method (:mod:`forcecalc.analysis.finite`).
+
+A result is refused, in one line naming it and the most extreme figures, when it is NaN,
+infinite, or, for a number of people, beyond the limit of its unit (:data:`RESULT_UNITS`): at
+most 10⁹ personnel (an eighth of humanity). Densities are not limited: a fixed staff over a
+front of a millimetre (a goal seek passes there) is a huge density, yet a real answer. Coverage
+ratios are exempt: infinite by design where nothing is required
+(:func:`forcecalc.core.model.coverage`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from forcecalc.core import glossary
+from forcecalc.core.limits import LIMITS, Limit
+
+#: Units whose results must stay within their :data:`~forcecalc.core.limits.LIMITS`.
+RESULT_UNITS = ("personnel",)
+#: Prefixes of per-part results (a task's, a category's ...), all in personnel.
+_PARTS = ("tasks.", "categories.", "rules.", "committed_categories.", "sectors.")
+
+
+def result_limit(name: str) -> Limit | None:
+    """The limit of the result ``name`` (``deployed``, ``tasks.x``), or None if it has none."""
+    if name.startswith(_PARTS):
+        unit = "personnel"
+    elif name in glossary.OUTPUTS:
+        unit = glossary.OUTPUTS[name].unit
+    else:
+        return None
+    return LIMITS.get(unit) if unit in RESULT_UNITS else None
+
+
+def result_problem(name: str, values: ArrayLike) -> tuple[int, str] | None:
+    """``(index, what is wrong)`` of the first bad value of the result ``name``, else None.
+
+    The index is into the flattened array. Coverage ratios are not checked (infinite by
+    design where nothing is required); other results must be finite and within
+    :func:`result_limit`.
+    """
+    if name.endswith("coverage"):
+        return None
+    arr = np.asarray(values, dtype=float).reshape(-1)
+    if arr.size == 0:
+        return None
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        i = int(np.argmax(bad))
+        return i, "NaN" if math.isnan(arr[i]) else "infinite"
+    limit = result_limit(name)
+    if limit is None:
+        return None
+    i = int(np.argmax(np.abs(arr)))
+    if abs(arr[i]) <= limit.largest:
+        return None
+    unit = "personnel" if name.startswith(_PARTS) else glossary.OUTPUTS[name].unit
+    return i, f"{arr[i]:.4g}, beyond {limit.largest:,.0f} {unit} ({limit.why})"
+
+
+def first_bad_result(results: Mapping[str, ArrayLike]) -> tuple[str, int, str] | None:
+    """``(name, index, what is wrong)`` of the first result with a bad value, else None."""
+    for name, values in results.items():
+        if values is None:
+            continue
+        found = result_problem(name, values)
+        if found is not None:
+            return name, *found
+    return None
