@@ -102,7 +102,7 @@ def test_every_shipped_scenario_shows_the_librarys_headline(app: AppTest, name: 
     shown = metrics(app)
     assert shown["Deployed (P50)"] == shown_p50(summary.metrics["deployed"].p50)
     assert shown["Committed (P50)"] == shown_p50(summary.metrics["committed"].p50)
-    assert shown["Troops per km (P50)"] == fmt_number(
+    assert shown["Deployed per km of front (P50)"] == fmt_number(
         summary.metrics["deployed_per_km"].p50, "troops_per_km"
     )
     assert app.title[0].value == plain(read_shipped(name).parse().name)  # Markdown escaped
@@ -555,7 +555,11 @@ def test_a_decrease_points_down_and_rounding_noise_is_no_change() -> None:
         == f"-{fmt_number(before - deployed, 'personnel')} vs scenario"
     )
     # per-km tasks: troops per km moves only by rounding, which is no change
-    for label in ("Troops per km (P50)", "Troops per km² (P50)", "P(pledges suffice)"):
+    for label in (
+        "Deployed per km of front (P50)",
+        "Deployed per km² of buffer (P50)",
+        "P(pledges suffice)",
+    ):
         assert shown[label].delta == ""
         assert shown[label].proto.direction == MetricProto.MetricDirection.NONE
     assert not any("−" in m.delta for m in at.metric)
@@ -592,12 +596,12 @@ def test_the_claims_and_compare_tables_show_numbers_as_the_app_does() -> None:
     claims = _table(at, "claim")
     deployed = summary.metrics["deployed"].p50
     assert fmt_number(deployed, "personnel") in list(claims["value"])
-    compared = _table(at, "troops per km p50").set_index("scenario")
+    compared = _table(at, "deployed per km of front p50").set_index("scenario")
     row = compared.loc[CURRENT]
-    assert row["troops per km p50"] == fmt_number(
+    assert row["deployed per km of front p50"] == fmt_number(
         summary.metrics["deployed_per_km"].p50, "troops_per_km"
     )
-    assert row["troops per km² p50"] == fmt_number(
+    assert row["deployed per km² of buffer p50"] == fmt_number(
         summary.metrics["deployed_per_km2"].p50, "troops_per_km2"
     )
     p = summary.probabilities["p_pledges_suffice"]
@@ -619,7 +623,7 @@ def test_compare_follows_the_scenario_shown() -> None:
     assert SEED_000 not in chosen.options
     assert chosen.value[0] == CURRENT
     assert DEFAULT_SCENARIO in chosen.value
-    scenarios = list(_table(at, "troops per km p50")["scenario"])
+    scenarios = list(_table(at, "deployed per km of front p50")["scenario"])
     assert scenarios == chosen.value and len(set(scenarios)) == len(scenarios)
 
 

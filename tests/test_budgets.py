@@ -11,16 +11,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 from scipy.stats import qmc
+from streamlit.testing.v1 import AppTest
 
 from forcecalc.analysis.sobol import sobol
 from forcecalc.analysis.sweep import axis, sweep
 from forcecalc.analysis.tornado import tornado
+from forcecalc.app.sidebar import PASTE
 from forcecalc.cli import main
 from forcecalc.core import budget
 from forcecalc.core.errors import ParameterError
 from forcecalc.core.sampling import Sampler, design_chunks, unit_design
 from forcecalc.scenario.loader import parse_scenario
 from forcecalc.scenario.resources import default_scenario
+from tests.hostile import literal
 
 FRONT = "geometry.front_length_km"
 
@@ -265,3 +268,54 @@ def test_an_overflowing_variance_is_refused_not_reported_as_0() -> None:
     problem = Problem(figures, model, ("y",), {"y": ""})
     with pytest.raises(ScenarioError, match="variance"):
         sobol(problem, n=64, repeats=1)
+
+
+ANALOGS = Path(__file__).parent / "bad_inputs" / "analogs-beyond-limits.yaml"
+
+
+def test_analogs_beyond_the_limits_are_refused_though_the_run_is_not(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # the scenario's own force (150 people) is fine: only the rules on its geometry are not
+    assert main(["run", "--samples", "64", str(ANALOGS)]) == 0
+    capsys.readouterr()
+    assert main(["analogs", "--samples", "64", str(ANALOGS)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1, err
+    # at the most extreme figure (9e9 inhabitants), naming the rule that breaks the limit
+    assert f"{ANALOGS}:10:" in err and "at geometry.population" in err, err
+    assert "rules.unficyp_1974.per_km2 2.053e+10, beyond 1,000,000,000 personnel" in err, err
+
+
+def test_analogs_are_refused_without_a_numpy_warning() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-W",
+            "error",
+            "-m",
+            "forcecalc",
+            "analogs",
+            "--samples",
+            "64",
+            str(ANALOGS),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert "Warning" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_app_shows_the_analogs_refusal_as_one_line_and_goes_on() -> None:
+    app = str(Path(__file__).resolve().parents[1] / "app.py")
+    at = AppTest.from_file(app, default_timeout=180).run()
+    at.select_slider(key="samples").set_value(1024).run()
+    at.radio(key="origin").set_value(PASTE).run()
+    at.text_area(key="paste").set_value(ANALOGS.read_text(encoding="utf-8")).run()
+    assert not at.exception
+    errors = [literal(e.value) for e in at.error]
+    assert len(errors) == 1 and "beyond 1,000,000,000 personnel" in errors[0], errors
+    assert "\n" not in errors[0]
+    assert literal(at.title[0].value) == "Analogs beyond the limits"  # the rest still drawn

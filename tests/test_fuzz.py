@@ -5,6 +5,12 @@ Documents start from the shipped scenarios (read as plain data) and from generat
 values for other types, or push numbers to extremes. The only exception that may escape the
 loader is :class:`~forcecalc.core.errors.ScenarioError`, with a one-line message; a document it
 accepts must run at a small sample count and render, and the schema must accept it too.
+
+The same documents, and hostile YAML built from the grammar (:func:`tests.test_hostile_text.
+hostile`: escapes, invisible line breaks and ambiguous numbers in each slot of a valid file),
+then go through the command line itself: every command exits 0, 1 or 2, never 70 (a bug), and
+prints no traceback and at most one line of error (issue 11: 0 exit-70s and 0 tracebacks).
+About 25 s on the 2-core CI machine, under a minute when it is busy.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ import yaml
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
+from forcecalc.cli import main
+from forcecalc.cli.options import EXIT_BUG
 from forcecalc.core.errors import ScenarioError
 from forcecalc.core.runner import run
 from forcecalc.report.render import FORMATS, render_run
@@ -27,8 +35,10 @@ from forcecalc.scenario.loader import parse_scenario
 from forcecalc.scenario.resources import scenarios_dir
 from forcecalc.scenario.schema import scenario_schema
 from forcecalc.scenario.writer import scenario_dict
+from tests.corpus import CORPUS
 from tests.editor_yaml import editor_load
 from tests.strategies import scenarios
+from tests.test_hostile_text import hostile
 
 SHIPPED = [yaml.safe_load(p.read_text("utf-8")) for p in sorted(scenarios_dir().rglob("*.yaml"))]
 VALIDATOR = jsonschema.Draft202012Validator(scenario_schema())
@@ -175,3 +185,76 @@ def test_only_a_scenario_error_escapes_the_loader(data: dict[str, Any]) -> None:
 def test_the_unmutated_seeds_load(index: int) -> None:
     text = yaml.safe_dump(SHIPPED[index], sort_keys=False, allow_unicode=True)
     assert parse_scenario(text, "seed.yaml").tasks or "method" in SHIPPED[index]
+
+
+# --------------------------------------------------------------------------------------------
+# The command line: no input ends in exit 70 or a traceback (issue 11, "Done when")
+
+#: Each command on a small budget: a document that loads is computed, not only validated.
+FUZZED_COMMANDS = [
+    ["validate"],
+    ["run", "--samples", "32", "--format", "json"],
+    ["sensitivity", "--probes", "3"],
+    ["sensitivity", "--method", "sobol", "--samples", "32", "--repeats", "1"],
+    ["analogs", "--samples", "32"],
+    ["sweep", "--vary", "geometry.front_length_km=1:40000:3", "--samples", "32"],
+]
+
+
+def dumped(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
+@given(text=st.one_of(mutated().map(dumped), hostile()), argv=st.sampled_from(FUZZED_COMMANDS))
+@example(text=dumped({**ENSEMBLE, "ensemble": {}}), argv=["run", "--samples", "32"])
+def test_no_input_makes_a_command_exit_70_or_print_a_traceback(
+    text: str, argv: list[str], tmp_path_factory: pytest.TempPathFactory, capsys
+) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / "fuzz.yaml"
+    path.write_text(text, encoding="utf-8", errors="surrogatepass")
+    code = main([argv[0], str(path), *argv[1:]])
+    err = capsys.readouterr().err
+    event(f"exit {code}")
+    assert code != EXIT_BUG and "internal error" not in err, err
+    assert code in (0, 1, 2), (code, err)
+    assert "Traceback" not in err and err.count("\n") <= 1, err
+
+
+#: Every command that reads a scenario, on a small budget (``validate`` and ``run`` go through
+#: the corpus in tests/test_bad_inputs.py).
+CORPUS_COMMANDS = {
+    "check": ["check"],
+    "sources": ["sources"],
+    "sensitivity": ["sensitivity", "--probes", "3"],
+    "rank": ["sensitivity", "--method", "rank", "--samples", "32"],
+    "sweep": ["sweep", "--vary", "geometry.front_length_km=1:40000:3", "--samples", "32"],
+    "goal": ["goal", "--pool", "100000", "--solve", "geometry.front_length_km", "--samples", "32"],
+    "analogs": ["analogs", "--samples", "32"],
+    "run-large": ["run-large", "--samples", "64"],
+}
+
+
+@pytest.mark.parametrize("command", CORPUS_COMMANDS)
+def test_the_whole_corpus_through_every_command_never_exits_70(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = CORPUS_COMMANDS[command]
+    files = sorted(p for p in CORPUS.glob("*.yaml") if p.name != "expected.yaml")
+    assert len(files) > 100
+    codes = {}
+    for path in files:
+        codes[path.name] = main([argv[0], str(path), *argv[1:]])
+        err = capsys.readouterr().err
+        assert codes[path.name] in (0, 1, 2), (path.name, err)
+        assert "Traceback" not in err and err.count("\n") <= 1, (path.name, err)
+    assert codes["valid-base.yaml"] in (0, 1)  # a valid file is computed, not refused
+    assert codes["negative-length.yaml"] == 2

@@ -340,7 +340,7 @@ def test_compare_rows_are_one_per_scenario() -> None:
     assert rows[1]["deployed p50"] == results[SEED_001].summary.metrics["deployed"].p50
     assert rows[0]["P(pledges suffice)"] == "–"  # no pledges
     summary = results[SEED_001].summary
-    assert rows[1]["troops per km p50"] == fmt_number(
+    assert rows[1]["deployed per km of front p50"] == fmt_number(
         summary.metrics["deployed_per_km"].p50, "troops_per_km"
     )
     assert rows[1]["P(pledges suffice)"] == fmt_number(

@@ -19,19 +19,28 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import optimize
 
+from forcecalc.analysis.against import AGAINST, Comparison, comparison, supply_coverage
 from forcecalc.analysis.finite import check_results
+from forcecalc.analysis.goal_search import (
+    ANSWER_DIGITS,
+    PLAUSIBLE_FACTOR,
+    Narrowing,
+    bracket,
+    covered_needed,
+    round_covered,
+    round_significant,
+    solve_root,
+)
+from forcecalc.analysis.threshold import default_requirement
 from forcecalc.calibration import rules
-from forcecalc.core import limits
+from forcecalc.core import limits, sustainment
 from forcecalc.core.errors import ParameterError
-from forcecalc.core.model import evaluate
+from forcecalc.core.model import Outcome, evaluate
 from forcecalc.core.provenance import Provenance, build_provenance
 from forcecalc.core.runner import (
     check_point,
@@ -49,18 +58,17 @@ from forcecalc.core.sampling import (
     sample,
 )
 from forcecalc.core.scenario import Figure, Scenario
+from forcecalc.core.summary import probability_at_least
+
+__all__ = ["ANSWER_DIGITS", "PLAUSIBLE_FACTOR", "covered_needed", "round_significant"]
 
 FloatArray = NDArray[np.float64]
 ProgressCallback = Callable[[int, int], None]
 
 #: Requirements a pool can be compared with.
 REQUIREMENTS = ("committed", "deployed")
-
-
-#: Significant digits of a goal's printed answer.
-ANSWER_DIGITS = 6
-#: An infinite upper end of a figure's domain is searched up to this many times its median.
-PLAUSIBLE_FACTOR = 1024
+#: Supplies a goal compares with besides a number: the pledges or the pool, as ``run`` does.
+SUPPLIES = tuple(AGAINST)
 
 
 @dataclass(frozen=True)
@@ -71,8 +79,9 @@ class GoalSeek:
     ----------
     path, unit : str
         The figure solved for and its unit.
-    pool_personnel : float
-        Personnel available. [personnel]
+    pool_personnel : float or None
+        Personnel available; None when the goal compares with the pledges or the pool
+        (``against``). [personnel]
     confidence : float
         Required share of samples in which the pool covers the requirement. [probability]
     requirement : str
@@ -114,12 +123,22 @@ class GoalSeek:
         median).
     domain : str
         The figure's domain, e.g. ``(0, inf)``.
+    against : str
+        ``pledged`` or ``pool`` when the goal compares with the scenario's pledges or pool as
+        ``forcecalc run`` does (``probability`` is then run's ``P(pledges suffice)`` or
+        ``P(pool suffices)`` with the figure at ``value``); empty against a number.
+    compared_with : str
+        With ``against``, which requirement is compared, e.g. ``pledged vs deployed of
+        military`` (``covers``) or ``pledged vs deployed (whole force)``; empty otherwise.
+    coverage_at_confidence : float or None
+        With ``against``: the coverage reached in a share ``confidence`` of the samples (its
+        ``1 - confidence`` quantile), at ``value`` or ``at``. [ratio]
     """
 
     name: str
     path: str
     unit: str
-    pool_personnel: float
+    pool_personnel: float | None
     confidence: float
     requirement: str
     status: str
@@ -135,6 +154,9 @@ class GoalSeek:
     at: float | None = None
     scope: str = "searched"
     domain: str = ""
+    against: str = ""
+    compared_with: str = ""
+    coverage_at_confidence: float | None = None
 
     @property
     def answer(self) -> str:
@@ -143,9 +165,10 @@ class GoalSeek:
 
     def describe(self) -> str:
         """The answer in one sentence."""
+        if self.against:
+            return self._describe_against()
         pool = f"{self.pool_personnel:,.0f}"
         level = f"{self.confidence:.0%}"
-        lo, hi = self.search_range
         if self.status == "solved":
             return (
                 f"{self.bound} {self.path} that {pool} personnel cover ({self.requirement}) "
@@ -157,12 +180,7 @@ class GoalSeek:
                 f"no solution: the {self.requirement} requirement does not depend on "
                 f"{self.path}; {pool} personnel {state} it with {level} confidence"
             )
-        where = f"every {self.path} in [{lo:,.6g}, {hi:,.6g}] {self.unit}"
-        if self.scope == "beyond":
-            where += " and beyond (the requirement only moves away from the pool)"
-        elif self.scope == "plausible":
-            where += f" (searched up to {PLAUSIBLE_FACTOR:,}× its median; no limit beyond)"
-        at = f"{self.at:,.6g} {self.unit}" if self.at is not None else "the range's best end"
+        where, at = self._where()
         if self.status == "always_covered":
             return (
                 f"no solution: {pool} personnel cover the {self.requirement} requirement with "
@@ -174,13 +192,48 @@ class GoalSeek:
             f"is {self.requirement_at_confidence:,.0f}"
         )
 
+    def _where(self) -> tuple[str, str]:
+        """Where an unsolved goal's answer holds, and the end nearest a solution."""
+        lo, hi = self.search_range
+        where = f"every {self.path} in [{lo:,.6g}, {hi:,.6g}] {self.unit}"
+        if self.scope == "beyond":
+            where += " and beyond (the requirement only moves away from the pool)"
+        elif self.scope == "plausible":
+            where += f" (searched up to {PLAUSIBLE_FACTOR:,}× its median; no limit beyond)"
+        at = f"{self.at:,.6g} {self.unit}" if self.at is not None else "the range's best end"
+        return where, at
+
+    def _describe_against(self) -> str:
+        """The answer in one sentence, against the pledges or the pool."""
+        who = "the pledges" if self.against == "pledged" else "the pool"
+        what = f"the requirement ({self.compared_with})"
+        level = f"{self.confidence:.0%}"
+        if self.status == "solved":
+            return (
+                f"{self.bound} {self.path} at which {who} cover {what} with {level} "
+                f"confidence: {self.answer} {self.unit}"
+            )
+        state = "cover" if self.status == "always_covered" else "never cover"
+        if not self.depends:
+            return (
+                f"no solution: whether {who} cover {what} does not depend on {self.path}; "
+                f"they {state} it with {level} confidence"
+            )
+        where, at = self._where()
+        text = f"no solution: {who} {state} {what} with {level} confidence for {where}"
+        if self.status == "always_covered":
+            return text + "; this figure does not limit them"
+        cover = self.coverage_at_confidence
+        shown = "none" if cover is None else f"{cover:.3g}"
+        return f"{text}; at best, at {at}, the coverage reached in {level} of samples is {shown}"
+
 
 def goal_seek(
     scenario: Scenario,
     path: str,
-    pool_personnel: float,
+    pool_personnel: float | str,
     confidence: float = 0.8,
-    requirement: str = "committed",
+    requirement: str | None = None,
     search_range: tuple[float, float] | None = None,
     samples: int = DEFAULT_SAMPLES,
     seed: int = DEFAULT_SEED,
@@ -196,12 +249,18 @@ def goal_seek(
         The scenario.
     path : str
         The figure to solve for, e.g. ``geometry.front_length_km``.
-    pool_personnel : float
-        Personnel available. [personnel]
+    pool_personnel : float or str
+        Personnel available [personnel]; or ``pledged`` or ``pool``: the scenario's pledges or
+        pool, compared with the requirement exactly as ``forcecalc run`` compares them (only
+        the pledges delivered in each sample, each compared with the requirement of the
+        categories it ``covers``; :mod:`forcecalc.analysis.against`).
     confidence : float
-        Required share of samples with ``requirement <= pool_personnel``. [probability]
-    requirement : str
-        ``committed`` (default) or ``deployed``.
+        Required share of samples covered: ``requirement <= pool_personnel``, or run's
+        coverage ≥ 1 against the pledges or the pool. [probability]
+    requirement : str, optional
+        ``committed`` or ``deployed``; default: the pledges' basis against the pledges,
+        ``deployed`` against the pool, ``committed`` against a number
+        (:func:`forcecalc.analysis.threshold.default_requirement`).
     search_range : tuple of float, optional
         ``(low, high)`` inside the figure's domain; default: the domain, whose infinite upper
         end is searched by doubling from the figure's median up to :data:`PLAUSIBLE_FACTOR`
@@ -217,7 +276,8 @@ def goal_seek(
     Raises
     ------
     ParameterError
-        Naming the parameter (``pool_personnel``, ``confidence``, ``requirement``, ``path``,
+        Naming the parameter (``pool_personnel``; ``supply`` for pledges or a pool the
+        scenario does not have; ``confidence``, ``requirement``, ``path``,
         ``search_range``, or ``overrides``, ``samples``, ``seed`` as
         :func:`forcecalc.core.runner.run` does) whose value cannot be used.
 
@@ -237,168 +297,176 @@ def goal_seek(
     once the gap moves away from the pool: the model being monotonic, larger values only
     widen it.
 
+    Against the pledges or the pool, ``g(x)`` is the ``1 - c`` quantile of each sample's
+    shortfall ``1 - coverage`` (:class:`_Gap`), so ``g(x) <= 0`` exactly when run's
+    ``P(pledges suffice)`` (or ``P(pool suffices)``) with ``--set figure=x`` is at least ``c``:
+    ``probability`` is that share at the answer. A pledge's ``delivery_probability`` can be
+    solved for (the smallest that suffices); its delivery draw cannot.
+
     An ensemble's rule choice and its rules' weights are refused (:func:`check_solvable`): the
     first only picks a rule, and a weight moves the samples from one rule to others, so the
     quantile of the mixture can rise and fall as the weight grows.
     """
+    requirement = requirement or default_requirement(scenario, pool_personnel)
     check_goal(pool_personnel, confidence, requirement)
     scenario = override(scenario, dict(overrides or {}))
+    compared = None
+    if isinstance(pool_personnel, str):
+        compared = comparison(scenario, pool_personnel, requirement, "supply")
     figure = find_figure(scenario, path, "path")
     check_solvable(scenario, path)
     lo, hi = _search_range(scenario, figure, search_range)
     unbounded = math.isinf(hi)
-    base = override(scenario, {path: lo})
+    base = override(compared.scenario if compared else scenario, {path: lo})
     drawn = sample(base, samples, seed, sampler)
-    values = dict(drawn.values)
     k = covered_needed(confidence, samples) - 1
-    track = _Narrowing(on_progress)
-
-    def need(x: float) -> float:
-        values[path] = np.float64(x)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            y = np.broadcast_to(getattr(evaluate(base, values), requirement), (samples,))
-        return float(np.partition(y, k)[k])
-
-    def gap(x: float) -> float:
-        g = need(x) - pool_personnel
-        track.seen(x, g)
-        return g
-
+    track = Narrowing(on_progress)
+    values = dict(drawn.values)
+    gap = _Gap(base, values, path, requirement, samples, k, pool_personnel, compared, track)
     g_lo = gap(lo)
-    hi, g_hi, prev, whole = _bracket(figure, lo, hi, g_lo, gap)
+    hi, g_hi, prev, whole = bracket(figure, lo, hi, g_lo, gap)
     result = dict(
         name=scenario.name,
         path=path,
         unit=figure.unit,
-        pool_personnel=float(pool_personnel),
+        pool_personnel=None if compared else float(pool_personnel),
         confidence=confidence,
         requirement=requirement,
         search_range=(lo, hi),
         domain=figure.domain.describe(),
         provenance=build_provenance(scenario, samples, seed, str(drawn.sampler), overrides),
+        against=compared.supply if compared else "",
+        compared_with=compared.describe if compared else "",
     )
     if (g_lo <= 0) == (g_hi <= 0):
         scope = "searched" if not unbounded else ("beyond" if whole else "plausible")
         track.finish()
         at = lo if g_lo <= g_hi else hi
-        share = _share_covered(base, values, path, at, requirement, pool_personnel)
-        unsolved = _unsolved(g_lo, g_hi, at, share, pool_personnel)
+        unsolved = _unsolved(g_lo, g_hi, at, gap)
         return GoalSeek(**unsolved, evaluations=track.calls, scope=scope, **result)
     feasible_high = g_hi <= 0
-    exact = _solve(gap, prev, hi, feasible_high)
-    value = _round_covered(exact, prev, hi, feasible_high, lambda x: gap(x) <= 0)
+    exact = solve_root(gap, prev, hi, feasible_high)
+    value = round_covered(exact, prev, hi, feasible_high, lambda x: gap(x) <= 0)
     track.finish()
     return GoalSeek(
         status="solved",
         value=value,
         bound="smallest" if feasible_high else "largest",
-        probability=_share_covered(base, values, path, value, requirement, pool_personnel),
-        requirement_at_confidence=need(value),
+        probability=gap.share(value),
+        requirement_at_confidence=gap.need(value),
         depends=True,
         evaluations=track.calls + 1,
         exact_value=exact,
+        coverage_at_confidence=gap.coverage_at(value),
         **result,
     )
 
 
-def check_goal(pool_personnel: float, confidence: float, requirement: str) -> None:
+class _Gap:
+    """``g(x)`` of a goal seek: ``g <= 0`` exactly where a share ``c`` of the samples is
+    covered with the figure at ``x``, and what is reported at a point.
+
+    Against a number ``pool`` of personnel, ``g = Q_c(requirement) - pool``. Against the
+    pledges or the pool (``compared``), each sample's shortfall is ``1 - coverage`` of
+    ``forcecalc run`` (:func:`forcecalc.analysis.against.supply_coverage`; clipped at -1, a
+    coverage of 2 or more, so that an infinite coverage stays finite for the root finder), and
+    ``g`` its ``k``-th smallest: ``g <= 0`` where at least ``k + 1`` samples have coverage ≥ 1.
+    """
+
+    def __init__(
+        self,
+        base: Scenario,
+        values: dict[str, Any],
+        path: str,
+        requirement: str,
+        samples: int,
+        k: int,
+        pool: float | str,
+        compared: Comparison | None,
+        track: Narrowing,
+    ) -> None:
+        self.base, self.values, self.path, self.requirement = base, values, path, requirement
+        self.n, self.k, self.pool, self.compared, self.track = samples, k, pool, compared, track
+
+    def outcome(self, x: float) -> Outcome:
+        self.values[self.path] = np.float64(x)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return evaluate(self.base, self.values)
+
+    def _quantile(self, y: Any) -> float:
+        """The ``k``-th smallest of ``y`` over the samples."""
+        return float(np.partition(np.broadcast_to(y, (self.n,)), self.k)[self.k])
+
+    def coverage(self, x: float) -> FloatArray:
+        """Run's coverage of the comparison at ``x``. [ratio]"""
+        return supply_coverage(cast(Comparison, self.compared), self.outcome(x), self.values)
+
+    def need(self, x: float) -> float:
+        """The requirement's ``c``-quantile at ``x``. [personnel]"""
+        return self._quantile(getattr(self.outcome(x), self.requirement))
+
+    def __call__(self, x: float) -> float:
+        if self.compared is None:
+            g = self.need(x) - float(self.pool)
+        else:
+            g = self._quantile(np.maximum(1.0 - self.coverage(x), -1.0))
+        self.track.seen(x, g)
+        return g
+
+    def coverage_at(self, x: float) -> float | None:
+        """The coverage reached in a share ``c`` of the samples at ``x`` (its ``k``-th
+        largest), against the pledges or the pool; None against a number. [ratio]"""
+        if self.compared is None:
+            return None
+        return -self._quantile(-self.coverage(x))
+
+    def share(self, x: float) -> float:
+        """Share of the samples covered at ``x``, the point reported, with its results checked
+        there (:func:`forcecalc.analysis.finite.check_results`; the search itself may pass
+        through results beyond the limits, which count as not covered)."""
+        outcome = self.outcome(x)
+        what = f"the goal's answer ({self.path}={x:g})"
+        check_results(self.base, named_results(outcome), what)
+        if self.compared is not None:  # exactly run's P(pledges suffice) / P(pool suffices)
+            coverage = supply_coverage(self.compared, outcome, self.values)
+            return probability_at_least(coverage, 1.0, self.n)
+        y = np.asarray(getattr(outcome, self.requirement), dtype=float)
+        return float(np.mean(y <= float(self.pool)))
+
+
+def check_goal(pool_personnel: float | str, confidence: float, requirement: str) -> None:
     """Raise :class:`ParameterError` unless the pool, confidence and requirement of a goal seek
-    can be used: a finite pool ≥ 0, a confidence in (0, 1), a requirement in
-    :data:`REQUIREMENTS`."""
+    can be used: a finite pool ≥ 0 or one of :data:`SUPPLIES`, a confidence in (0, 1), a
+    requirement in :data:`REQUIREMENTS`."""
     if requirement not in REQUIREMENTS:
         raise ParameterError("requirement", f"{requirement!r}", "'committed' or 'deployed'")
     if not 0.0 < confidence < 1.0:
         raise ParameterError("confidence", f"{confidence:g}", "a probability in (0, 1)")
+    if isinstance(pool_personnel, str):
+        if pool_personnel not in SUPPLIES:
+            expected = f"a number of personnel ≥ 0, or one of {', '.join(SUPPLIES)}"
+            raise ParameterError("pool_personnel", repr(pool_personnel), expected)
+        return
     if not math.isfinite(pool_personnel) or pool_personnel < 0:
         raise ParameterError("pool_personnel", f"{pool_personnel:g}", "a number of personnel ≥ 0")
 
 
-def _unsolved(
-    g_lo: float, g_hi: float, at: float, share: float, pool_personnel: float
-) -> dict[str, Any]:
-    """The fields of a goal seek without a solution: the pool covers the requirement over the
+def _unsolved(g_lo: float, g_hi: float, at: float, gap: _Gap) -> dict[str, Any]:
+    """The fields of a goal seek without a solution: the supply covers the requirement over the
     whole range (``g <= 0`` at both ends) or nowhere, measured at ``at``, the end nearest a
-    solution (``share`` of the samples covered there), with ``g_lo`` and ``g_hi`` the gaps
-    ``requirement quantile - pool`` at the ends. [personnel]"""
+    solution, with ``g_lo`` and ``g_hi`` the gaps at the ends (:class:`_Gap`). [personnel]"""
+    # against a number, the requirement's quantile is the gap plus the pool
+    need = min(g_lo, g_hi) + float(gap.pool) if gap.compared is None else gap.need(at)
     return {
         "status": "always_covered" if g_lo <= 0 else "never_covered",
         "value": None,
         "bound": None,
-        "probability": share,
-        "requirement_at_confidence": min(g_lo, g_hi) + pool_personnel,
+        "probability": gap.share(at),
+        "requirement_at_confidence": need,
         "depends": g_lo != g_hi,
         "at": at,
+        "coverage_at_confidence": gap.coverage_at(at),
     }
-
-
-class _Narrowing:
-    """Counts a root search's evaluations and reports how far its bracket has narrowed."""
-
-    def __init__(self, callback: ProgressCallback | None) -> None:
-        self.callback = callback
-        self.calls = 0
-        self.below: float | None = None  # largest x seen on the covered side, and so on
-        self.points: list[tuple[float, bool]] = []
-        self.start_width: float | None = None
-
-    def seen(self, x: float, g: float) -> None:
-        self.calls += 1
-        self.points.append((x, g <= 0))
-        if self.callback is None:
-            return
-        width = self._width()
-        if width is None:
-            self.callback(min(self.calls, 10), 100)
-            return
-        if self.start_width is None:
-            self.start_width = width
-        digits = math.log(max(self.start_width / max(width, 1e-300), 1.0)) / math.log(1e10)
-        self.callback(10 + int(89 * min(digits, 1.0)), 100)
-
-    def _width(self) -> float | None:
-        """Width of the narrowest interval between a covered and an uncovered point seen."""
-        covered = [x for x, ok in self.points if ok]
-        short = [x for x, ok in self.points if not ok]
-        if not covered or not short:
-            return None
-        return min(abs(a - b) for a in covered[-3:] for b in short[-3:]) or 1e-300
-
-    def finish(self) -> None:
-        if self.callback is not None:
-            self.callback(100, 100)
-
-
-def _round_covered(
-    x: float, a: float, b: float, feasible_high: bool, covered: Callable[[float], bool]
-) -> float:
-    """``x`` rounded towards the covered side to the fewest digits that stay covered.
-
-    Tries :data:`ANSWER_DIGITS` significant digits first, then more; ``x`` itself (covered)
-    if no rounding stays inside ``[a, b]`` and covered.
-    """
-    lo, hi = min(a, b), max(a, b)
-    for digits in range(ANSWER_DIGITS, 18):
-        r = round_significant(x, digits, up=feasible_high)
-        if r == x:
-            return x
-        if lo <= r <= hi and covered(r):
-            return r
-    return x
-
-
-def round_significant(x: float, digits: int, up: bool) -> float:
-    """``x`` rounded up (towards +inf) or down to ``digits`` significant digits.
-
-    The result is the float nearest the rounded decimal, so that printing it with
-    ``digits`` significant digits and parsing that back gives the same float.
-    """
-    if x == 0 or not math.isfinite(x):
-        return x
-    exponent = math.floor(math.log10(abs(x))) - digits + 1
-    d = Decimal(x).quantize(
-        Decimal(1).scaleb(exponent), rounding=ROUND_CEILING if up else ROUND_FLOOR
-    )
-    return float(d)
 
 
 def _search_range(
@@ -449,6 +517,14 @@ def check_solvable(scenario: Scenario, path: str) -> None:
             "a figure that can vary (a refused pledge stays 0)",
             detail=path,
         )
+    if path in sustainment.delivery_draws(scenario):
+        raise ParameterError(
+            "path",
+            "a pledge's delivery draw",
+            "a figure with a meaning as a number (the draw only decides, per sample, whether "
+            "the pledge is delivered; solve for its delivery_probability instead)",
+            detail=path,
+        )
     if path == rules.RULE_CHOICE:
         raise ParameterError(
             "path",
@@ -465,86 +541,3 @@ def check_solvable(scenario: Scenario, path: str) -> None:
             "so the quantile can rise and fall with it)",
             detail=path,
         )
-
-
-def covered_needed(confidence: float, n: int) -> int:
-    """Fewest of ``n`` samples that must be covered for a share of at least ``confidence``.
-
-    ``ceil(confidence n)`` with ``confidence`` taken as the decimal it is written as (its
-    shortest ``repr``), exactly: in floating point ``0.56 * 100`` is ``56.00000000000001``,
-    whose ceiling would demand 57 of 100 samples.
-
-    Parameters
-    ----------
-    confidence : float
-        The share required, in (0, 1). [probability]
-    n : int
-        Samples.
-    """
-    return max(math.ceil(Fraction(repr(float(confidence))) * n), 1)
-
-
-def _bracket(
-    figure: Figure,
-    lo: float,
-    hi: float,
-    g_lo: float,
-    gap: Callable[[float], float],
-) -> tuple[float, float, float, bool]:
-    """``(hi, gap(hi), previous hi, whole domain)``: an infinite ``hi`` is found by doubling.
-
-    Doubling starts at twice the figure's median and stops at a change of sign; when the gap
-    moves away from zero (the requirement grows away from the pool: a monotonic model keeps
-    it so, the answer holds for the whole domain); when the gap is the same at ``lo`` and at
-    two successive doublings (the figure does not enter the requirement); or at
-    :data:`PLAUSIBLE_FACTOR` times the median (the answer then holds only up to there).
-    """
-    if math.isfinite(hi):
-        return hi, gap(hi), lo, True
-    start = max(abs(float(figure_values(figure, 0.5))), abs(lo), 1.0)
-    limit = start * PLAUSIBLE_FACTOR
-    prev, x = lo, start * 2.0
-    g_prev, g_x = g_lo, gap(x)
-    while True:
-        if (g_x <= 0) != (g_lo <= 0):
-            return x, g_x, prev, True
-        if g_x == g_prev == g_lo and prev != lo:
-            return x, g_x, prev, True
-        if (g_x > g_prev > 0) or (g_x < g_prev and g_prev <= 0):
-            return x, g_x, prev, True
-        if x >= limit:
-            return x, g_x, prev, False
-        prev, x, g_prev = x, x * 2.0, g_x
-        g_x = gap(x)
-
-
-def _solve(gap: Callable[[float], float], a: float, b: float, feasible_high: bool) -> float:
-    """Brent's root of ``gap`` in ``[a, b]``, moved onto the side where ``gap <= 0``."""
-    tol = 1e-10 * max(abs(a), abs(b), 1e-300)
-    root = optimize.brentq(gap, a, b, xtol=tol, rtol=1e-12, maxiter=200)
-    step = tol
-    for _ in range(64):
-        if gap(root) <= 0:
-            return root
-        root = min(root + step, b) if feasible_high else max(root - step, a)
-        step *= 2.0
-    return b if feasible_high else a
-
-
-def _share_covered(
-    scenario: Scenario,
-    values: dict[str, FloatArray],
-    path: str,
-    x: float,
-    requirement: str,
-    pool: float,
-) -> float:
-    """Share of the samples the pool covers with the figure at ``x``: the point reported, so
-    its results are checked there (:func:`forcecalc.analysis.finite.check_results`; the
-    search itself may pass through results beyond the limits, which count as not covered)."""
-    values[path] = np.float64(x)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        outcome = evaluate(scenario, values)
-    check_results(scenario, named_results(outcome), f"the goal's answer ({path}={x:g})")
-    y = np.asarray(getattr(outcome, requirement), dtype=float)
-    return float(np.mean(y <= pool))

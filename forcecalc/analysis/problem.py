@@ -49,7 +49,7 @@ from forcecalc.core.distributions import Point
 from forcecalc.core.errors import ParameterError
 from forcecalc.core.model import evaluate
 from forcecalc.core.runner import override
-from forcecalc.core.sampling import Sampler, figure_values, unit_design
+from forcecalc.core.sampling import Sampler, correlate, figure_values, unit_design
 from forcecalc.core.scenario import Figure, Scenario
 from forcecalc.core.shares import check_shares
 from forcecalc.core.summary import METRIC_NAMES
@@ -283,6 +283,8 @@ def draw(problem: Problem, n: int, seed: int, sampler: Sampler | str) -> dict[st
     """``n`` samples of every figure, exactly as :func:`forcecalc.core.sampling.sample` draws
     them."""
     u = unit_design(len(problem.figures), n, seed, Sampler(sampler))
+    if problem.scenario is not None:  # its correlations, as sample() imposes them
+        u = correlate(problem.scenario, u)
     return {f.path: figure_values(f, u[:, j]) for j, f in enumerate(problem.figures)}
 
 

@@ -48,6 +48,7 @@ from forcecalc.core.sampling import (
     Sampler,
     check_sample_count,
     check_seed,
+    correlated_figures,
 )
 from forcecalc.core.scenario import Figure, Scenario
 
@@ -99,6 +100,8 @@ class SobolAnalysis:
     evaluations: int
     outputs: tuple[SobolIndices, ...]
     provenance: Provenance
+    #: The figures the scenario correlates, which this method treats as independent.
+    correlated: tuple[str, ...] = ()
 
 
 def sobol(
@@ -155,6 +158,7 @@ def sobol(
         provenance=build_provenance(
             problem.scenario, n, seed, "sobol (scipy.stats.sobol_indices)", overrides
         ),
+        correlated=correlated_figures(problem.scenario) if problem.scenario else (),
     )
 
 

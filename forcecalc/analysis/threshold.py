@@ -34,12 +34,19 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from forcecalc.analysis.against import (
+    AGAINST,
+    COVERAGE,
+    Comparison,
+    comparison,
+    coverage_problem,
+    suffices,
+)
 from forcecalc.analysis.problem import (
     Categorical,
     FloatArray,
     ProgressCallback,
     Steps,
-    check_outputs,
     draw,
     evaluate_chunked,
     level_orders,
@@ -152,6 +159,12 @@ class ThresholdAnalysis:
     fewer than :data:`MIN_SIDE_SAMPLES`: the drivers are then noise, and ``warning`` says so
     (it is empty otherwise). ``ks_critical`` is the KS distance a driver needs to be
     significant at 5% with these two sides (:func:`ks_critical`; infinite with an empty side).
+
+    With ``pledged`` or ``pool``, a sample exceeds where the supply does not suffice as
+    ``forcecalc run`` counts it (its coverage below 1: only the pledges delivered in that
+    sample, each compared with the requirement of the categories it ``covers``;
+    :mod:`forcecalc.analysis.against`). ``compared_with`` then names the requirement compared
+    where ``covers`` is used (e.g. ``deployed of military``), and is empty otherwise.
     """
 
     name: str
@@ -167,6 +180,7 @@ class ThresholdAnalysis:
     reliable: bool = True
     ks_critical: float = math.inf
     warning: str = ""
+    compared_with: str = ""
 
 
 def reliability_warning(exceeding: int, n: int, minimum: int = MIN_SIDE_SAMPLES) -> str:
@@ -254,8 +268,11 @@ def threshold(
     ``requirement > supply``. For each input, ``P(exceed | bin)`` over its ``bins`` quantile
     bins shows how far the input alone moves the probability (``delta``: top bin minus bottom
     bin), and the Kolmogorov-Smirnov distance between the input's conditional distributions
-    measures how different the exceeding samples are [3]_. With ``supply = pledged`` and the
-    scenario's own basis, ``probability`` is ``1 - P(pledges suffice)`` of ``forcecalc run``.
+    measures how different the exceeding samples are [3]_. With ``supply = pledged`` (or
+    ``pool``) a sample exceeds where run's coverage is below 1, so that with the scenario's
+    own basis ``probability`` is ``1 - P(pledges suffice)`` (or ``1 - P(pool suffices)``) of
+    ``forcecalc run``: delivery probabilities and ``covers`` count as they count there, and a
+    pledge's delivery draw and probability are inputs like any other.
 
     A split with fewer than :data:`MIN_SIDE_SAMPLES` samples on either side is flagged
     (``reliable`` False, ``warning``), and each driver says whether its KS distance is
@@ -272,20 +289,20 @@ def threshold(
     check_seed(seed)
     if n < bins:
         raise ParameterError("n", str(n), f"at least as many as bins ({bins})")
-    supply_output = _supply_output(scenario, supply)
-    outputs = (requirement,) if supply_output is None else (requirement, supply_output)
-    problem = problem_of(scenario, outputs)
+    compared = _comparison(scenario, supply, requirement)
+    problem = (
+        problem_of(scenario, (requirement,)) if compared is None else coverage_problem(compared)
+    )
     steps = Steps(on_progress, 3 * n)
     values = draw(problem, n, seed, sampler)
     steps.advance(n)
     out = evaluate_chunked(problem, values, n, steps.advance)
     need = out[requirement]
-    if supply_output is not None:
-        ceiling, level = None, out[supply_output]
+    if compared is not None:  # exactly run's test: the supply falls short where coverage < 1
+        ceiling, exceed = None, ~suffices(out[COVERAGE])
     else:
         ceiling = float(np.median(need)) if supply == "median" else float(supply)
-        level = np.float64(ceiling)
-    exceed = need > level
+        exceed = need > np.float64(ceiling)
     orders = level_orders(problem)[requirement]
     drivers = exceedance_drivers(problem.inputs, values, exceed, bins, problem.categorical, orders)
     steps.advance(n)
@@ -305,22 +322,23 @@ def threshold(
         reliable=not warning,
         ks_critical=ks_critical(hits, n - hits, family_alpha(len(problem.inputs))),
         warning=warning,
+        compared_with=compared.compared_with if compared is not None else "",
     )
 
 
-def _supply_output(scenario: Scenario, supply: str | float) -> str | None:
-    """The model output a supply names, or None for a number or the median."""
+def _comparison(scenario: Scenario, supply: str | float, requirement: str) -> Comparison | None:
+    """How the pledges or the pool are compared with ``requirement``, as ``run`` compares
+    them (:func:`forcecalc.analysis.against.comparison`), or None for a number or the
+    median."""
     if isinstance(supply, int | float):
         if not math.isfinite(supply) or supply < 0:
             raise ParameterError("ceiling", f"{supply:g}", "a number of personnel ≥ 0")
         return None
     if supply not in SUPPLIES:
         raise ParameterError("supply", repr(supply), f"one of {', '.join(SUPPLIES)}")
-    if supply == "median":
+    if supply not in AGAINST:
         return None
-    name = "pledged" if supply == "pledged" else "pool_sustainable"
-    check_outputs(scenario, (name,), parameter="supply", prefix=f"{supply}: ")
-    return name
+    return comparison(scenario, supply, requirement, "supply")
 
 
 def exceedance_drivers(

@@ -35,6 +35,7 @@ from forcecalc.analysis.problem import (
 from forcecalc.core import budget
 from forcecalc.core.errors import ParameterError
 from forcecalc.core.provenance import Provenance, build_provenance
+from forcecalc.core.sampling import correlated_figures
 from forcecalc.core.scenario import Figure, Scenario
 
 
@@ -118,6 +119,8 @@ class TornadoResult:
     evaluations: int
     tornadoes: tuple[Tornado, ...]
     provenance: Provenance
+    #: The figures the scenario correlates, which this method treats as independent.
+    correlated: tuple[str, ...] = ()
 
 
 def _is_monotonic(y: FloatArray) -> NDArray[np.bool_]:
@@ -197,6 +200,7 @@ def tornado(
         evaluations=evaluations,
         tornadoes=tornadoes,
         provenance=build_provenance(problem.scenario, 0, 0, NO_SAMPLER, overrides),
+        correlated=correlated_figures(problem.scenario) if problem.scenario else (),
     )
 
 

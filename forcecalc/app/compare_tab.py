@@ -58,7 +58,11 @@ def show_compare(
     st.altair_chart(band_chart(rows, "scenario", title, color="metric", x_title="personnel"))
     personnel = [f"{m} {p}" for m in ("deployed", "committed") for p in ("p5", "p50", "p95")]
     show_table(tables.compare_rows(results), personnel)
-    st.caption("Troops per km and per km² are medians (P50); – where a scenario has none.")
+    st.caption(
+        "The densities are medians (P50), named for what they divide by as forcecalc run names "
+        "them; – where a scenario has none (per km of the whole line: a line with borders or "
+        "sectors)."
+    )
 
 
 def show_precedents(current: texts.ScenarioText, settings: RunSettings) -> None:

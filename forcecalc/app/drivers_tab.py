@@ -14,6 +14,7 @@ from forcecalc.app.widgets import plain
 from forcecalc.core.errors import ForcecalcError
 from forcecalc.core.scenario import Figure, Scenario
 from forcecalc.report.render import fmt_number
+from forcecalc.report.sensitivity import independence_notes
 
 
 def asked(current: texts.ScenarioText, n_figures: int, what: str, key: str) -> bool:
@@ -83,6 +84,8 @@ def show_drivers(current: texts.ScenarioText) -> None:
         f"{result.evaluations} model evaluations; interactions are not shown, and figures "
         "that do not move it are left out."
     )
+    if result.correlated:  # the tornado ignores the scenario's correlations: say so
+        st.caption(plain(independence_notes(result)[0]))
 
 
 def sweep_controls(scenario: Scenario) -> tuple[Figure, float, float, int, str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from forcecalc.core import glossary
 from forcecalc.core.runner import RunResult
 from forcecalc.core.summary import Band
-from forcecalc.report.render import fmt_number
+from forcecalc.report.render import fmt_number, metric_label
 
 
 @dataclass(frozen=True)
@@ -70,9 +70,23 @@ class Headline:
 _HEADLINES = (
     ("deployed", "Deployed (P50)", "personnel"),
     ("committed", "Committed (P50)", "personnel"),
-    ("deployed_per_km", "Troops per km (P50)", "troops_per_km"),
-    ("deployed_per_km2", "Troops per km² (P50)", "troops_per_km2"),
 )
+
+#: The densities, in ``forcecalc run``'s order: per km of front, per km² of buffer, and per km
+#: of the whole line covered (only where the line has borders or sectors).
+DENSITIES = ("deployed_per_km", "deployed_per_km2", "deployed_per_km_line")
+
+
+def density_label(metric: str) -> str:
+    """A density's headline label: ``forcecalc run``'s, capitalised, with the statistic shown
+    (``Deployed per km of front (P50)``)."""
+    label = metric_label(metric)
+    return f"{label[:1].upper()}{label[1:]} (P50)"
+
+
+def density_keys(result: RunResult) -> list[str]:
+    """The densities the result holds, in :data:`DENSITIES` order."""
+    return [k for k in DENSITIES if k in result.summary.metrics]
 
 
 _PROBABILITIES = (
@@ -90,14 +104,19 @@ def _band_headline(key: str, label: str, unit: str, b: Band, ref: Band | None) -
 def headlines(result: RunResult, reference: RunResult | None = None) -> list[Headline]:
     """The headline numbers of a run, with changes from ``reference`` (the unedited scenario).
 
-    The probability that pledges suffice is shown as "not stated" (NaN) for a scenario with no
-    pledges, so the headline row keeps its shape.
+    Deployed and committed, the densities named for what they divide by (as ``forcecalc run``
+    names them), then the probabilities. The probability that pledges suffice is shown as "not
+    stated" (NaN) for a scenario with no pledges, so the headline row keeps its shape.
     """
     s = result.summary
     r = reference.summary if reference is not None else None
+    named = [
+        *_HEADLINES,
+        *((k, density_label(k), glossary.unit_of(k)) for k in density_keys(result)),
+    ]
     out = [
-        _band_headline(k, label, unit, s.metrics[k], r.metrics[k] if r else None)
-        for k, label, unit in _HEADLINES
+        _band_headline(k, label, unit, s.metrics[k], r.metrics.get(k) if r else None)
+        for k, label, unit in named
     ]
     for key, label in _PROBABILITIES:
         if key == "p_pool_suffices" and key not in s.probabilities:

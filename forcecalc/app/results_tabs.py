@@ -8,8 +8,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from forcecalc.app import headline, tables
-from forcecalc.app.widgets import band_chart, plain, show_table
+from forcecalc.app import fidelity, headline, tables
+from forcecalc.app.widgets import band_chart, plain, show_table, wide_columns
 from forcecalc.core.runner import RunResult
 from forcecalc.report.render import provenance_lines
 
@@ -21,16 +21,22 @@ def show_headlines(result: RunResult, reference: RunResult | None) -> None:
     needed, a higher probability that the pledges suffice.
     """
     items = headline.headlines(result, reference)
-    for column, item in zip(st.columns(len(items)), items, strict=True):
-        with column:
-            st.metric(
-                item.label,
-                item.value_text,
-                delta=item.delta_text,
-                delta_color="normal" if item.unit == "probability" else "inverse",
-                help=item.meaning,
-            )
-            st.caption(item.band_text)
+    people = [i for i in items if i.key not in headline.DENSITIES]
+    # the densities on a row of their own, each named for what it divides by
+    for row in (people, [i for i in items if i.key in headline.DENSITIES]):
+        for column, item in zip(st.columns(len(row)), row, strict=True):
+            with column:
+                st.metric(
+                    item.label,
+                    item.value_text,
+                    delta=item.delta_text,
+                    delta_color="normal" if item.unit == "probability" else "inverse",
+                    help=item.meaning,
+                )
+                st.caption(item.band_text)
+    ensemble = fidelity.ensemble_text(result.scenario)
+    if ensemble:
+        st.caption(plain(ensemble))
     st.caption(plain(" · ".join(provenance_lines(result.provenance))))
 
 
@@ -43,15 +49,17 @@ def show_breakdown(result: RunResult) -> None:
         title = f"By sizing rule (alternatives; method {result.scenario.method})"
         st.altair_chart(band_chart(rules, "rule", title))
         show_table(rules)
+        ensemble = fidelity.ensemble_text(result.scenario)
+        if ensemble:
+            st.text(ensemble)
     else:
         st.altair_chart(band_chart(tasks, "task", "By task"))
         show_table(tasks)
         st.altair_chart(band_chart(categories, "category", "By category"))
         show_table(categories)
-    if result.scenario.geometry.sectors:  # declared sectors only: the shorthand shows none
-        by_sector = tables.band_rows(result.summary.sectors, "sector")
-        st.altair_chart(band_chart(by_sector, "sector", "By sector (tasks along the line)"))
-        show_table(by_sector)
+    show_committed(result)
+    show_sectors(result)
+    show_supply(result)
     claims = tables.claim_rows(result)
     if claims:
         st.subheader("What the sources claim, at these settings")
@@ -61,6 +69,51 @@ def show_breakdown(result: RunResult) -> None:
             hide_index=True,
             column_config={"claim": text(width="medium"), "source": text(width="large")},
         )
+
+
+def show_committed(result: RunResult) -> None:
+    """Deployed and committed by category with each category's rotation rule (a scenario whose
+    categories have their own rules only, as ``forcecalc run``)."""
+    rows = fidelity.category_rows(result)
+    if not rows:
+        return
+    long = [
+        {"category": r["category"], "metric": m, **{p: r[f"{m} {p}"] for p in PCTS}}
+        for r in rows
+        for m in ("deployed", "committed")
+    ]
+    title = "Deployed and committed by category (each with its own rotation rule)"
+    st.altair_chart(band_chart(long, "category", title, color="metric", x_title="personnel"))
+    columns = [f"{m} {p}" for m in ("deployed", "committed") for p in PCTS]
+    show_table(rows, columns, wide=("rotation rule",))
+
+
+PCTS = ("p5", "p50", "p95")
+
+
+def show_sectors(result: RunResult) -> None:
+    """Deployed by sector with each sector's posture (declared sectors only, as ``run``)."""
+    rows = fidelity.sector_rows(result)
+    if not rows:
+        return
+    st.altair_chart(band_chart(rows, "sector", "By sector (tasks along the line)"))
+    show_table(rows)
+
+
+def show_supply(result: RunResult) -> None:
+    """What the pledges and the pool cover, as ``forcecalc run`` labels it, and each pledge
+    with the categories it covers and its delivery probability."""
+    supply = fidelity.supply_rows(result)
+    pledges = fidelity.pledge_rows(result.scenario)
+    if not supply and not pledges:
+        return
+    st.subheader("Force generation", anchor=False)
+    if supply:
+        st.dataframe(
+            pd.DataFrame(supply), hide_index=True, column_config=wide_columns(["name"], 640)
+        )
+    if pledges:
+        st.dataframe(pd.DataFrame(pledges), hide_index=True)
 
 
 def show_distribution(result: RunResult) -> None:

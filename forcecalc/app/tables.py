@@ -13,11 +13,12 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from forcecalc.app.headline import DENSITIES as DENSITIES_RUN
 from forcecalc.calibration.analogs import Comparison
 from forcecalc.core import glossary
 from forcecalc.core.runner import RunResult
 from forcecalc.core.summary import Band
-from forcecalc.report.render import claim_dict, fmt_number
+from forcecalc.report.render import claim_dict, fmt_number, metric_label
 
 
 def band_rows(bands: Mapping[str, Band], kind: str) -> list[dict[str, object]]:
@@ -98,8 +99,10 @@ def band_marks(b: Band) -> list[dict[str, object]]:
 def compare_rows(results: Mapping[str, RunResult]) -> list[dict[str, object]]:
     """One row per scenario: the headline bands side by side, for the comparison view.
 
-    Personnel stay numbers (the table rounds them); the densities and the probability are text
-    formatted by their unit, ``–`` where there is none (a scenario without pledges).
+    Personnel stay numbers (the table rounds them); the densities (each named for what it
+    divides by, as ``forcecalc run`` names it) and the probability are text formatted by their
+    unit, ``–`` where there is none (a scenario without pledges, or without borders or sectors
+    for the whole line).
     """
     rows = []
     for label, result in results.items():
@@ -108,8 +111,9 @@ def compare_rows(results: Mapping[str, RunResult]) -> list[dict[str, object]]:
         for metric in ("deployed", "committed"):
             b = s.metrics[metric]
             row.update({f"{metric} p5": b.p5, f"{metric} p50": b.p50, f"{metric} p95": b.p95})
-        row["troops per km p50"] = _shown(s.metrics["deployed_per_km"].p50, "troops_per_km")
-        row["troops per km² p50"] = _shown(s.metrics["deployed_per_km2"].p50, "troops_per_km2")
+        for k in DENSITIES_RUN:  # named as `forcecalc run` names them
+            b = s.metrics.get(k)
+            row[f"{metric_label(k)} p50"] = _shown(b.p50 if b else None, glossary.unit_of(k))
         row["P(pledges suffice)"] = _shown(s.probabilities.get("p_pledges_suffice"), "probability")
         row["name"] = result.scenario.name
         rows.append(row)

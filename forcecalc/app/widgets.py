@@ -81,13 +81,22 @@ def whole_numbers(
 
 
 def show_table(
-    rows: Sequence[Mapping[str, object]], columns: Sequence[str] = PERSONNEL_COLUMNS
+    rows: Sequence[Mapping[str, object]],
+    columns: Sequence[str] = PERSONNEL_COLUMNS,
+    wide: Sequence[str] = (),
 ) -> None:
-    """A table of bands, personnel columns as whole numbers with thousands separators."""
+    """A table of bands, personnel columns as whole numbers with thousands separators; the
+    text columns named in ``wide`` given room (a rotation rule, a coverage's label)."""
     number = st.column_config.NumberColumn(format="localized")
-    st.dataframe(
-        whole_numbers(rows, columns), hide_index=True, column_config=dict.fromkeys(columns, number)
-    )
+    config = {**dict.fromkeys(columns, number), **wide_columns(wide)}
+    st.dataframe(whole_numbers(rows, columns), hide_index=True, column_config=config)
+
+
+def wide_columns(names: Sequence[str], px: int = 360) -> dict[str, object]:
+    """Column settings that give the text columns ``names`` ``px`` pixels, room to be read
+    whole (a rotation rule, a coverage's label; the table scrolls sideways where the page is
+    narrower)."""
+    return dict.fromkeys(names, st.column_config.TextColumn(width=px))
 
 
 #: Height of a table row and of the header, and the most a table takes before it scrolls. [px]

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from forcecalc.calibration import sector_postures
 from forcecalc.calibration.missions import (
     MissionSet,
     default_missions,
@@ -40,12 +41,12 @@ from forcecalc.calibration.rules import (
     applicable,
     by_posture,
     derived_seed,
-    describe_ensemble,
     ensemble,
     group_weights,
     scenario_posture,
 )
 from forcecalc.core import glossary, sectors
+from forcecalc.core.backstop import check_results
 from forcecalc.core.densities import Rule, Site
 from forcecalc.core.provenance import Provenance
 from forcecalc.core.runner import RunResult
@@ -230,6 +231,18 @@ def _scenario_densities(result: RunResult, site: Site) -> dict[str, Band]:
     return out
 
 
+def check_rules(result: RunResult, by_rule: Mapping[str, ArrayLike]) -> None:
+    """Refuse rule estimates that are not finite or beyond the physical limits.
+
+    The run's own results are checked by the run; a rule applied to the scenario's geometry
+    (a past mission's density per km² on a buffer as large as a continent) can still ask for
+    more than 10⁹ people (:mod:`forcecalc.core.backstop`), refused in one line naming the rule
+    and the scenario's most extreme figures.
+    """
+    results = {f"rules.{k}": v for k, v in by_rule.items()}
+    check_results(result.scenario, results, "the past missions' rules on its geometry")
+
+
 def compare(
     result: RunResult,
     missions: MissionSet | None = None,
@@ -264,13 +277,15 @@ def compare(
         )
         mixed = band(result.outcome.deployed, n)
         if result.scenario.method == "ensemble":
-            note = describe_ensemble(result.scenario, missions)
+            note = sector_postures.describe(result.scenario, missions)
     elif fitting:
         # the posture's rules mix; the others keep their estimate, with weight 0
         choice = by_posture(fitting, scenario_posture(result.scenario), missions)
         weights = {k: 0.0 for k in fitting} | group_weights(choice.rules)
         note = "Ensemble: " + choice.describe() + "."
-        e = ensemble(fitting, site, n, derived_seed(p.seed, _SALT), weights=weights)
+        with np.errstate(over="ignore", invalid="ignore"):  # check_results reports it
+            e = ensemble(fitting, site, n, derived_seed(p.seed, _SALT), weights=weights)
+        check_rules(result, e.by_rule)
         estimates = tuple(
             RuleEstimate(k, r.description, band(e.by_rule[k], n), r.missions)
             for k, r in fitting.items()

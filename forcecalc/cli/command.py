@@ -17,6 +17,7 @@ from forcecalc.cli import calibrate as calibrate_commands
 from forcecalc.cli import explore as explore_commands
 from forcecalc.cli import run as run_commands
 from forcecalc.cli import schema as schema_commands
+from forcecalc.cli import timeline as timeline_commands
 from forcecalc.cli.options import EXIT_BUG, EXIT_INPUT, Command, error_message
 from forcecalc.core.errors import ForcecalcError
 from forcecalc.core.text import escape
@@ -27,6 +28,7 @@ def all_commands() -> dict[str, Command]:
     """Every subcommand, by command group, in the order ``forcecalc --help`` lists them."""
     return {
         **run_commands.COMMANDS,
+        **timeline_commands.COMMANDS,
         **explore_commands.COMMANDS,
         **schema_commands.COMMANDS,
         **calibrate_commands.COMMANDS,

@@ -10,6 +10,7 @@ import argparse
 from dataclasses import asdict
 
 from forcecalc.analysis.goal import REQUIREMENTS, goal_seek
+from forcecalc.analysis.goal import SUPPLIES as GOAL_SUPPLIES
 from forcecalc.analysis.rank import rank_correlation
 from forcecalc.analysis.sobol import sobol
 from forcecalc.analysis.sweep import SweepAxis, axis, sweep
@@ -38,7 +39,7 @@ from forcecalc.core.chunked import (
 from forcecalc.core.errors import UsageError
 from forcecalc.core.provenance import Provenance
 from forcecalc.core.scenario import Scenario
-from forcecalc.report.exploration import goal_table, sweep_table
+from forcecalc.report.exploration import goal_json, goal_table, sweep_table
 from forcecalc.report.render import (
     provenance_dict,
     render_run,
@@ -237,7 +238,7 @@ def cmd_goal(args: argparse.Namespace) -> int:
         r = goal_seek(
             scenario,
             args.solve,
-            args.pool,
+            args.pool if args.pool is not None else args.against,
             args.confidence,
             args.requirement,
             parse_range(args.range, args.solve),
@@ -248,7 +249,7 @@ def cmd_goal(args: argparse.Namespace) -> int:
             on_progress=bar,
         )
     if args.format == "json":
-        emit(_json(r, r.provenance, answer=r.describe()), args)
+        emit(goal_json(r), args)
     else:
         emit(render_table(goal_table(r), args.format), args)
     return EXIT_OK
@@ -256,7 +257,13 @@ def cmd_goal(args: argparse.Namespace) -> int:
 
 def _goal_args(p: argparse.ArgumentParser) -> None:
     scenario_argument(p)
-    p.add_argument("--pool", type=num_arg, required=True, metavar="N", help="personnel available")
+    supply = p.add_mutually_exclusive_group(required=True)
+    supply.add_argument("--pool", type=num_arg, metavar="N", help="personnel available")
+    supply.add_argument(
+        "--against",
+        choices=GOAL_SUPPLIES,
+        help="the scenario's pledges or pool instead, compared as run compares them",
+    )
     p.add_argument("--solve", required=True, metavar="KEY.PATH", help="the figure to solve for")
     p.add_argument(
         "--confidence",
@@ -267,8 +274,8 @@ def _goal_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--requirement",
         choices=REQUIREMENTS,
-        default="committed",
-        help="compare the pool with the committed (default) or the deployed requirement",
+        help="compare with the committed or the deployed requirement (default: committed "
+        "for --pool, the pledges' basis for pledged, deployed for pool)",
     )
     p.add_argument(
         "--range", metavar="LOW:HIGH", help="values to search (default: the figure's domain)"

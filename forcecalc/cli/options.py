@@ -42,6 +42,7 @@ OPTION_OF: dict[str, str] = {
     "ceiling": "--ceiling",
     "bins": "--bins",
     "results": "--from",
+    "months": "--months",
 }
 
 #: The sampling options' ``args`` names, in the order their flags are listed.

@@ -4,7 +4,9 @@ The loader's limits (:mod:`forcecalc.core.limits`) keep every *figure* physicall
 products and chains of figures (a ``share_of`` chain, a rate per km times a long front) can
 still reach results no force could have, or overflow. Every command checks its results here
 before printing them: ``run`` (:func:`forcecalc.core.runner.check_finite`), ``sweep``,
-``goal`` and every sensitivity method (:mod:`forcecalc.analysis.finite`).
+``goal`` and every sensitivity method (:mod:`forcecalc.analysis.finite`), ``analogs`` (the
+past missions' rules on the scenario's geometry, :func:`forcecalc.calibration.analogs.compare`)
+all through :func:`check_results`.
 
 A result is refused, in one line naming it and the most extreme figures, when it is NaN,
 infinite, or, for a number of people, beyond the limit of its unit (:data:`RESULT_UNITS`): at
@@ -23,10 +25,15 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from forcecalc.core import glossary
+from forcecalc.core.errors import ScenarioError, Where
 from forcecalc.core.limits import LIMITS, Limit
+from forcecalc.core.sampling import figure_values
+from forcecalc.core.scenario import Scenario
 
 #: Units whose results must stay within their :data:`~forcecalc.core.limits.LIMITS`.
 RESULT_UNITS = ("personnel",)
+#: Figures named in the error of :func:`check_results`.
+SHOWN_FIGURES = 3
 #: Prefixes of per-part results (a task's, a category's ...), all in personnel.
 _PARTS = ("tasks.", "categories.", "rules.", "committed_categories.", "sectors.")
 
@@ -77,3 +84,60 @@ def first_bad_result(results: Mapping[str, ArrayLike]) -> tuple[str, int, str] |
         if found is not None:
             return name, *found
     return None
+
+
+def check_results(scenario: Scenario | None, results: Mapping[str, ArrayLike], what: str) -> None:
+    """Refuse results that are NaN, infinite or beyond the limits of their unit.
+
+    Parameters
+    ----------
+    scenario : Scenario or None
+        The scenario analysed (None for a problem built without one: the error names no
+        figure).
+    results : mapping of str to array_like
+        Results by name (``deployed``, ``tasks.x``, ``rules.x`` ...); names without a limit are
+        checked for finiteness only, coverage ratios not at all.
+    what : str
+        Where they come from, for the message (``"the tornado's grid"``).
+
+    Raises
+    ------
+    ScenarioError
+        At the most extreme figure's place in the scenario file, naming the result, what is
+        wrong with it and the :data:`SHOWN_FIGURES` figures farthest from 1 at their medians.
+    """
+    found = first_bad_result(results)
+    if found is None:
+        return
+    name, _, problem = found
+    extreme = most_extreme_figures(scenario) if scenario is not None else []
+    figure = scenario.figures[extreme[0][0]] if scenario is not None and extreme else None
+    loc = figure.location if figure is not None else None
+    source = str(scenario.source_file) if scenario is not None and scenario.source_file else ""
+    where = Where(
+        loc.file if loc is not None else (source or "<scenario>"),
+        loc.line if loc is not None else 0,
+        loc.column if loc is not None else 0,
+        figure.path if figure is not None else "",
+    )
+    shown = ", ".join(f"{p}={x:g}" for p, x in extreme)
+    figures = f"; the most extreme figures at their medians: {shown}" if shown else ""
+    raise ScenarioError(
+        where,
+        f"figures that make {name} {problem} (in {what}{figures})",
+        "figures whose results are finite and physically possible",
+        "see the limits in docs/scenario-format.md, validation rules",
+    )
+
+
+def most_extreme_figures(scenario: Scenario) -> list[tuple[str, float]]:
+    """The :data:`SHOWN_FIGURES` figures whose medians are farthest from 1 in orders of size."""
+
+    def size(x: float) -> float:
+        return math.inf if not math.isfinite(x) else (abs(math.log10(abs(x))) if x else 0.0)
+
+    at = {
+        path: float(np.asarray(figure_values(f, np.array(0.5))).reshape(-1)[0])
+        for path, f in scenario.figures.items()
+    }
+    return sorted(at.items(), key=lambda kv: -size(kv[1]))[:SHOWN_FIGURES]

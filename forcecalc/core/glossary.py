@@ -62,6 +62,25 @@ FIGURES: dict[str, Term] = {
     "rule_choice": Term(
         "fraction", "uniform draw that picks the ensemble's rule by cumulative weight", SHARE
     ),
+    # the timeline (forcecalc.core.timeline)
+    "mandate_months": Term("months", "length of the mandate the timeline covers", AT_LEAST_ONE),
+    "build_up_months": Term("months", "months to full strength, a linear ramp", NON_NEGATIVE),
+    "deployment_per_month": Term(
+        "personnel_per_month", "personnel strategic lift can deploy each month", POSITIVE
+    ),
+    "full_strength_months": Term(
+        "months", "months the requirement stays at full strength", NON_NEGATIVE
+    ),
+    "drawdown_months": Term("months", "months of the linear drawdown after that", NON_NEGATIVE),
+    "drawdown_to": Term(
+        "fraction", "share of full strength the requirement draws down to", Domain(0.0, 1.0)
+    ),
+    "from_month": Term("months", "first month a contributor is present", AT_LEAST_ONE),
+    "until_month": Term("months", "last month a contributor is present", AT_LEAST_ONE),
+    "withdrawal_per_year": Term(
+        "probability", "chance that a contributor withdraws within a year (a hazard)", SHARE
+    ),
+    "ceiling": Term("personnel", "most a contributor gives when topping up", NON_NEGATIVE),
 }
 
 #: The unit of a task's ``rate`` depends on its basis.
@@ -134,6 +153,7 @@ UNITS = {
     "inhabitants": "people living in an area",
     "troops_per_1000": "people per 1,000 inhabitants",
     "posts": "a number of posts or positions",
+    "personnel_per_month": "people per month",
 }
 
 

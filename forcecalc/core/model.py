@@ -202,9 +202,13 @@ def _rule_deployed(
     -----
     An ensemble takes, for each sample, the rule that ``ensemble.rule_choice`` picks by the
     rules' cumulative weights ``rules.<id>.weight`` (:func:`forcecalc.core.densities.mixture`).
+    Over sectors of different postures, deployed is the sum of each sector's own mixture
+    (:func:`forcecalc.core.sectors.sector_mixtures`), with the same draw in every sector.
     """
     if scenario.method == "analog":
         return np.asarray(by_rule[scenario.rules[0]], dtype=float)
+    if scenario.sector_ensembles:  # sectors of different postures: the sum of their own
+        return sectors.total(list(sectors.sector_mixtures(scenario, values).values()))
     weights = [values[densities.weight_path(r)] for r in scenario.rules]  # scalars, or a sweep
     return densities.mixture(
         [by_rule[r] for r in scenario.rules], weights, values[densities.RULE_CHOICE]

@@ -28,6 +28,7 @@ from numpy.typing import NDArray
 from scipy.stats import qmc
 
 from forcecalc.core.budget import MAX_VALUES, check_sobol_dimensions
+from forcecalc.core.correlation import active, impose
 from forcecalc.core.distributions import Point, truncated_ppf
 from forcecalc.core.errors import ParameterError
 from forcecalc.core.scenario import Figure, Scenario
@@ -180,13 +181,37 @@ def sample(
     """Draw ``n`` samples of every figure of ``scenario``.
 
     Points stay scalars (they broadcast in the model); uncertain figures become arrays of
-    length ``n``.
+    length ``n``. The scenario's ``correlations`` are imposed on the design (:func:`correlate`).
     """
     sampler = Sampler(sampler)
     figures = list(scenario.figures.values())
-    u = unit_design(len(figures), n, seed, sampler)
+    u = correlate(scenario, unit_design(len(figures), n, seed, sampler))
     values = {f.path: figure_values(f, u[:, j]) for j, f in enumerate(figures)}
     return Samples(values=values, n=n, seed=seed, sampler=sampler)
+
+
+def correlate(scenario: Scenario, u: NDArray[np.float64]) -> NDArray[np.float64]:
+    """The design ``u`` (one column per figure, in document order) with the scenario's
+    ``correlations`` imposed by Iman–Conover (:func:`forcecalc.core.correlation.impose`).
+
+    ``u`` itself when the scenario has no correlation between uncertain figures, so such a
+    scenario samples bit for bit as before. A chunked run (:func:`design_chunks`) imposes them
+    on each chunk: every chunk keeps its values, so each figure keeps its distribution, and
+    the rank correlations hold within each chunk (the run then depends on the chunk size).
+    """
+    if not scenario.correlations:
+        return u
+    figures = scenario.figures.values()
+    paths = [f.path for f in figures]
+    return impose(u, paths, [f.is_uncertain for f in figures], scenario.correlations)
+
+
+def correlated_figures(scenario: Scenario) -> tuple[str, ...]:
+    """The uncertain figures that the scenario's correlations join, in document order: those
+    :func:`correlate` reorders (empty: every figure is sampled independently)."""
+    uncertain = [f.path for f in scenario.uncertain]
+    chosen = active(scenario.correlations, uncertain)
+    return tuple(p for p in uncertain if any(p in c.between for c in chosen))
 
 
 def design_chunks(
@@ -208,6 +233,9 @@ def design_chunks(
     the stream. ``sobol``: one scrambled Sobol' engine generates points in order (its
     scrambling is drawn once, from the seed). ``lhs`` cannot be chunked: a Latin hypercube's
     strata and permutations depend on ``n``, so it is drawn whole and must fit in one chunk.
+    The chunks are independent designs; a scenario's ``correlations`` are imposed on each
+    chunk by its caller (:func:`correlate`), so a correlated run of several chunks depends on
+    the chunk size.
     """
     sampler = Sampler(sampler)
     if sampler is Sampler.LHS:

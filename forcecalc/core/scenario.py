@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from forcecalc.core.correlation import Correlation
 from forcecalc.core.distributions import Distribution, Point
 from forcecalc.core.sources import Source
 
@@ -176,6 +177,21 @@ class Geometry:
 
 
 @dataclass(frozen=True)
+class SectorEnsemble:
+    """One sector's own ensemble, for a line whose sectors' postures differ.
+
+    ``rules`` are the ids of the rules of the sector's posture (with its fallback), sorted;
+    ``shares`` each rule's default weight within them (equal per mission), multiplied by the
+    rule's figure ``rules.<id>.weight`` (1 unless set) in the sector's mixture
+    (:func:`forcecalc.core.sectors.sector_mixtures`).
+    """
+
+    sector: str
+    rules: tuple[str, ...]
+    shares: tuple[float, ...]
+
+
+@dataclass(frozen=True)
 class Task:
     """One row of the troop-to-task table.
 
@@ -243,6 +259,28 @@ class ForceGeneration:
 
 
 @dataclass(frozen=True)
+class TimelineContributor:
+    """A pledge's window over the mandate (``timeline.contributors``): its figures
+    ``from_month``, ``until_month``, ``withdrawal_per_year`` and ``ceiling``, those given, are
+    under :meth:`figure_path` (:mod:`forcecalc.core.timeline`)."""
+
+    contributor: str
+
+    def figure_path(self, name: str) -> str:
+        return f"timeline.contributors.{self.contributor}.{name}"
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Force generation over time (:mod:`forcecalc.core.timeline`); its figures are in
+    :attr:`Scenario.figures` under ``timeline.``. ``top_up``: when a contributor leaves, the
+    others present fill up to their ceilings."""
+
+    contributors: tuple[TimelineContributor, ...] = ()
+    top_up: bool = False
+
+
+@dataclass(frozen=True)
 class Expectation:
     """A claim a source makes about a result, checked by ``forcecalc check``.
 
@@ -298,6 +336,14 @@ class Scenario:
     rules: tuple[str, ...] = ()
     #: ``ensemble.posture``: the posture whose missions' rules the ensemble drew on, if given.
     ensemble_posture: str | None = None
+    #: ``correlations``: rank correlations between uncertain figures, imposed on the sampling
+    #: design by Iman–Conover (:mod:`forcecalc.core.correlation`).
+    correlations: tuple[Correlation, ...] = ()
+    #: Each sector's own ensemble when the sectors' postures differ and the ensemble names
+    #: neither rules nor a posture (empty: one ensemble for the whole line).
+    sector_ensembles: tuple[SectorEnsemble, ...] = ()
+    #: ``timeline``: build-up, requirement profile and contributors' windows, if given.
+    timeline: Timeline | None = None
     source_file: str | None = field(default=None, compare=False)
     source_sha256: str | None = field(default=None, compare=False)
 

@@ -14,6 +14,9 @@ What applies where:
   (``per_sector``): a sector without its own figure takes the task's.
 - a sizing rule per km applies to every sector (the whole line), per km² to every sector with
   a buffer, posts to every sector; per 1,000 inhabitants to the population.
+- an ensemble over sectors of different postures (naming neither rules nor a posture) is one
+  mixture per sector, of the rules of that sector's posture, with one draw for every sector
+  (:func:`sector_mixtures`; the rules are chosen by :mod:`forcecalc.calibration.sector_postures`).
 
 Posts are counted sector by sector: a part-interval at the end of each sector needs a post.
 """
@@ -26,7 +29,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from forcecalc.core import densities
-from forcecalc.core.scenario import Basis, Geometry, Scenario, Sector, Task
+from forcecalc.core.scenario import Basis, Geometry, Scenario, Sector, SectorEnsemble, Task
 
 FloatArray = NDArray[np.float64]
 
@@ -167,7 +170,8 @@ def by_sector(
     For method ``tasks``, the tasks along the line in that sector (after the technology
     offset); fixed and share tasks belong to the whole force, not to a sector, so the sectors
     add up to less than ``deployed`` when there are any. For an analog, its rule's requirement
-    in the sector; for an ensemble, that of the rule each sample takes.
+    in the sector; for an ensemble, that of the rule each sample takes (for sectors of
+    different postures, each sector's own mixture, :func:`sector_mixtures`).
     """
     names = [s.name for s in scenario.geometry.line]
     if scenario.method == "tasks":
@@ -178,6 +182,8 @@ def by_sector(
             for name, p in task_parts(scenario.geometry, task, values).items():
                 parts[name].append(p * factor)
         return {n: total(parts[n]) for n in names}
+    if scenario.sector_ensembles:
+        return sector_mixtures(scenario, values)
     per_rule = {r: rule_parts(scenario.geometry, r, values) for r in scenario.rules}
     zero = np.zeros(())
     if scenario.method == "analog":
@@ -189,3 +195,41 @@ def by_sector(
         n: densities.mixture([per_rule[r].get(n, zero) for r in scenario.rules], weights, choice)
         for n in names
     }
+
+
+def rule_in_sector(sector: Sector, rule_id: str, values: Mapping[str, ArrayLike]) -> FloatArray:
+    """A sizing rule per km, per km² or posts applied to one sector. [personnel]
+
+    A per-km² rule gives 0 in a sector without a buffer, as in :func:`rule_parts`.
+    """
+    site = densities.Site(length_km(values, sector), area_km2(values, sector))
+    return np.asarray(densities.requirement(rule_id, values, site), dtype=float)
+
+
+def sector_mixture(
+    sector: Sector, own: SectorEnsemble, values: Mapping[str, ArrayLike]
+) -> FloatArray:
+    """One sector's ensemble: the mixture of the rules of its own posture. [personnel]
+
+    Notes
+    -----
+    Rule ``r`` weighs ``share_r * rules.<r>.weight`` in the sector. The draw
+    ``ensemble.rule_choice`` is the same for every sector (common random numbers), so that
+    sectors whose rules and weights coincide take the same rule in every sample and their sum
+    is the whole-line ensemble's.
+    """
+    parts = [rule_in_sector(sector, r, values) for r in own.rules]
+    weights = [
+        np.multiply(w, values[densities.weight_path(r)], dtype=float)
+        for r, w in zip(own.rules, own.shares, strict=True)
+    ]
+    return densities.mixture(parts, weights, values[densities.RULE_CHOICE])
+
+
+def sector_mixtures(scenario: Scenario, values: Mapping[str, ArrayLike]) -> dict[str, FloatArray]:
+    """Each sector's own ensemble (:func:`sector_mixture`), in the line's order. [personnel]
+
+    Their sum is the deployed force of an ensemble over sectors of different postures.
+    """
+    own = {e.sector: e for e in scenario.sector_ensembles}
+    return {s.name: sector_mixture(s, own[s.name], values) for s in scenario.geometry.line}

@@ -4,9 +4,11 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from forcecalc.analysis.goal import GoalSeek
 from forcecalc.analysis.sweep import Sweep
-from forcecalc.report.render import Cell, Table, provenance_lines
+from forcecalc.report.render import Cell, Table, provenance_dict, provenance_lines, to_json
 
 #: Column headings of the probabilities a sweep reports where the scenario has them.
 PROBABILITY_LABELS = {
@@ -56,11 +58,15 @@ def goal_table(r: GoalSeek) -> Table:
         ["figure", r.path, ""],
         ["answer", r.bound or "none", ""],
         ["value", r.answer if r.value is not None else None, r.unit],
-        ["pool", r.pool_personnel, "personnel"],
-        ["requirement", r.requirement, ""],
+        *_supply_rows(r),
         ["confidence asked", r.confidence, "probability"],
-        ["share of samples covered", r.probability, "probability"],
-        [f"{r.requirement} at that confidence", r.requirement_at_confidence, "personnel"],
+        [_share_label(r), r.probability, "probability"],
+        [_need_label(r), r.requirement_at_confidence, "personnel"],
+        *(
+            [["coverage at that confidence", r.coverage_at_confidence, "ratio"]]
+            if r.against
+            else []
+        ),
         ["search range", f"{lo:,.6g} to {hi:,.6g}", r.unit],
         ["model evaluations", r.evaluations, ""],
     ]
@@ -71,7 +77,54 @@ def goal_table(r: GoalSeek) -> Table:
         footer=[
             *provenance_lines(r.provenance),
             r.describe(),
-            "scipy.optimize.brentq on the requirement's quantile with common random numbers",
+            (
+                "scipy.optimize.brentq on the quantile of each sample's 1 - coverage (the "
+                "coverage run computes) with common random numbers"
+                if r.against
+                else "scipy.optimize.brentq on the requirement's quantile with common random "
+                "numbers"
+            ),
         ],
         units={"value": "row"},
     )
+
+
+def _supply_rows(r: GoalSeek) -> list[list[Cell]]:
+    """What the goal compares: a pool of personnel and the requirement, or the pledges or the
+    pool as ``run`` compares them and which requirement (``compared with``)."""
+    if not r.against:
+        return [["pool", r.pool_personnel, "personnel"], ["requirement", r.requirement, ""]]
+    supply = "the pledges" if r.against == "pledged" else "the pool's sustainable personnel"
+    return [
+        ["against", supply, ""],
+        ["requirement", r.requirement, ""],
+        ["compared", r.compared_with, ""],
+    ]
+
+
+def _share_label(r: GoalSeek) -> str:
+    """The row of the share covered: run's probability against the pledges or the pool."""
+    if r.against == "pledged":
+        return "share of samples covered (P(pledges suffice))"
+    if r.against == "pool":
+        return "share of samples covered (P(pool suffices))"
+    return "share of samples covered"
+
+
+def _need_label(r: GoalSeek) -> str:
+    """The row of the requirement's quantile (of the whole force, whatever the pledges or the
+    pool cover)."""
+    return f"{r.requirement}{' (whole force)' if r.against else ''} at that confidence"
+
+
+def goal_json(r: GoalSeek) -> str:
+    """A goal seek as JSON: its fields, its ``answer`` sentence and its provenance; the fields
+    of a goal against the pledges or the pool (``against``, ``compared_with``,
+    ``coverage_at_confidence``) only there."""
+    data = asdict(r)
+    if not r.against:
+        for key in ("against", "compared_with", "coverage_at_confidence"):
+            del data[key]
+    data["answer"] = r.describe()
+    data["provenance"] = provenance_dict(r.provenance)
+    return to_json(data)

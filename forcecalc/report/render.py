@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from forcecalc.calibration import sector_postures
 from forcecalc.calibration.rules import describe_ensemble, ensemble_shares, scenario_choice
 from forcecalc.core import glossary, sustainment
 from forcecalc.core.provenance import Provenance
@@ -220,6 +221,12 @@ _LABELS = {
 }
 
 
+def metric_label(metric: str) -> str:
+    """The label ``forcecalc run`` prints for an output (``deployed per km of front``); the
+    app's headline and comparison use the same."""
+    return _LABELS[metric]
+
+
 def _band_row(name: str, unit: str, b: Band) -> list[Cell]:
     return [name, unit, b.p5, b.p50, b.p95, b.mean]
 
@@ -271,12 +278,16 @@ def run_table(result: RunResult) -> Table:
 
 
 def ensemble_lines(scenario: Scenario) -> list[str]:
-    """An ensemble's posture, fallback and weights, as one line (none for other methods)."""
-    return [describe_ensemble(scenario), ""] if scenario.method == "ensemble" else []
+    """An ensemble's posture, fallback and weights, as one line (none for other methods); by
+    sector, each sector's (:mod:`forcecalc.calibration.sector_postures`)."""
+    return [sector_postures.describe(scenario), ""] if scenario.method == "ensemble" else []
 
 
 def ensemble_dict(scenario: Scenario) -> dict[str, object]:
-    """An ensemble's posture, whether it fell back, and each rule's share of the samples."""
+    """An ensemble's posture, whether it fell back, and each rule's share of the samples
+    (by sector: ``sectors`` gives each sector's posture, rules, fallback and shares)."""
+    if scenario.sector_ensembles:
+        return sector_postures.by_sector_dict(scenario)
     choice = scenario_choice(scenario)
     return {
         "posture": scenario.ensemble_posture,
@@ -421,14 +432,30 @@ def claim_source_rows(scenario: Scenario) -> list[dict[str, str]]:
     ]
 
 
+def correlation_source_rows(scenario: Scenario) -> list[dict[str, str]]:
+    """Every correlation of ``correlations:`` with its source, quote and gloss."""
+    return [
+        _source_row(
+            f"correlations[{i}]: {' and '.join(c.between)}",
+            f"rank correlation {c.rank_correlation:g}",
+            "ratio",
+            c.source,
+            c.note,
+        )
+        for i, c in enumerate(scenario.correlations)
+    ]
+
+
 def sources_table(scenario: Scenario) -> Table:
     columns = ("figure", "value", "unit", "source", "quote", "gloss")
+    correlations = [[r[c] for c in columns] for r in correlation_source_rows(scenario)]
     return Table(
         title=f"Sources of {scenario.name}",
         columns=columns,
         sections=[
             ("Figures", [[r[c] for c in columns] for r in sources_rows(scenario)]),
             ("Claims", [[r[c] for c in columns] for r in claim_source_rows(scenario)]),
+            *([("Correlations", correlations)] if correlations else []),
         ],
         footer=(
             f"forcecalc {__version__} · scenario {scenario.source_file} "
@@ -444,6 +471,11 @@ def render_sources(scenario: Scenario, fmt: str) -> str:
                 "scenario": scenario.name,
                 "figures": sources_rows(scenario),
                 "claims": claim_source_rows(scenario),
+                **(
+                    {"correlations": correlation_source_rows(scenario)}
+                    if scenario.correlations
+                    else {}
+                ),
                 "provenance": {
                     "version": __version__,
                     "scenario_file": scenario.source_file,

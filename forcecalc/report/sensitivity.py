@@ -9,6 +9,8 @@ the provenance stamp, which for the tornado, which samples nothing, says so
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from forcecalc.analysis.rank import RankAnalysis
 from forcecalc.analysis.sobol import SobolAnalysis
 from forcecalc.analysis.threshold import MIN_SIDE_SAMPLES, ThresholdAnalysis
@@ -21,6 +23,7 @@ from forcecalc.report.render import (
     provenance_lines,
     render_table,
     result_json,
+    to_json,
 )
 
 #: What a sensitivity method returns.
@@ -45,6 +48,10 @@ def render_sensitivity(r: SensitivityResult, fmt: str) -> str:
         p: Provenance | dict[str, object] = r.provenance
         if isinstance(r, TornadoResult):
             p = deterministic_dict(r.provenance, r.evaluations)
+        if isinstance(r, ThresholdAnalysis):
+            return threshold_json(r)
+        if isinstance(r, TornadoResult | SobolAnalysis):
+            return independent_json(r, p)
         return result_json(r, p, method=METHOD_OF[type(r)])
     return render_table(sensitivity_table(r), fmt)
 
@@ -89,6 +96,31 @@ def deterministic_dict(p: Provenance, evaluations: int) -> dict[str, object]:
     data.update(seed=None, sampler=None, samples=None)
     data.update(sampling=DETERMINISTIC, model_evaluations=evaluations)
     return data
+
+
+def independence_notes(r: TornadoResult | SobolAnalysis) -> list[str]:
+    """The one-line note that the method treats the scenario's correlated figures as
+    independent, or none when the scenario has no correlations."""
+    if not r.correlated:
+        return []
+    return [
+        f"NOTE: {METHOD_OF[type(r)]} assumes independent inputs and ignores the scenario's "
+        f"correlations between {', '.join(r.correlated)} (run, sweep, goal, rank and "
+        "threshold sample them correlated)"
+    ]
+
+
+def independent_json(r: TornadoResult | SobolAnalysis, p: Provenance | dict[str, object]) -> str:
+    """A tornado or Sobol result as JSON (as :func:`~forcecalc.report.render.result_json`
+    writes it), with ``correlated`` and its ``note`` only when the scenario has correlations."""
+    data = asdict(r)
+    if r.correlated:
+        data["note"] = independence_notes(r)[0]
+    else:
+        del data["correlated"]
+    data["method"] = METHOD_OF[type(r)]
+    data["provenance"] = p if isinstance(p, dict) else provenance_dict(p)
+    return to_json(data)
 
 
 # --------------------------------------------------------------------------------------------
@@ -141,6 +173,7 @@ def tornado_table(r: TornadoResult) -> Table:
             f"swing; {r.probes} quantiles probed from {lo} to {hi}, NO = the output rises and "
             "falls between them (Saltelli et al. 2008, ch. 1.2)",
             *_rule_notes(r),
+            *independence_notes(r),
         ],
         units={
             f"input {lo}": "row",
@@ -201,6 +234,7 @@ def sobol_table(r: SobolAnalysis) -> Table:
             f"its {level} Student t interval",
             "scipy.stats.sobol_indices: Saltelli et al. (2010) first order, Jansen (1999) "
             "total order; Sobol' (2001)",
+            *independence_notes(r),
         ],
         units={c: "ratio" for c in columns[2:]},
     )
@@ -239,7 +273,10 @@ def rank_table(r: RankAnalysis) -> Table:
 
 
 def threshold_label(r: ThresholdAnalysis) -> str:
-    """``P(committed > pledged) = 91.5%`` and the like."""
+    """``P(committed > pledged) = 91.5%`` and the like; where pledges or the pool name the
+    categories they ``cover``, ``P(pledged short of deployed of military) = 12.0%``."""
+    if r.compared_with:
+        return f"P({r.supply} short of {r.compared_with}) = {r.probability:.1%}"
     match r.supply:
         case "ceiling":
             against = f"{r.ceiling:,.0f}"
@@ -250,6 +287,18 @@ def threshold_label(r: ThresholdAnalysis) -> str:
         case _:
             against = "the pledged total"
     return f"P({r.requirement} > {against}) = {r.probability:.1%}"
+
+
+def threshold_json(r: ThresholdAnalysis) -> str:
+    """A threshold as JSON (as :func:`~forcecalc.report.render.result_json` writes it), with
+    ``compared_with`` only where pledges or the pool name the categories they ``cover``, as
+    ``run``'s ``coverage_compares_with``."""
+    data = asdict(r)
+    if not r.compared_with:
+        del data["compared_with"]
+    data["method"] = METHOD_OF[ThresholdAnalysis]
+    data["provenance"] = provenance_dict(r.provenance)
+    return to_json(data)
 
 
 def threshold_table(r: ThresholdAnalysis) -> Table:

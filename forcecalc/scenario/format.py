@@ -22,6 +22,7 @@ from __future__ import annotations
 from forcecalc.calibration.missions import POSTURES
 from forcecalc.core.distributions import FAMILIES, Family, Interval90, Pert, Point, family_of
 from forcecalc.core.scenario import BASIS_FIGURES, CATEGORIES, Basis, Domain
+from forcecalc.scenario.format_correlations import CORRELATION
 from forcecalc.scenario.format_kinds import (
     Boolean,
     Choice,
@@ -38,6 +39,7 @@ from forcecalc.scenario.format_kinds import (
     Text,
     options,
 )
+from forcecalc.scenario.format_timeline import TIMELINE_SPECS
 
 __all__ = [
     "Boolean",
@@ -151,6 +153,12 @@ SCENARIO = Spec(
             doc="method analog: the past mission's density applied to this geometry",
         ),
         Key("ensemble", Section("ensemble"), doc="method ensemble: its rules and weights"),
+        Key(
+            "correlations",
+            ListOf(Section("correlation"), 1),
+            doc="rank correlations between uncertain figures, imposed on the sampling",
+        ),
+        Key("timeline", Section("timeline"), doc="force generation over time (forcecalc timeline)"),
     ),
 )
 
@@ -487,5 +495,7 @@ SPECS: dict[str, Spec] = {
         CITATION,
         REGISTER_DOCUMENT,
         REGISTER_FIGURE,
+        CORRELATION,
+        *TIMELINE_SPECS,
     )
 }

@@ -5,8 +5,9 @@ their positions (:mod:`forcecalc.scenario.strict_yaml`), then read section by se
 (:mod:`~forcecalc.scenario.read_figures`), the geometry and its sectors
 (:mod:`~forcecalc.scenario.read_geometry`), the method and its rules
 (:mod:`~forcecalc.scenario.read_method`), tasks (:mod:`~forcecalc.scenario.read_tasks`),
-sustainment and force generation (:mod:`~forcecalc.scenario.read_sustainment`) and claims
-(:mod:`~forcecalc.scenario.read_claims`). Every problem raises
+sustainment and force generation (:mod:`~forcecalc.scenario.read_sustainment`), claims
+(:mod:`~forcecalc.scenario.read_claims`) and correlations
+(:mod:`~forcecalc.scenario.read_correlations`). Every problem raises
 :class:`~forcecalc.core.errors.ScenarioError` with one line naming the file, line, column, key
 path, the value given and what was expected.
 """
@@ -25,11 +26,13 @@ from forcecalc.core.sources import Register
 from forcecalc.scenario import format as fmt
 from forcecalc.scenario.files import read_text
 from forcecalc.scenario.read_claims import read_claims
+from forcecalc.scenario.read_correlations import read_correlations
 from forcecalc.scenario.read_figures import FigureReader
 from forcecalc.scenario.read_geometry import read_geometry
 from forcecalc.scenario.read_method import read_method
 from forcecalc.scenario.read_sustainment import read_force_generation, read_sustainment
 from forcecalc.scenario.read_tasks import TaskReader
+from forcecalc.scenario.read_timeline import read_timeline
 from forcecalc.scenario.register import default_register
 from forcecalc.scenario.strict_yaml import Reader, compose
 
@@ -72,7 +75,7 @@ def _build(figs: FigureReader, root: Node) -> Scenario:
     name = r.string(keys["name"][1], "name")
     description = r.string(keys["description"][1], "description")
     geometry = read_geometry(figs, keys["geometry"][1])
-    method, rule_ids, posture = read_method(figs, root, keys, geometry)
+    method, rule_ids, posture, sector_ensembles = read_method(figs, root, keys, geometry)
     task_reader = TaskReader(figs)
     tasks = task_reader.read(keys["tasks"][1], geometry) if method == "tasks" else ()
     if "technology_offset" in keys:
@@ -94,6 +97,9 @@ def _build(figs: FigureReader, root: Node) -> Scenario:
     force_generation = None
     if "force_generation" in keys:
         force_generation = read_force_generation(figs, keys["force_generation"][1], categories)
+    timeline = None
+    if "timeline" in keys:
+        timeline = read_timeline(figs, keys["timeline"][1], force_generation)
     scenario = Scenario(
         name=name,
         description=description,
@@ -103,10 +109,14 @@ def _build(figs: FigureReader, root: Node) -> Scenario:
         sustainment=sustainment,
         category_sustainment=by_category,
         force_generation=force_generation,
+        timeline=timeline,
         method=method,
         rules=rule_ids,
         ensemble_posture=posture,
+        sector_ensembles=sector_ensembles,
     )
     if "expect" in keys:
         scenario = replace(scenario, expect=read_claims(figs, keys["expect"][1], scenario))
+    if "correlations" in keys:  # last: a correlation may name any figure read before it
+        scenario = replace(scenario, correlations=read_correlations(figs, keys["correlations"][1]))
     return scenario

@@ -10,9 +10,10 @@ from collections.abc import Mapping
 from yaml.nodes import Node
 
 from forcecalc.calibration import rules as sizing
+from forcecalc.calibration import sector_postures
 from forcecalc.core import glossary
 from forcecalc.core.distributions import Point
-from forcecalc.core.scenario import Figure, Geometry
+from forcecalc.core.scenario import Figure, Geometry, SectorEnsemble
 from forcecalc.scenario import format as fmt
 from forcecalc.scenario.read_figures import FigureReader
 from forcecalc.scenario.strict_yaml import did_you_mean
@@ -42,9 +43,10 @@ def read_method(
     root: Node,
     keys: Mapping[str, tuple[Node, Node]],
     geometry: Geometry | None = None,
-) -> tuple[str, tuple[str, ...], str | None]:
-    """The method, for analog and ensemble the rules (their figures are added), and the
-    posture an ensemble drew on (``ensemble.posture``, else the sectors' common posture)."""
+) -> tuple[str, tuple[str, ...], str | None, tuple[SectorEnsemble, ...]]:
+    """The method, for analog and ensemble the rules (their figures are added), the posture
+    an ensemble drew on (``ensemble.posture``, else the sectors' common posture), and each
+    sector's own ensemble for a default ensemble over sectors of different postures."""
     r = figs.r
     method = "tasks"
     if "method" in keys:
@@ -55,7 +57,7 @@ def read_method(
     if method == "tasks":
         if "tasks" not in keys:
             r.fail(root, "", "no 'tasks'", "the key 'tasks', or method: analog or ensemble")
-        return method, (), None
+        return method, (), None, ()
     if "tasks" in keys:
         r.fail(
             keys["tasks"][0],
@@ -70,8 +72,12 @@ def read_method(
             r.fail(root, "analog", "method analog with no 'analog'", "analog: e.g. ifor.per_km")
         rule = _rule_ref(figs, keys["analog"][1], "analog", catalogue, site, mission_ok=True)
         figs.figures.update(sizing.rule_figures([rule]))
-        return method, (rule.id,), None
-    return (method, *_ensemble(figs, keys.get("ensemble"), catalogue, site, geometry))
+        return method, (rule.id,), None, ()
+    entry = keys.get("ensemble")
+    if entry is None and sector_postures.mixed_postures(geometry):
+        rule_ids, own = _by_sector(figs, catalogue, site, geometry)
+        return method, rule_ids, None, own
+    return (method, *_ensemble(figs, entry, catalogue, site, geometry), ())
 
 
 def _by_posture(
@@ -84,6 +90,27 @@ def _by_posture(
         for k, w in sizing.group_weights(chosen).items()
     }
     return dict(chosen), weights
+
+
+def _by_sector(
+    figs: FigureReader,
+    catalogue: Mapping[str, sizing.Rule],
+    site: sizing.Site,
+    geometry: Geometry,
+) -> tuple[tuple[str, ...], tuple[SectorEnsemble, ...]]:
+    """Every sector's own ensemble (the rules of its posture): the rules of all of them,
+    sorted, each with a weight figure of 1 that multiplies its share in every sector."""
+    own = sector_postures.sector_ensembles(geometry, site, catalogue)
+    order = sorted({k for e in own for k in e.rules})
+    figs.figures.update(sizing.rule_figures(catalogue[k] for k in order))
+    figs.figures.update(
+        {
+            sizing.weight_path(k): sizing.weight_figure(k, 1.0, sector_postures.SECTOR_WEIGHT)
+            for k in order
+        }
+    )
+    figs.figures[sizing.RULE_CHOICE] = sizing.rule_choice_figure()
+    return tuple(order), own
 
 
 def _rule_ref(

@@ -51,7 +51,9 @@ NOT_EXPRESSIBLE: dict[str, str] = {
     "task, itself or a cycle; shares of the whole force (or a category) reaching 1 together; "
     "share_of_category naming a category no other task belongs to; duplicate task names or "
     "contributors; a claim on a task or a "
-    "metric the scenario lacks; a sizing rule naming a mission the missions dataset lacks",
+    "metric the scenario lacks; a sizing rule naming a mission the missions dataset lacks; a "
+    "correlation naming a figure the scenario lacks or a point, the same pair twice, or "
+    "correlations that cannot all hold together (not positive semi-definite)",
     "finer_than_limit": "a non-zero number finer than a millionth of its unit (the schema "
     "states each unit's largest number, not the gap between 0 and the smallest), and a "
     "lognormal's sigma above 12",
@@ -358,6 +360,15 @@ def document_schema(register: Register) -> JSONSchema:
 # The whole schema
 
 
+def correlation_schema() -> JSONSchema:
+    """A correlation: exactly two figures, a source or an assumption."""
+    out = object_schema(fmt.SPECS["correlation"])
+    between = out["properties"]["between"]
+    out["properties"]["between"] = {**between, "maxItems": 2, "uniqueItems": True}
+    out["oneOf"] = _one_source()
+    return out
+
+
 def ensemble_schema() -> JSONSchema:
     """An ensemble: its rules listed, or a posture whose missions' rules it draws on; one."""
     out = object_schema(fmt.ENSEMBLE)
@@ -377,6 +388,7 @@ _WITH_RULES = {
     "sustainment_by_category": by_category_schema,
     "category_sustainment": lambda: sustainment_schema(fmt.CATEGORY_SUSTAINMENT),
     "claim": claim_schema,
+    "correlation": correlation_schema,
 }
 
 

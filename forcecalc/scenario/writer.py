@@ -9,6 +9,7 @@ from __future__ import annotations
 import yaml
 
 from forcecalc.calibration import rules as sizing
+from forcecalc.core.correlation import Correlation
 from forcecalc.core.distributions import Distribution, family_of
 from forcecalc.core.scenario import (
     BASIS_FIGURES,
@@ -23,6 +24,7 @@ from forcecalc.core.sources import Assumption, Citation, RegisterSource, Source
 from forcecalc.scenario import format as fmt
 from forcecalc.scenario.strict_yaml import AMBIGUOUS_THOUSANDS
 from forcecalc.scenario.write_geometry import geometry_dict, task_sectors_dict
+from forcecalc.scenario.write_timeline import timeline_dict
 
 
 def _num(x: float) -> int | float:
@@ -74,15 +76,33 @@ def scenario_dict(scenario: Scenario) -> dict[str, object]:
         out["method"] = scenario.method
     if scenario.method == "analog":
         out["analog"] = scenario.rules[0]
-    if scenario.method == "ensemble":
+    if scenario.method == "ensemble" and not scenario.sector_ensembles:  # by sector: the default
         out["ensemble"] = _ensemble_dict(scenario)
     if "technology_offset" in scenario.figures:
         out["technology_offset"] = fig("technology_offset")
     out["sustainment"] = _sustainment_dict(scenario)
     if scenario.force_generation is not None:
         out["force_generation"] = _force_generation_dict(scenario, scenario.force_generation)
+    if scenario.timeline is not None:
+        out["timeline"] = timeline_dict(scenario, scenario.timeline, figure_dict)
     if scenario.expect:
         out["expect"] = [_expect_dict(e) for e in scenario.expect]
+    correlations = [_correlation_dict(c) for c in scenario.correlations if _varies(scenario, c)]
+    if correlations:  # those of a figure set to a point no longer apply, and are not written
+        out["correlations"] = correlations
+    return out
+
+
+def _varies(scenario: Scenario, c: Correlation) -> bool:
+    return all(p in scenario.figures and scenario.figures[p].is_uncertain for p in c.between)
+
+
+def _correlation_dict(c: Correlation) -> dict[str, object]:
+    out: dict[str, object] = {"between": list(c.between)}
+    out["rank_correlation"] = _num(c.rank_correlation)
+    out.update(_source_dict(c.source))
+    if c.note:
+        out["note"] = c.note
     return out
 
 

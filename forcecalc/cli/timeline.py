@@ -1,0 +1,54 @@
+"""``forcecalc timeline``: force generation month by month over the mandate."""
+
+from __future__ import annotations
+
+import argparse
+
+from forcecalc.cli.options import (
+    EXIT_OK,
+    Command,
+    add_output_options,
+    add_run_options,
+    emit,
+    int_arg,
+    parse_assignment,
+    scenario_argument,
+)
+from forcecalc.core.timeline_run import run_timeline
+from forcecalc.report.timeline import render_timeline
+from forcecalc.scenario.loader import load_scenario
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    overrides = dict(parse_assignment(a) for a in args.overrides)
+    result = run_timeline(
+        load_scenario(args.scenario),
+        samples=args.samples,
+        seed=args.seed,
+        sampler=args.sampler,
+        overrides=overrides,
+        months=args.months,
+    )
+    emit(render_timeline(result, args.format), args)
+    return EXIT_OK
+
+
+def _timeline_args(p: argparse.ArgumentParser) -> None:
+    scenario_argument(p, optional=False)
+    p.add_argument(
+        "--months",
+        type=int_arg,
+        metavar="N",
+        help="the mandate in months, for every sample (default: the timeline's mandate_months)",
+    )
+    add_run_options(p)
+    add_output_options(p)
+
+
+COMMANDS: dict[str, Command] = {
+    "timeline": (
+        "force generation month by month: required, available, shortfall over the mandate",
+        _timeline_args,
+        cmd_timeline,
+    ),
+}

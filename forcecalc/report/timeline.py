@@ -1,0 +1,139 @@
+"""``forcecalc timeline`` output: the monthly bands and the mandate's figures, as a table
+(text, Markdown, CSV) or JSON, with provenance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from forcecalc.core.summary import Band
+from forcecalc.core.timeline_run import TimelineResult
+from forcecalc.report.render import (
+    Cell,
+    Table,
+    provenance_dict,
+    provenance_lines,
+    render_table,
+    to_json,
+)
+
+#: Monthly outputs in the order shown, with their labels.
+MONTHLY_LABELS = {
+    "required_deployed": "deployed",
+    "required_committed": "committed",
+    "available": "available",
+    "shortfall": "shortfall",
+}
+_STATS = ("mean", "p5", "p50", "p95")
+#: Figures over the mandate, their labels and units.
+MANDATE_LABELS = {
+    "peak_committed": ("peak committed", "personnel"),
+    "pass_through": ("personnel passing through (troop tours)", "personnel"),
+    "first_shortfall_month": ("first month of shortfall (where one happens)", "months"),
+    "at_strength_month": ("first month at strength (where reached)", "months"),
+    "lost_strength_month": (
+        "first shortfall after reaching strength (where one happens)",
+        "months",
+    ),
+}
+PROBABILITY_LABELS = {
+    "p_no_shortfall": "P(no shortfall in any month)",
+    "p_at_strength": "P(at strength in some month)",
+    "p_holds_strength": "P(no shortfall once at strength)",
+}
+
+
+def _monthly_columns() -> tuple[str, ...]:
+    bands = tuple(f"{v} {s}" for v in MONTHLY_LABELS.values() for s in ("p5", "p50", "p95"))
+    return ("month", *bands, "P(shortfall)")
+
+
+def month_rows(result: TimelineResult) -> list[list[Cell]]:
+    """One row per month: P5, P50, P95 of each monthly output, then P(shortfall)."""
+    rows: list[list[Cell]] = []
+    for m in range(result.months):
+        row: list[Cell] = [m + 1]
+        for key in MONTHLY_LABELS:
+            row += [float(result.monthly[key][i, m]) for i in (1, 2, 3)]
+        rows.append([*row, float(result.p_shortfall[m])])
+    return rows
+
+
+def _band_row(label: str, unit: str, b: Band) -> list[Cell]:
+    return [label, unit, b.p5, b.p50, b.p95, b.mean]
+
+
+def mandate_rows(result: TimelineResult) -> list[list[Cell]]:
+    """The mandate's figures as bands, then its probabilities."""
+    rows = [
+        _band_row(label, unit, result.mandate[k])
+        for k, (label, unit) in MANDATE_LABELS.items()
+        if k in result.mandate
+    ]
+    rows += [
+        [label, "probability", None, result.probabilities[k], None, None]
+        for k, label in PROBABILITY_LABELS.items()
+    ]
+    return rows
+
+
+def notes(result: TimelineResult) -> list[str]:
+    """What a reader must know to read the numbers."""
+    fg = result.scenario.force_generation
+    basis = fg.pledge_basis if fg is not None else "deployed"
+    lines = [f"shortfall = required {basis} − available, 0 or more"]
+    if result.untoured:
+        lines.append(
+            "pass-through leaves out " + ", ".join(result.untoured) + " (no tour length stated: "
+            "give sustainment tour_months or timeline.tour_months)"
+        )
+    return lines
+
+
+def timeline_tables(result: TimelineResult) -> list[Table]:
+    """The monthly table and the mandate table."""
+    columns = _monthly_columns()
+    units = {c: "personnel" for c in columns[1:-1]}
+    monthly = Table(
+        title=f"{result.scenario.name}: required deployed and committed, available and "
+        f"shortfall, month by month ({result.months} months)",
+        columns=columns,
+        sections=[("", month_rows(result))],
+        units={"month": "", **units, "P(shortfall)": "probability"},
+    )
+    mandate = Table(
+        title=f"{result.scenario.name}: over the mandate",
+        columns=("name", "unit", "p5", "p50", "p95", "mean"),
+        sections=[("Mandate", mandate_rows(result))],
+        footer=[*notes(result), *provenance_lines(result.provenance)],
+        units={"p5": "row", "p50": "row", "p95": "row", "mean": "row"},
+    )
+    return [monthly, mandate]
+
+
+def _bands(rows: Sequence[Sequence[float]]) -> dict[str, list[float]]:
+    return {s: [float(x) for x in rows[i]] for i, s in enumerate(_STATS)}
+
+
+def timeline_dict(result: TimelineResult) -> dict[str, object]:
+    """The result as JSON-ready data: per month mean/P5/P50/P95 of each output."""
+    return {
+        "scenario": result.scenario.name,
+        "months": result.months,
+        "monthly": {k: _bands(v) for k, v in result.monthly.items()},
+        "committed_by_category": {k: _bands(v) for k, v in result.committed_by_category.items()},
+        "p_shortfall": [float(x) for x in result.p_shortfall],
+        "mandate": {k: asdict(b) for k, b in result.mandate.items()},
+        "probabilities": dict(result.probabilities),
+        "pass_through_categories": list(result.toured),
+        "pass_through_leaves_out": list(result.untoured),
+        "notes": notes(result),
+        "provenance": provenance_dict(result.provenance),
+    }
+
+
+def render_timeline(result: TimelineResult, fmt: str) -> str:
+    """``forcecalc timeline`` output in ``table``, ``markdown``, ``csv`` or ``json``."""
+    if fmt == "json":
+        return to_json(timeline_dict(result))
+    return "\n".join(render_table(t, fmt) for t in timeline_tables(result))
