@@ -19,7 +19,7 @@ def test_the_app_shows_the_scenario_beside_its_precedents() -> None:
     assert not at.exception
     at.select_slider(key="samples").set_value(1024).run()
     radio = at.radio(key="precedent_density")
-    assert list(radio.options) == ["per km of line", "per km² of buffer"]
+    assert list(radio.options) == ["per km of front", "per km² of buffer"]  # as `run` says
     assert any("ranks 3 of 11" in c.value for c in at.caption)
     radio.set_value("per km² of buffer").run()
     assert not at.exception
@@ -27,16 +27,16 @@ def test_the_app_shows_the_scenario_beside_its_precedents() -> None:
     assert any("ranks 4 of 6" in c.value for c in at.caption)
 
 
-def test_a_scenario_with_borders_is_compared_per_km_of_front_and_borders() -> None:
+def test_a_scenario_with_borders_is_compared_per_km_of_the_whole_line() -> None:
 
     at = AppTest.from_file(APP, default_timeout=120).run()
     at.select_slider(key="samples").set_value(1024).run()
     at.selectbox(key="shipped").set_value(SHIPPED_DETERRENT).run()
     assert not at.exception
     radio = at.radio(key="precedent_density")
-    assert radio.options[0] == "per km of front and borders"
+    assert radio.options[0] == "per km of the whole line"  # as `run` names its density
     assert any("ranks 3 of 11" in c.value for c in at.caption)
-    assert any("over the front alone it would be" in c.value for c in at.caption)
+    assert any("per km of front alone it would be" in c.value for c in at.caption)
 
 
 def test_the_app_runs_an_ensemble_scenario() -> None:

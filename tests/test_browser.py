@@ -32,7 +32,9 @@ import pytest
 
 from forcecalc import run
 from forcecalc.app.texts import read_shipped
+from forcecalc.core.timeline_run import run_timeline
 from forcecalc.report.render import fmt_number
+from forcecalc.scenario.loader import load_scenario
 from forcecalc.scenario.resources import DEFAULT_SCENARIO
 from tests.hostile import OUTSIDE, hostile_text
 
@@ -229,13 +231,51 @@ def test_the_app_shows_the_headline_in_chromium(server: Server, tmp_path: Path) 
     assert picture.stat().st_size > 10_000
 
 
+TIMELINE = REPO / "tests" / "timeline" / "timeline.yaml"
+
+
+def test_the_timeline_tab_draws_its_charts_in_chromium(server: Server) -> None:
+    """Issue 12: a scenario with a timeline shows the library's mandate figures and both
+    charts (fan and shortfall), drawn by Vega-Lite at 1366×768, that still fit a 390-px phone."""
+    held = run_timeline(load_scenario(TIMELINE)).probabilities["p_holds_strength"]
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1366, "height": 768})
+            page.goto(server.url, wait_until="domcontentloaded")
+            page.get_by_text("Upload a file").click()  # the upload stops the first run
+            page.locator('input[type="file"]').set_input_files(str(TIMELINE))
+            page.locator("h1").filter(has_text="Timeline test force").wait_for(timeout=60_000)
+            page.get_by_role("tab", name="Timeline").click()
+            metric = page.locator('[data-testid="stMetric"]:visible').filter(
+                has_text="P(no shortfall once at strength)"
+            )
+            metric.wait_for(timeout=60_000)
+            shown = metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+            charts = page.locator('[data-testid="stVegaLiteChart"]:visible')
+            charts.nth(1).locator("canvas, svg").first.wait_for(timeout=30_000)
+            n_charts = charts.count()
+            page.set_viewport_size({"width": 390, "height": 844})
+            page.wait_for_timeout(500)
+            narrow = charts.first.bounding_box()
+            errors = page.locator('[data-testid="stException"]').all_inner_texts()
+        except sync_api.Error as exc:
+            raise AssertionError(server.explain(f"the browser failed: {exc}")) from exc
+        finally:
+            browser.close()
+    assert not errors, server.explain(f"the page shows an exception: {errors}")
+    assert shown == fmt_number(held, "probability")
+    assert n_charts == 2
+    assert narrow is not None and narrow["width"] <= 390  # fits the phone, no sideways scroll
+
+
 def outside(url: str, server_url: str) -> bool:
     """Whether a request leaves the server: anything but its own origin and in-page data."""
     return not url.startswith((server_url + "/", "data:", "blob:", "about:"))
 
 
 #: Tabs visited with the hostile scenario (every one that shows its text).
-HOSTILE_TABS = ("Assumptions", "Breakdown", "Drivers", "Sweep", "Sources", "Download")
+HOSTILE_TABS = ("Assumptions", "Breakdown", "Timeline", "Drivers", "Sweep", "Sources", "Download")
 
 
 def test_a_hostile_scenario_fetches_nothing_outside_and_shows_no_link_or_image(

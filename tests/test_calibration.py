@@ -754,7 +754,7 @@ def test_a_scenario_with_borders_is_compared_per_km_of_its_whole_line() -> None:
     per_km = next(r for r in c.ranks if r.density == "troops_per_km")
     assert per_km.rank > 1 and "unifil_2006" in per_km.denser
     text = render_analogs(c, MISSIONS, "table")
-    assert "per km of front and borders: the scenario's median ranks" in text
+    assert "per km of the whole line: the scenario's median ranks" in text
     assert "÷ the front alone it would be" in text
 
 

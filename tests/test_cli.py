@@ -128,13 +128,9 @@ def test_run_json(capsys: pytest.CaptureFixture[str]) -> None:
 def test_run_csv(capsys: pytest.CaptureFixture[str], scenario_copy: Path) -> None:
     code, out, err = call(capsys, "run", scenario_copy, "--format", "csv", *FAST)
     assert (code, err) == (0, "")
-    lines = out.splitlines()
-    comments = [line for line in lines if line.startswith("#")]
-    assert comments and lines[: len(comments)] == comments
-    assert f"seed {DEFAULT_SEED}" in comments[0]
-    rows = list(csv.reader(io.StringIO("\n".join(lines[len(comments) :]))))
-    assert rows[0][0] == "section"
-    assert rows[0] == ["section", "name", "unit", "p5", "p50", "p95", "mean"]
+    rows = list(csv.reader(io.StringIO(out)))  # one table, its header first (issue 13)
+    assert rows[0][:7] == ["section", "name", "unit", "p5", "p50", "p95", "mean"]
+    assert all(r[rows[0].index("seed")] == str(DEFAULT_SEED) for r in rows[1:])
     deployed = next(r for r in rows if r[1] == "deployed")
     assert deployed[0] == "Totals"
     assert float(deployed[3]) <= float(deployed[4]) <= float(deployed[5])
@@ -281,8 +277,8 @@ def test_zero_pledged_for_zero_required_suffices_and_prints_no_nan(
     code, out, err = call(capsys, "run", *FAST, *ZERO_REQUIREMENT)
     assert (code, err) == (0, "")
     assert "nan" not in out.lower()
-    assert re.search(r"P\(pledges suffice\)\s+probability\s+–\s+100\.0%", out)
-    assert re.search(r"pledged ÷ required\s+ratio\s+1\s+1\s+1\s+1\n", out)
+    assert re.search(r"P\(pledges suffice: pledged ≥ deployed\)\s+probability\s+–\s+100\.0%", out)
+    assert re.search(r"pledged ÷ deployed\s+ratio\s+1\s+1\s+1\s+1\n", out)
     data = run_json(capsys, *ZERO_REQUIREMENT)
     assert data["probabilities"]["p_pledges_suffice"] == 1.0
     assert data["metrics"]["pledge_coverage"] == {
@@ -520,8 +516,7 @@ def test_check_formats(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
     code, out, err = call(capsys, "check", SEED_001, *FAST, "--format", fmt)
     assert (code, err) == (0, "")
     if fmt == "csv":
-        assert out.startswith("# ")
-        assert "section,result,claim,value,source" in out
+        assert out.startswith("section,scenario,result,claim,value,source,provenance\n")
     else:
         assert "| result | claim | value | source |" in out
 
@@ -642,7 +637,7 @@ def test_internal_error_is_one_line_with_a_log(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli_options, "run", broken)
+    monkeypatch.setattr(cli_run, "run_sized", broken)
     code, out, err = call(capsys, "run", *FAST)
     assert (code, out) == (70, "")
     line = assert_one_line_error(err)
@@ -665,7 +660,7 @@ def test_internal_error_with_multiline_message_is_one_line(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("first line\nsecond line")
 
-    monkeypatch.setattr(cli_options, "run", broken)
+    monkeypatch.setattr(cli_run, "run_sized", broken)
     code, _, err = call(capsys, "run", *FAST)
     assert code == 70
     assert_one_line_error(err)
@@ -675,7 +670,7 @@ def test_keyboard_interrupt(capsys: pytest.CaptureFixture[str], monkeypatch: pyt
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli_options, "run", interrupted)
+    monkeypatch.setattr(cli_run, "run_sized", interrupted)
     code, out, err = call(capsys, "run", *FAST)
     assert (code, out) == (130, "")
     assert assert_one_line_error(err) == "forcecalc: interrupted"

@@ -132,6 +132,17 @@ PER_SCENARIO: dict[str, list[str]] = {
     "check": ["check", "--samples", "1024", "--seed", "37", "--format", "csv"],
 }
 
+#: Per scenario with a ``timeline`` section (shipped, and the timeline tests' own file): a name
+#: and the arguments after the scenario's path.
+TIMELINE: dict[str, list[str]] = {
+    "timeline": ["timeline", "--samples", "1024", "--seed", "47"],
+    "timeline-json": ["timeline", "--samples", "512", "--seed", "53", "--format", "json"],
+}
+TIMELINE_SCENARIOS = [
+    *(s for s in SCENARIOS if "\ntimeline:\n" in s.read_text(encoding="utf-8")),
+    ROOT / "tests" / "timeline" / "timeline.yaml",
+]
+
 #: Commands that take no scenario.
 GLOBAL: dict[str, list[str]] = {
     "backtest": ["backtest", "--samples", "512", "--seed", "41", "--format", "json"],
@@ -165,6 +176,11 @@ def _cases() -> list[tuple[str, list[str]]]:
     for scenario in SCENARIOS:
         stem = str(scenario.relative_to(ROOT / "scenarios").with_suffix("")).replace("/", "__")
         cases += [(f"{stem}/{name}", _argv(args, scenario)) for name, args in PER_SCENARIO.items()]
+    for scenario in TIMELINE_SCENARIOS:
+        inside = scenario.is_relative_to(ROOT / "scenarios")
+        stem = str(scenario.relative_to(ROOT / "scenarios" if inside else ROOT).with_suffix(""))
+        stem = stem.replace("/", "__")
+        cases += [(f"{stem}/{name}", _argv(args, scenario)) for name, args in TIMELINE.items()]
     return cases
 
 

@@ -30,7 +30,7 @@ THIRD_PARTY: dict[str, set[str]] = {
     "calibration": {"numpy", "scipy"},
     "scenario": {"numpy", "scipy", "yaml"},
     "analysis": {"numpy", "scipy"},
-    "report": {"numpy", "scipy"},
+    "report": {"numpy", "scipy", "openpyxl", "vl_convert"},
     "cli": {"numpy", "scipy"},
     "app": {"numpy", "scipy", "streamlit", "pandas", "altair", "yaml"},
 }

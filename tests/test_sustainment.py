@@ -130,7 +130,7 @@ def test_files_without_the_new_keys_keep_their_outputs() -> None:
     data = json.loads(render_run(result, "json"))
     assert "committed_categories" not in data and "coverage_compares_with" not in data
     table = render_run(result, "table")
-    assert "Committed by category" not in table and "pledged ÷ required" in table
+    assert "Committed by category" not in table and "pledged ÷ deployed " in table  # says what
     assert result.summary.metrics["rotation_multiplier"].p50 == 3.0
 
 

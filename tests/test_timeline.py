@@ -20,9 +20,17 @@ from forcecalc.core import timeline as tl
 from forcecalc.core.distributions import Point
 from forcecalc.core.errors import ParameterError, ScenarioError
 from forcecalc.core.model import evaluate
-from forcecalc.core.sampling import sample
+from forcecalc.core.runner import override
+from forcecalc.core.sampling import (
+    TIMELINE_STREAM,
+    design_figures,
+    sample,
+    sample_timeline,
+    timeline_figures,
+    timeline_seed,
+)
 from forcecalc.core.scenario import Figure, Scenario, Timeline, TimelineContributor
-from forcecalc.core.timeline_run import run_timeline
+from forcecalc.core.timeline_run import _mandate_stats, run_timeline
 from forcecalc.report.render import sources_rows
 from forcecalc.scenario.loader import load_scenario, parse_scenario
 from forcecalc.scenario.writer import dump_scenario
@@ -142,9 +150,10 @@ def test_more_withdrawal_never_raises_what_is_available(
     drawn = sample(scenario, 128, seed)
     outcome = evaluate(scenario, drawn.values)
     draws = tl.withdrawal_generator(seed).random((128, 3))
+    own = sample_timeline(scenario, 128, seed)
 
     def supply(h: float) -> np.ndarray:
-        values = dict(drawn.values)
+        values = {**drawn.values, **own}
         for name in ("Atlantis", "Carpania"):
             values[TimelineContributor(name).figure_path("withdrawal_per_year")] = h
         return tl.monthly(scenario, values, outcome, draws, 24).available
@@ -257,3 +266,276 @@ def test_samples_times_months_over_the_budget_is_refused_before_anything_runs() 
     scenario = load_scenario(EXAMPLE)
     with pytest.raises(ParameterError, match=r"^samples: got 1,000,000 samples × 120 months"):
         run_timeline(scenario, samples=1_000_000, months=120, sampler="mc")
+
+
+# --------------------------------------------------------------------------------------------
+# The timeline's own design: run and the analyses do not see it
+
+
+def _without_timeline(tmp_path: Path, text: str) -> tuple[Path, Path]:
+    """The scenario written twice: as it is, and with its timeline section cut."""
+    start = text.index("\ntimeline:\n") + 1
+    rest = re.search(r"^\S", text[start + len("timeline:\n") :], re.M)  # the next top-level key
+    cut = text[:start] + (text[start + len("timeline:\n") + rest.start() :] if rest else "")
+    with_t, without = tmp_path / "with.yaml", tmp_path / "without.yaml"
+    with_t.write_text(text, encoding="utf-8")
+    without.write_text(cut, encoding="utf-8")
+    assert load_scenario(with_t).timeline is not None and load_scenario(without).timeline is None
+    return with_t, without
+
+
+def _normalized(capsys: pytest.CaptureFixture[str], argv: list[str], path: Path) -> str:
+    code, out, err = call(capsys, argv[0], path, *argv[1:])
+    text = f"{code}\n{out}\n{err}".replace(str(path), "<file>")
+    return re.sub(r"[0-9a-f]{64}|[0-9a-f]{16}…", "<sha>", text)
+
+
+ANALYSES = [
+    ["run", "--samples", "512", "--seed", "7", "--format", "json"],
+    ["run", "--samples", "256", "--seed", "3", "--sampler", "sobol"],
+    ["run-large", "--samples", "3000", "--chunk", "1000", "--seed", "29", "--format", "json"],
+    ["sensitivity", "--method", "tornado", "--format", "json"],
+    ["sensitivity", "--method", "sobol", "--samples", "64", "--seed", "11", "--format", "json"],
+    ["sensitivity", "--method", "rank", "--samples", "256", "--seed", "13", "--format", "json"],
+    ["sweep", "--vary", "geometry.front_length_km=500:1500:3", "--samples", "256"],
+    ["goal", "--pool", "100000", "--solve", "geometry.front_length_km", "--samples", "256"],
+    ["analogs", "--samples", "256", "--seed", "31", "--format", "json"],
+]
+
+
+@pytest.mark.parametrize("argv", ANALYSES, ids=lambda a: "-".join(a[:3]))
+def test_a_timeline_leaves_run_and_the_analyses_bit_for_bit(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, argv: list[str]
+) -> None:
+    with_t, without = _without_timeline(tmp_path, EXAMPLE.read_text(encoding="utf-8"))
+    got = _normalized(capsys, argv, with_t)
+    assert got.startswith("0\n") and "timeline." not in got  # nor listed as an input
+    assert got == _normalized(capsys, argv, without)
+
+
+def test_the_shipped_reassurance_timeline_leaves_its_run_unchanged(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    shipped = Path(__file__).parents[1] / "scenarios" / "reassurance-force.yaml"
+    with_t, without = _without_timeline(tmp_path, shipped.read_text(encoding="utf-8"))
+    for argv in (ANALYSES[0], ANALYSES[3], ["check", "--samples", "256", "--format", "csv"]):
+        assert _normalized(capsys, argv, with_t) == _normalized(capsys, argv, without)
+
+
+def test_the_design_leaves_out_the_timeline_and_the_timeline_has_its_own() -> None:
+    scenario = load_scenario(EXAMPLE)
+    main_paths = [f.path for f in design_figures(scenario)]
+    own = [f.path for f in timeline_figures(scenario)]
+    assert own and not any(p.startswith("timeline.") for p in main_paths)
+    assert sorted(main_paths + own) == sorted(scenario.figures)
+    drawn = sample(scenario, 64, 5)
+    assert set(drawn.values) == set(main_paths)
+    values = sample_timeline(scenario, 64, 5)
+    assert set(values) == set(own)
+    build_up = values["timeline.build_up_months"]
+    strata = np.floor(scenario.figures["timeline.build_up_months"].dist.cdf(build_up) * 64)
+    assert sorted(strata.tolist()) == list(range(64))  # a Latin hypercube of its own
+    # its seed: a SeedSequence of the run's seed and the stream word, not the run's seed
+    expected = np.random.SeedSequence([5, TIMELINE_STREAM]).generate_state(1, np.uint64)[0]
+    assert timeline_seed(5) == int(expected) != 5
+    assert not np.array_equal(
+        build_up, sample_timeline(scenario, 64, 6)["timeline.build_up_months"]
+    )
+
+
+def test_the_timeline_uses_runs_samples_for_the_steady_state() -> None:
+    """Month 1 is at full strength: its required percentiles are run's, bit for bit."""
+    scenario = load_scenario(EXAMPLE)
+    for sampler in ("lhs", "sobol", "mc"):
+        steady = run(scenario, samples=256, seed=9, sampler=sampler)
+        result = run_timeline(scenario, samples=256, seed=9, sampler=sampler)
+        for key, metric in (("required_deployed", "deployed"), ("required_committed", "committed")):
+            b = steady.summary.metrics[metric]
+            mean, *percentiles = result.monthly[key][:, 0].tolist()
+            assert percentiles == [b.p5, b.p50, b.p95]  # the same samples, bit for bit
+            assert mean == pytest.approx(b.mean, rel=1e-12)  # summed in another order
+
+
+def test_set_reaches_the_timeline_figures_and_leaves_run_alone() -> None:
+    scenario = load_scenario(EXAMPLE)
+    fixed = {"timeline.build_up_months": 0.0}
+    ramped = run_timeline(scenario, samples=64, seed=2)
+    at_once = run_timeline(scenario, samples=64, seed=2, overrides=fixed)
+    assert ramped.monthly["available"][2, 0] < at_once.monthly["available"][2, 0]
+    np.testing.assert_array_equal(
+        ramped.monthly["required_deployed"], at_once.monthly["required_deployed"]
+    )
+    plain = run(scenario, samples=64, seed=2)
+    assert run(scenario, samples=64, seed=2, overrides=fixed).summary == plain.summary
+
+
+def test_a_correlation_naming_a_timeline_figure_is_one_clear_error() -> None:
+    text = EXAMPLE.read_text(encoding="utf-8") + (
+        "correlations:\n"
+        "  - between: [tasks.line_troops.rate, timeline.build_up_months]\n"
+        "    rank_correlation: 0.5\n"
+        "    assumption: a round correlation\n"
+    )
+    with pytest.raises(ScenarioError, match=r"timeline.build_up_months, a timeline figure"):
+        parse_scenario(text)
+
+
+# --------------------------------------------------------------------------------------------
+# Build-up by lift, withdrawal and what run compares
+
+
+@settings(max_examples=40, deadline=None)
+@given(rate=st.floats(100, 40_000), months=st.integers(1, 30), seed=st.integers(0, 99))
+def test_deployment_per_month_limits_the_build_up_to_m_times_the_rate(
+    rate: float, months: int, seed: int
+) -> None:
+    """Available at month m ≤ m × rate, and the pledges' total once the lift has caught up."""
+    base = load_scenario(EXAMPLE)
+    figures = {k: v for k, v in base.figures.items() if k != "timeline.build_up_months"}
+    figures["timeline.deployment_per_month"] = _point("timeline.deployment_per_month", rate)
+    scenario = replace(base, figures=figures)
+    fixed = {
+        "timeline.contributors.Atlantis.withdrawal_per_year": 0.0,
+        "timeline.contributors.Carpania.withdrawal_per_year": 0.0,
+        "force_generation.pledges.Borduria.delivery_probability": 1.0,
+    }
+    limited = run_timeline(scenario, samples=16, seed=seed, months=months, overrides=fixed)
+    free = replace(
+        scenario, figures={k: v for k, v in figures.items() if k != "timeline.deployment_per_month"}
+    )
+    total = run_timeline(free, samples=16, seed=seed, months=months, overrides=fixed)
+    m = np.arange(1, months + 1)
+    for i in (1, 2, 3):  # P5, P50, P95: every sample has the same pledges here
+        got, unlimited = limited.monthly["available"][i], total.monthly["available"][i]
+        assert (got <= m * rate * (1 + 1e-12)).all()
+        np.testing.assert_allclose(got, np.minimum(unlimited, m * rate), rtol=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    low=st.integers(0, 900), more=st.integers(0, 900), top_up=st.booleans(), seed=st.integers(0, 99)
+)
+def test_more_withdrawal_never_raises_the_chance_of_no_shortfall(
+    low: int, more: int, top_up: bool, seed: int
+) -> None:
+    """Same draws, a higher hazard: each month's P(shortfall) and P(none in any month) never
+    improve (the pledges have no covers, so available falls with the hazard)."""
+    base = load_scenario(EXAMPLE)
+    scenario = replace(base, timeline=replace(base.timeline, top_up=top_up))
+
+    def result(h: float):
+        paths = [
+            TimelineContributor(n).figure_path("withdrawal_per_year")
+            for n in ("Atlantis", "Carpania")
+        ]
+        return run_timeline(scenario, samples=128, seed=seed, overrides=dict.fromkeys(paths, h))
+
+    calm, stormy = result(low / 1000), result(min(low + more, 990) / 1000)
+    assert (stormy.p_shortfall >= calm.p_shortfall).all()
+    assert stormy.probabilities["p_no_shortfall"] <= calm.probabilities["p_no_shortfall"]
+
+
+def test_once_at_strength_can_rise_with_more_withdrawal() -> None:
+    """P(no shortfall once at strength) is not monotonic in the hazard (docs, Timeline): with
+    the same draw, a contributor that leaves in month 3 loses a strength reached in month 2,
+    while one that leaves in month 2 delays the first month at strength to month 4, past the
+    dip. Requirement 26,000; build-up over 2 months; Carpania's 6,000 leave and Atlantis tops up
+    5,000; Borduria's 8,000 arrive in month 4."""
+    scenario = override(
+        load_scenario(EXAMPLE),
+        {
+            "tasks.line_troops.rate": 24.0,
+            "timeline.build_up_months": 2.0,
+            "force_generation.pledges.Borduria.delivery_probability": 1.0,
+            "timeline.contributors.Atlantis.withdrawal_per_year": 0.0,
+        },
+    )
+    values = {**sample(scenario, 1, 0).values, **sample_timeline(scenario, 1, 0)}
+    outcome = evaluate(scenario, values)
+    u = 1.0 - 0.9**0.125  # stays 1.5 months with a hazard of 0.1, 0.23 with 0.5
+    hazard = "timeline.contributors.Carpania.withdrawal_per_year"
+    short = {
+        h: tl.monthly(
+            scenario, {**values, hazard: h}, outcome, np.array([[0.5, 0.5, u]]), 24
+        ).shortfall[0]
+        > 0
+        for h in (0.1, 0.5)
+    }
+    assert short[0.1][:4].tolist() == [True, False, True, False] and not short[0.1][4:].any()
+    assert short[0.5][:4].tolist() == [True, True, True, False] and not short[0.5][4:].any()
+    inside = np.ones((1, 24), dtype=bool)
+    holds = {h: bool(_mandate_stats(s[np.newaxis], inside)["holds"][0]) for h, s in short.items()}
+    assert holds == {0.1: False, 0.5: True}
+
+
+def _covering(basis: str, pool: bool) -> Scenario:
+    """The example with pledges that cover some categories, and optionally a pool."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace(
+        "      personnel: {value: 20000,",
+        "      covers: [military]\n      personnel: {value: 20000,",
+    )
+    text = text.replace(
+        "      personnel: {value: 6000,",
+        "      covers: [headquarters]\n      personnel: {value: 6000,",
+    )
+    text = text.replace("force_generation:\n", f"force_generation:\n  pledge_basis: {basis}\n")
+    if pool:
+        text = text.replace(
+            "timeline:\n",
+            "  pool:\n"
+            "    personnel: {value: 300000, assumption: a round pool}\n"
+            "    deployable_share: {value: 0.3, assumption: a round share}\n"
+            "    sustainable_share: {value: 0.33, assumption: a round share}\n"
+            "    covers: [military]\n"
+            "timeline:\n",
+        )
+    return parse_scenario(text)
+
+
+@pytest.mark.parametrize(("basis", "pool"), [("deployed", True), ("committed", False)])
+def test_each_month_compares_as_run_compares_the_pledges_and_the_pool(
+    basis: str, pool: bool
+) -> None:
+    """At full strength with every pledge present (months 4 to 12: Borduria from month 4, the
+    drawdown after 12), the monthly shortfalls are run's gaps, sample by sample."""
+    scenario = override(
+        _covering(basis, pool),
+        {
+            "timeline.build_up_months": 0.0,
+            "timeline.contributors.Atlantis.withdrawal_per_year": 0.0,
+            "timeline.contributors.Carpania.withdrawal_per_year": 0.0,
+        },
+    )
+    values = {**sample(scenario, 256, 3).values, **sample_timeline(scenario, 256, 3)}
+    outcome = evaluate(scenario, values)
+    month = tl.monthly(scenario, values, outcome, np.zeros((256, 3)), 24)
+    gap = np.maximum(outcome.gaps[f"pledged_vs_{basis}"], 0.0)
+    assert 0 < np.mean(gap > 0) <= (1 if basis == "committed" else 0.99)  # deployed: mixed
+    for m in range(3, 12):
+        np.testing.assert_allclose(month.shortfall[:, m], gap, rtol=1e-12, atol=1e-6)
+        assert (month.shortfall[:, m] > 0).tolist() == (outcome.pledge_coverage < 1).tolist()
+    if pool:
+        pool_gap = np.maximum(outcome.gaps["pool_vs_deployed"], 0.0)
+        np.testing.assert_allclose(month.pool_shortfall[:, 5], pool_gap, rtol=1e-12, atol=1e-6)
+        assert month.pool_shortfall[:, 23].max() <= pool_gap.max()  # drawn down: less required
+    else:
+        assert month.pool_shortfall is None
+
+
+def test_the_output_says_which_requirement_the_shortfall_compares(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    target = tmp_path / "covering.yaml"
+    target.write_text(dump_scenario(_covering("committed", True)), encoding="utf-8")
+    code, out, _ = call(capsys, "timeline", target, *FAST, "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and data["shortfall_compares"] == {
+        "shortfall": "required committed of military, headquarters (least-covered set of "
+        "categories)",
+        "pool_shortfall": "required deployed of military",
+    }
+    assert "pool_shortfall" in data["monthly"] and "p_pool_no_shortfall" in data["probabilities"]
+    code, out, _ = call(capsys, "timeline", EXAMPLE, *FAST)
+    assert "shortfall = required deployed − available" in out
+    assert "the timeline compares the pledges only" in out and "pool shortfall" not in out

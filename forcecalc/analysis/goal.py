@@ -25,7 +25,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from forcecalc.analysis.against import AGAINST, Comparison, comparison, supply_coverage
-from forcecalc.analysis.finite import check_results
 from forcecalc.analysis.goal_search import (
     ANSWER_DIGITS,
     PLAUSIBLE_FACTOR,
@@ -39,6 +38,7 @@ from forcecalc.analysis.goal_search import (
 from forcecalc.analysis.threshold import default_requirement
 from forcecalc.calibration import rules
 from forcecalc.core import limits, sustainment
+from forcecalc.core.backstop import check_results
 from forcecalc.core.errors import ParameterError
 from forcecalc.core.model import Outcome, evaluate
 from forcecalc.core.provenance import Provenance, build_provenance
@@ -422,7 +422,7 @@ class _Gap:
 
     def share(self, x: float) -> float:
         """Share of the samples covered at ``x``, the point reported, with its results checked
-        there (:func:`forcecalc.analysis.finite.check_results`; the search itself may pass
+        there (:func:`forcecalc.core.backstop.check_results`; the search itself may pass
         through results beyond the limits, which count as not covered)."""
         outcome = self.outcome(x)
         what = f"the goal's answer ({self.path}={x:g})"

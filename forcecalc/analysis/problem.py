@@ -31,6 +31,14 @@ rules, so that no result depends on the order of the rules in the YAML file:
   rules that give more at the medians also give more over the samples;
 - Sobol indices are variance-based and need no order: ``Var(E[Y | rule_choice])`` is the same
   whichever rule takes which slice of the draw.
+
+Over sectors of different postures (an ensemble by sector,
+:mod:`forcecalc.calibration.sector_postures`) the one draw picks a rule in every sector at once,
+each sector by its own rules' cumulative shares. Its levels are then the combinations the draw
+can pick, one for each slice of (0, 1) between consecutive edges of any sector's cumulative
+shares, labelled with each sector's rule (``front undof.per_km / border unmee.per_km``) and
+weighted by the slice's width (:func:`by_sector_categorical`): a level names what the draw
+takes in every sector, never one rule of a sector as if it held the whole line.
 """
 
 from __future__ import annotations
@@ -42,14 +50,20 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from forcecalc.analysis.finite import check_results
 from forcecalc.calibration import rules
 from forcecalc.core import densities, glossary
+from forcecalc.core.backstop import check_results
 from forcecalc.core.distributions import Point
 from forcecalc.core.errors import ParameterError
 from forcecalc.core.model import evaluate
 from forcecalc.core.runner import override
-from forcecalc.core.sampling import Sampler, correlate, figure_values, unit_design
+from forcecalc.core.sampling import (
+    Sampler,
+    correlate,
+    design_figures,
+    figure_values,
+    unit_design,
+)
 from forcecalc.core.scenario import Figure, Scenario
 from forcecalc.core.shares import check_shares
 from forcecalc.core.summary import METRIC_NAMES
@@ -96,6 +110,14 @@ class Categorical:
     path: str
     levels: tuple[str, ...]
     weights: tuple[float, ...]
+    #: The sectors whose rules each level names, in the line's order (an ensemble by sector);
+    #: empty when a level is one rule for the whole line.
+    sectors: tuple[str, ...] = ()
+
+    @property
+    def unit(self) -> str:
+        """What a level is: ``rule``, or ``rule per sector`` for an ensemble by sector."""
+        return "rule per sector" if self.sectors else "rule"
 
     @property
     def shares(self) -> FloatArray:
@@ -125,11 +147,56 @@ def categoricals_of(scenario: Scenario) -> dict[str, Categorical]:
     figure = scenario.figures.get(rules.RULE_CHOICE)
     if scenario.method != "ensemble" or figure is None or not figure.is_uncertain:
         return {}
+    if scenario.sector_ensembles:
+        return {figure.path: by_sector_categorical(scenario)}
     weights = tuple(
         float(scenario.figures[rules.weight_path(r)].dist.value)  # type: ignore[union-attr]
         for r in scenario.rules
     )
     return {figure.path: Categorical(figure.path, tuple(scenario.rules), weights)}
+
+
+#: Edges of the sectors' cumulative shares closer than this are one edge (rounding). [fraction]
+_EDGE_TOLERANCE = 1e-12
+
+
+def _point_weight(scenario: Scenario, rule: str) -> float:
+    """A rule's weight figure ``rules.<rule>.weight``, a point value. [ratio]"""
+    return float(scenario.figures[rules.weight_path(rule)].dist.value)  # type: ignore[union-attr]
+
+
+def by_sector_categorical(scenario: Scenario) -> Categorical:
+    """The rule selector of an ensemble by sector: the combinations of rules it picks.
+
+    Each sector takes, at draw ``u``, the rule whose slice of its cumulative weights
+    (share × ``rules.<id>.weight``, rules in order of their ids) holds ``u``
+    (:func:`forcecalc.core.sectors.sector_mixture`). Between two consecutive edges of any
+    sector's slices every sector's rule is fixed, so each such slice of (0, 1) is one level,
+    labelled ``sector rule`` for every sector (``front undof.per_km / border unmee.per_km``)
+    and weighted by its width; each sector's rule in a level is the one the model's own
+    :func:`~forcecalc.core.densities.rule_index` picks at the slice's middle.
+    """
+    own = scenario.sector_ensembles
+    weights = [
+        np.array([s * _point_weight(scenario, r) for r, s in zip(e.rules, e.shares, strict=True)])
+        for e in own
+    ]
+    edges = np.unique(np.concatenate([[0.0, 1.0], *(np.cumsum(w) / w.sum() for w in weights)]))
+    kept = [0.0]
+    for edge in edges[1:]:
+        if edge - kept[-1] > _EDGE_TOLERANCE:
+            kept.append(float(edge))
+    kept[-1] = 1.0
+    cuts = np.array(kept)
+    middles = (cuts[:-1] + cuts[1:]) / 2.0
+    picks = [densities.rule_index(w, middles) for w in weights]
+    levels = tuple(
+        " / ".join(f"{e.sector} {e.rules[p[i]]}" for e, p in zip(own, picks, strict=True))
+        for i in range(len(middles))
+    )
+    return Categorical(
+        rules.RULE_CHOICE, levels, tuple(np.diff(cuts).tolist()), tuple(e.sector for e in own)
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -241,7 +308,7 @@ def problem_of(scenario: Scenario, outputs: Sequence[str] = DEFAULT_OUTPUTS) -> 
         return {name: getattr(outcome, name) for name in outputs}
 
     return Problem(
-        figures=tuple(scenario.figures.values()),
+        figures=tuple(design_figures(scenario)),  # the timeline's figures are not drawn
         model=model,
         outputs=outputs,
         units={name: glossary.unit_of(name) for name in outputs},
@@ -260,7 +327,7 @@ def evaluate_outputs(
     ------
     ScenarioError
         If an output is not finite or beyond the physical limits of its unit
-        (:func:`forcecalc.analysis.finite.check_results`); numpy's warnings are silenced, this
+        (:func:`forcecalc.core.backstop.check_results`); numpy's warnings are silenced, this
         reports instead.
     """
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):

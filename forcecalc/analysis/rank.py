@@ -179,7 +179,7 @@ def rank_correlation(
         entries = [
             RankEntry(
                 f.path,
-                "rule" if f.path in levels else f.unit,
+                problem.categorical[f.path].unit if f.path in levels else f.unit,
                 float(rho[j, o]),
                 float(low[j, o]),
                 float(high[j, o]),

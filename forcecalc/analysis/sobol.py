@@ -30,7 +30,6 @@ from numpy.typing import ArrayLike
 from scipy import stats
 from scipy.stats import qmc
 
-from forcecalc.analysis.finite import check_results
 from forcecalc.analysis.problem import (
     DEFAULT_OUTPUTS,
     FloatArray,
@@ -40,6 +39,7 @@ from forcecalc.analysis.problem import (
     prepare,
 )
 from forcecalc.core import budget
+from forcecalc.core.backstop import check_results
 from forcecalc.core.errors import ParameterError
 from forcecalc.core.provenance import Provenance, build_provenance
 from forcecalc.core.sampling import (
@@ -324,7 +324,7 @@ def _indices_of(
         indices = [
             SobolIndex(
                 path=f.path,
-                unit=f.unit,
+                unit=_unit_of(problem, f),
                 first_order=float(f_mean[o, j]),
                 first_low=float(f_mean[o, j] - f_half[o, j]),
                 first_high=float(f_mean[o, j] + f_half[o, j]),
@@ -337,6 +337,13 @@ def _indices_of(
         indices.sort(key=lambda i: (-i.total_order, i.path))
         results.append(SobolIndices(name, problem.units.get(name, ""), tuple(indices)))
     return tuple(results)
+
+
+def _unit_of(problem: Problem, figure: Figure) -> str:
+    """A figure's unit; ``rule per sector`` for the rule selector of an ensemble by sector,
+    whose one draw picks every sector's rule at once (its index is that of the combination)."""
+    c = problem.categorical.get(figure.path)
+    return c.unit if c is not None and c.sectors else figure.unit
 
 
 def _mean_interval(x: FloatArray, confidence: float) -> tuple[FloatArray, FloatArray]:

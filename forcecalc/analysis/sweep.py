@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from forcecalc.analysis.finite import check_results
 from forcecalc.analysis.problem import check_outputs
 from forcecalc.core import budget
+from forcecalc.core.backstop import check_results
 from forcecalc.core.errors import ParameterError
 from forcecalc.core.model import Outcome, evaluate
 from forcecalc.core.provenance import Provenance, build_provenance
@@ -69,6 +69,51 @@ def axis(path: str, start: float, stop: float, steps: int) -> SweepAxis:
             detail=path,
         )
     return SweepAxis(path, tuple(float(v) for v in np.linspace(start, stop, steps)))
+
+
+def axis_by_step(path: str, start: float, stop: float, step: float) -> SweepAxis:
+    """Values from ``start`` towards ``stop`` every ``step`` (``--vary KEY=START:STOP:step=S``):
+    ``start``, ``start + step``, ... up to ``stop``, which is included when it falls on the
+    grid (0:10:step=4 is 0, 4, 8). Each value is rounded to 12 significant digits, so that
+    0:1:step=0.1 gives 0.3, not 0.30000000000000004. [the figure's unit]
+
+    Raises
+    ------
+    ParameterError
+        ``step``, not above 0, or giving more than :data:`MAX_STEPS` values.
+    """
+    if not step > 0:
+        raise ParameterError("step", f"{step:g}", "a step above 0", detail=path)
+    span = abs(stop - start)
+    count = int(np.floor(span / step * (1 + 1e-12))) + 1 if np.isfinite(span / step) else 0
+    if not 1 <= count <= MAX_STEPS:
+        raise ParameterError(
+            "step",
+            f"{step:g} from {start:g} to {stop:g}",
+            f"a step giving at most {MAX_STEPS:,} values",
+            detail=path,
+        )
+    sign = 1.0 if stop >= start else -1.0
+    values = (float(f"{start + sign * i * step:.12g}") for i in range(count))
+    return SweepAxis(path, tuple(v + 0.0 for v in values))
+
+
+def axis_of_values(path: str, values: Sequence[float]) -> SweepAxis:
+    """The values given, in their order (``--vary KEY=v1,v2,v3``). [the figure's unit]
+
+    Raises
+    ------
+    ParameterError
+        ``values``, empty, with a value twice, or more than :data:`MAX_STEPS` of them.
+    """
+    if not 1 <= len(values) <= MAX_STEPS:
+        raise ParameterError(
+            "values", f"{len(values):,} values", f"from 1 to {MAX_STEPS:,} values", detail=path
+        )
+    twice = next((v for i, v in enumerate(values) if v in values[:i]), None)
+    if twice is not None:
+        raise ParameterError("values", f"{twice:g} twice", "each value once", detail=path)
+    return SweepAxis(path, tuple(float(v) + 0.0 for v in values))
 
 
 @dataclass(frozen=True)
@@ -138,7 +183,7 @@ def sweep(
         ``overrides``, ``samples``, ``seed`` as :func:`forcecalc.core.runner.run` raises them.
     ScenarioError
         For results not finite or beyond the physical limits
-        (:func:`forcecalc.analysis.finite.check_results`).
+        (:func:`forcecalc.core.backstop.check_results`).
 
     Notes
     -----

@@ -447,7 +447,7 @@ def _categorical_driver(
     ks = float(np.abs(hit_cdf - miss_cdf).max()) if 0 < hits.sum() < n else 0.0
     return ExceedanceDriver(
         path=figure.path,
-        unit="rule",
+        unit=c.unit,
         by_bin=tuple(float(v) for v in by_bin),
         delta=float(by_bin[-1] - by_bin[0]),
         spread=float(by_bin.max() - by_bin.min()),

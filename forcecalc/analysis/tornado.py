@@ -289,7 +289,7 @@ def _categorical_bar(
     (lo_name, lo, _), (hi_name, hi, _) = by_level[0], by_level[-1]
     return TornadoBar(
         path=c.path,
-        unit="rule",
+        unit=c.unit,
         input_low=math.nan,
         input_high=math.nan,
         output_low=lo,

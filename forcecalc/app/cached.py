@@ -3,7 +3,8 @@
 Each is a pure function of its arguments (:mod:`forcecalc.app.texts`,
 :mod:`forcecalc.app.drivers`, :func:`forcecalc.calibration.analogs.compare`) wrapped in
 a cache bounded in bytes and shared by every session (:mod:`forcecalc.app.memo`: the bounds
-are :data:`RUN_CACHE_BYTES` and :data:`OTHER_CACHE_BYTES`); :func:`shown_errors` shows an
+are :data:`RUN_CACHE_BYTES` and :data:`OTHER_CACHE_BYTES`; a timeline keeps its bands, not its
+samples); :func:`shown_errors` shows an
 expected error as the app words it.
 """
 
@@ -24,6 +25,7 @@ from forcecalc.calibration.analogs import Comparison, compare
 from forcecalc.core.errors import ForcecalcError
 from forcecalc.core.runner import RunResult
 from forcecalc.core.scenario import Scenario
+from forcecalc.core.timeline_run import TimelineResult, run_timeline
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,13 @@ def shown_errors(prefix: str = "") -> Iterator[None]:
         yield
     except ForcecalcError as exc:
         st.error(plain(f"{prefix}{messages.app_message(exc)}"))
+
+
+@bounded(OTHER_CACHE_BYTES)
+def cached_timeline(text: str, name: str, samples: int, seed: int, sampler: str) -> TimelineResult:
+    """:func:`~forcecalc.core.timeline_run.run_timeline` of a scenario text, cached: its
+    monthly bands and the mandate's figures (a few KB a month), not its samples."""
+    return run_timeline(texts.parse_text(text, name), samples, seed, sampler)
 
 
 @bounded(OTHER_CACHE_BYTES)

@@ -8,7 +8,8 @@ import streamlit as st
 
 from forcecalc.app import tables, texts
 from forcecalc.app.cached import RunSettings, cached_compare, cached_shipped, run_of, shown_errors
-from forcecalc.app.widgets import band_chart, show_table
+from forcecalc.app.timeline_tab import compare_timelines
+from forcecalc.app.widgets import band_chart, plain, show_table
 from forcecalc.core.runner import RunResult
 from forcecalc.report.render import fmt_number
 
@@ -46,10 +47,12 @@ def show_compare(
         key=compare_key(base),
     )
     results: dict[str, RunResult] = {}
+    shown: dict[str, texts.ScenarioText] = {}
     for label in chosen:
         text = current if label == CURRENT else cached_shipped(label)
         with shown_errors(f"{label}: "):
             results[label] = run_of(text, settings)
+            shown[label] = text
     if not results:
         st.info("Choose at least one scenario.")
         return
@@ -57,11 +60,15 @@ def show_compare(
     title = "Deployed and committed, P5–P95 with P50"
     st.altair_chart(band_chart(rows, "scenario", title, color="metric", x_title="personnel"))
     personnel = [f"{m} {p}" for m in ("deployed", "committed") for p in ("p5", "p50", "p95")]
-    show_table(tables.compare_rows(results), personnel)
+    rows, refused = compare_timelines(tables.compare_rows(results), shown, settings)
+    show_table(rows, personnel)
+    for note in refused:
+        st.caption(plain(note))
     st.caption(
         "The densities are medians (P50), named for what they divide by as forcecalc run names "
         "them; – where a scenario has none (per km of the whole line: a line with borders or "
-        "sectors)."
+        "sectors). The timeline's columns (forcecalc timeline) are – for a scenario without "
+        "a timeline: section."
     )
 
 
@@ -81,10 +88,10 @@ def show_precedents(current: texts.ScenarioText, settings: RunSettings) -> None:
             st.caption(f"The scenario's median ranks {r.rank} of {r.of} missions by density.")
     if density == "troops_per_km" and c.per_km_front is not None and c.border_km is not None:
         st.caption(
-            f"Per km of front and its {fmt_number(c.border_km.p50, 'km')} km of quiet borders, "
-            "as a mission's whole strength over its whole line; over the front alone it would "
-            f"be {fmt_number(c.per_km_front.p50)} per km, counting the border troops as if they "
-            "stood on the front."
+            f"Per km of the whole line: the front and its {fmt_number(c.border_km.p50, 'km')} "
+            "km of quiet borders, as a mission's whole strength over its whole line; per km of "
+            f"front alone it would be {fmt_number(c.per_km_front.p50)}, counting the border "
+            "troops as if they stood on the front."
         )
     rules = tables.sizing_rule_rows(c)
     if rules:

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import hashlib
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from forcecalc.app import drivers, messages, texts
 from forcecalc.app.cached import RunSettings, cached_sweep, cached_tornado
+from forcecalc.app.results_tabs import show_chart
 from forcecalc.app.widgets import plain
 from forcecalc.core.errors import ForcecalcError
 from forcecalc.core.scenario import Figure, Scenario
+from forcecalc.report import charts
 from forcecalc.report.render import fmt_number
 from forcecalc.report.sensitivity import independence_notes
 
@@ -51,26 +51,7 @@ def show_drivers(current: texts.ScenarioText) -> None:
     if not rows:
         st.info(f"No uncertain figure of this scenario moves {output}.")
         return
-    data = pd.DataFrame(rows)
-    y = alt.Y("figure:N", sort=alt.SortField("rank"), title=None, axis=alt.Axis(labelLimit=420))
-    bars = (
-        alt.Chart(data, title=f"Drivers of {output}")
-        .mark_bar()
-        .encode(
-            y=y,
-            x=alt.X("baseline:Q", title=f"{output} [personnel]", scale=alt.Scale(zero=False)),
-            x2="output:Q",
-            color=alt.Color("end:N", title=None),
-            tooltip=[
-                "figure",
-                "end",
-                alt.Tooltip("at:N", title="figure at"),
-                alt.Tooltip("output:Q", format=",.0f"),
-            ],
-        )
-    )
-    rule = alt.Chart(pd.DataFrame({"baseline": [t.baseline]})).mark_rule().encode(x="baseline:Q")
-    st.altair_chart(bars + rule)
+    show_chart(charts.tornado_spec(rows, output, t.baseline))
     rules = (
         " The ensemble's rule choice runs from the rule giving the least to the one giving the "
         "most; every other bar and the line are averaged over the rules by their weights."
@@ -138,21 +119,9 @@ def show_sweep(current: texts.ScenarioText, scenario: Scenario, settings: RunSet
     except ForcecalcError as exc:
         st.error(plain(messages.app_message(exc)))
         return
-    data = pd.DataFrame(drivers.sweep_rows(result, output))
-    x = alt.X("value:Q", title=f"{figure.path} [{figure.unit}]")
-    band = alt.Chart(data).mark_area(opacity=0.3).encode(x=x, y="p5:Q", y2="p95:Q")
-    line = (
-        alt.Chart(data, title=f"{output} against {figure.path}")
-        .mark_line(point=True)
-        .encode(
-            x=x,
-            y=alt.Y("p50:Q", title=f"{output} [personnel], P50 with P5–P95"),
-            tooltip=[alt.Tooltip(c, format=",.4g") for c in ("value", "p5", "p50", "p95")],
-        )
-    )
-    now = pd.DataFrame({"value": [drivers.figure_median(figure)]})
-    rule = alt.Chart(now).mark_rule(strokeDash=[4, 3]).encode(x="value:Q")
-    st.altair_chart(band + line + rule)
+    rows = drivers.sweep_rows(result, output)
+    marker = drivers.figure_median(figure)
+    show_chart(charts.sweep_spec(rows, figure.path, figure.unit, output, marker))
     st.caption(
         f"At each value {plain(figure.path)} is fixed (as `--set` does) and the band comes from "
         f"the other figures, with the same {settings.samples:,} samples at every point; the dashed "

@@ -11,7 +11,7 @@ from forcecalc.app import texts
 from forcecalc.app.widgets import table_height
 from forcecalc.core.runner import RunResult
 from forcecalc.core.scenario import Scenario
-from forcecalc.report.render import sources_rows
+from forcecalc.report.render import correlation_source_rows, sources_rows
 
 
 def show_sources(scenario: Scenario) -> None:
@@ -25,6 +25,25 @@ def show_sources(scenario: Scenario) -> None:
         hide_index=True,
         height=table_height(len(rows)),
         column_config={c: text(width=w) for c, w in widths.items()} | {"note": text(width=360)},
+    )
+    show_correlations(scenario)
+
+
+def show_correlations(scenario: Scenario) -> None:
+    """The scenario's ``correlations:`` (the two figures, the rank correlation, its source or
+    assumption), as ``forcecalc sources`` lists them; nothing when it has none."""
+    rows = correlation_source_rows(scenario)
+    if not rows:
+        return
+    st.subheader("Correlations (rank, imposed on the sampling)", anchor=False)
+    columns = ["figure", "value", "source", "quote", "gloss", "kind", "note"]
+    text = st.column_config.TextColumn
+    widths = {"figures": "large", "value": "medium", "source": "large", "quote": "large"}
+    st.dataframe(
+        pd.DataFrame(rows)[columns].rename(columns={"figure": "figures"}),
+        hide_index=True,
+        height=table_height(len(rows)),
+        column_config={c: text(width=w) for c, w in widths.items()},
     )
 
 

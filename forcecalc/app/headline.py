@@ -8,9 +8,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from forcecalc.core import glossary
+from forcecalc.core import glossary, shortfall
 from forcecalc.core.runner import RunResult
 from forcecalc.core.summary import Band
+from forcecalc.report import bands
 from forcecalc.report.render import fmt_number, metric_label
 
 
@@ -26,11 +27,13 @@ class Headline:
     p95: float | None = None
     delta: float | None = None
     reference: float | None = None
+    #: What the number is, where the glossary does not say (the shortfall).
+    note: str = ""
 
     @property
     def meaning(self) -> str:
         """What the number is, from the glossary."""
-        return glossary.OUTPUTS[self.key].meaning
+        return self.note or glossary.OUTPUTS[self.key].meaning
 
     @property
     def value_text(self) -> str:
@@ -125,4 +128,25 @@ def headlines(result: RunResult, reference: RunResult | None = None) -> list[Hea
         ref = r.probabilities.get(key) if r else None
         delta = value - ref if ref is not None and math.isfinite(value) else None
         out.append(Headline(key, label, "probability", value, delta=delta, reference=ref))
-    return out
+    return out + shortfall_headlines(result, reference)
+
+
+def shortfall_headlines(result: RunResult, reference: RunResult | None = None) -> list[Headline]:
+    """The pledges' shortfall against the requirement they are compared with (the scenario's
+    ``pledge_basis``): required − pledged, P50 with its P5–P95 band, as ``forcecalc run``
+    shows it (below 0: that many spare); none without pledges."""
+    fg = result.scenario.force_generation
+    name = shortfall.key("pledged", fg.pledge_basis) if fg is not None else ""
+    s = result.summary.shortfalls.get(name)
+    if s is None:
+        return []
+    ref = reference.summary.shortfalls.get(name) if reference is not None else None
+    compared = bands.compares(result.scenario, s.supply, s.requirement)
+    note = (
+        f"{compared} minus the pledges delivered, by sample (below 0: that many spare); "
+        f"short in {fmt_number(s.p_short, 'probability')} of samples"
+    )
+    label = f"Pledges short of {compared} (P50)"
+    b = s.gap
+    delta = (b.p50 - ref.gap.p50, ref.gap.p50) if ref is not None else (None, None)
+    return [Headline(name, label, "personnel", b.p50, b.p5, b.p95, *delta, note=note)]

@@ -20,6 +20,7 @@ from forcecalc.app.drivers_tab import show_drivers, show_sweep
 from forcecalc.app.files_tab import show_downloads, show_sources
 from forcecalc.app.results_tabs import show_breakdown, show_distribution, show_headlines
 from forcecalc.app.sidebar import run_settings, scenario_input
+from forcecalc.app.timeline_tab import show_timeline
 from forcecalc.app.widgets import if_run, plain
 from forcecalc.core.runner import RunResult
 
@@ -27,6 +28,7 @@ TABS = (
     "Assumptions",
     "Breakdown",
     "Distribution",
+    "Timeline",
     "Drivers",
     "Sweep",
     "Compare",
@@ -71,6 +73,8 @@ def main() -> None:
         if_run(result, show_breakdown)
     with tabs["Distribution"]:
         if_run(result, show_distribution)
+    with tabs["Timeline"], shown_errors():  # the scenario as edited, at the same settings
+        show_timeline(current, cached_parse(current.text, current.name), settings)
     with tabs["Drivers"], shown_errors():
         show_drivers(current)
     with tabs["Sweep"]:  # the sweep and the precedents run at the same settings

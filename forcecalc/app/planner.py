@@ -23,7 +23,7 @@ from forcecalc.scenario.edit import edit_error, edit_scenario
 from forcecalc.scenario.writer import dump_scenario
 
 #: Groups of figures, in the order the app shows them.
-GROUPS = ("geometry", "tasks", "sustainment", "force generation")
+GROUPS = ("geometry", "tasks", "sustainment", "force generation", "timeline")
 
 
 _GROUP_OF = {
@@ -32,6 +32,7 @@ _GROUP_OF = {
     "technology_offset": "tasks",
     "sustainment": "sustainment",
     "force_generation": "force generation",
+    "timeline": "timeline",
 }
 
 

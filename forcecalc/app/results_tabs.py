@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-import math
-
-import altair as alt
 import pandas as pd
 import streamlit as st
 
 from forcecalc.app import fidelity, headline, tables
-from forcecalc.app.widgets import band_chart, plain, show_table, wide_columns
+from forcecalc.app.widgets import plain, show_table, wide_columns
 from forcecalc.core.runner import RunResult
+from forcecalc.report import charts
 from forcecalc.report.render import provenance_lines
+
+
+def show_chart(spec: charts.Spec) -> None:
+    """A chart of :mod:`forcecalc.report.charts` (those ``forcecalc report`` and ``--plot``
+    draw), as wide as the page (the spec's own width is for a file)."""
+    st.vega_lite_chart(spec={k: v for k, v in spec.items() if k != "width"}, width="stretch")
 
 
 def show_headlines(result: RunResult, reference: RunResult | None) -> None:
@@ -47,15 +51,15 @@ def show_breakdown(result: RunResult) -> None:
     if not tasks:  # method analog or ensemble: the sizing rules, alternatives rather than parts
         rules = tables.band_rows(result.summary.rules, "rule")
         title = f"By sizing rule (alternatives; method {result.scenario.method})"
-        st.altair_chart(band_chart(rules, "rule", title))
+        show_chart(charts.band_spec(rules, "rule", title))
         show_table(rules)
         ensemble = fidelity.ensemble_text(result.scenario)
         if ensemble:
             st.text(ensemble)
     else:
-        st.altair_chart(band_chart(tasks, "task", "By task"))
+        show_chart(charts.band_spec(tasks, "task", "By task"))
         show_table(tasks)
-        st.altair_chart(band_chart(categories, "category", "By category"))
+        show_chart(charts.band_spec(categories, "category", "By category"))
         show_table(categories)
     show_committed(result)
     show_sectors(result)
@@ -83,7 +87,7 @@ def show_committed(result: RunResult) -> None:
         for m in ("deployed", "committed")
     ]
     title = "Deployed and committed by category (each with its own rotation rule)"
-    st.altair_chart(band_chart(long, "category", title, color="metric", x_title="personnel"))
+    show_chart(charts.band_spec(long, "category", title, color="metric", x_title="personnel"))
     columns = [f"{m} {p}" for m in ("deployed", "committed") for p in PCTS]
     show_table(rows, columns, wide=("rotation rule",))
 
@@ -96,7 +100,7 @@ def show_sectors(result: RunResult) -> None:
     rows = fidelity.sector_rows(result)
     if not rows:
         return
-    st.altair_chart(band_chart(rows, "sector", "By sector (tasks along the line)"))
+    show_chart(charts.band_spec(rows, "sector", "By sector (tasks along the line)"))
     show_table(rows)
 
 
@@ -117,45 +121,17 @@ def show_supply(result: RunResult) -> None:
 
 
 def show_distribution(result: RunResult) -> None:
-    """Histogram of the requirement with P5, P50 and P95 marked."""
+    """Histogram of the requirement with P5, P50 and P95 marked, and the pledged total."""
     metric = st.radio(
         "Requirement", tables.metric_choices(result), horizontal=True, key="dist_metric"
     )
-    rows = tables.histogram_rows(tables.samples_of(result, metric))
-    if not rows:
+    if not tables.histogram_rows(tables.samples_of(result, metric)):
         st.info(f"No finite sample of {metric} to draw.")
         return
-    hist = pd.DataFrame(rows)
-    marks = pd.DataFrame(tables.band_marks(result.summary.metrics[metric]))
-    marks = marks[[math.isfinite(v) for v in marks["value"]]]
-    bars = (
-        alt.Chart(hist, title=f"Distribution of {metric}")
-        .mark_bar(opacity=0.7)
-        .encode(
-            x=alt.X("start:Q", title=f"{metric} [personnel]"),
-            x2="end:Q",
-            y=alt.Y("share:Q", title="share of samples", axis=alt.Axis(format="%")),
-            y2=alt.datum(0),
-        )
-    )
-    rules = (
-        alt.Chart(marks)
-        .mark_rule(strokeWidth=2, strokeDash=[4, 3])
-        .encode(
-            x="value:Q",
-            # dark colours that stand out on the blue bars: P50 darkest
-            color=alt.Color(
-                "statistic:N",
-                title="band",
-                scale=alt.Scale(
-                    domain=["P5", "P50", "P95"], range=["#b45309", "#111827", "#b45309"]
-                ),
-            ),
-            tooltip=["statistic:N", alt.Tooltip("value:Q", format=",.0f")],
-        )
-    )
-    st.altair_chart(bars + rules)
+    show_chart(charts.distribution_chart(result, metric))
+    has_pledges = "pledged" in result.summary.metrics
+    pledged = " and a solid line at the pledged total (P50)" if has_pledges else ""
     st.caption(
-        f"{result.samples.n:,} samples; dashed lines at P5, P50 and P95. A single bar means "
-        "no figure the requirement depends on is uncertain."
+        f"{result.samples.n:,} samples; dashed lines at P5, P50 and P95{pledged}. A single bar "
+        "means no figure the requirement depends on is uncertain."
     )

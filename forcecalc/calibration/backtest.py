@@ -39,6 +39,8 @@ import numpy as np
 from forcecalc.calibration.missions import Mission, MissionSet, default_missions
 from forcecalc.calibration.rules import (
     MIN_POSTURE_MISSIONS,
+    PostureChoice,
+    Rule,
     all_rules,
     applicable,
     by_posture,
@@ -47,7 +49,9 @@ from forcecalc.calibration.rules import (
     group_weights,
     leave_out,
     mission_site,
+    rule_figures,
 )
+from forcecalc.core import budget
 from forcecalc.core.distributions import Point
 from forcecalc.core.sampling import DEFAULT_SEED, Sampler
 from forcecalc.core.summary import Band, band
@@ -253,6 +257,54 @@ def mission_seed(seed: int, mission_id: str) -> int:
     return derived_seed(seed, zlib.crc32(mission_id.encode("utf-8")))
 
 
+def mission_rules(
+    mission: Mission,
+    missions: MissionSet,
+    doctrine: bool = True,
+    posture: bool = False,
+    min_missions: int = MIN_POSTURE_MISSIONS,
+) -> tuple[dict[str, Rule], PostureChoice] | Skipped:
+    """The rules one mission's ensemble draws on (the other missions' that fit its geometry,
+    of its posture with ``posture``) and the posture choice, or why it is skipped."""
+    if mission.strength is None:
+        return Skipped(mission.id, "no strength")
+    site = mission_site(mission)
+    if not any(site.has(n) for n in ("line_length_km", "area_km2", "population")):
+        return Skipped(mission.id, "no geometry: line, area and population missing or unconfirmed")
+    rules = leave_out(applicable(all_rules(missions, doctrine), site), [mission.group])
+    if not rules:
+        return Skipped(mission.id, "no rule of another mission fits its geometry")
+    choice = by_posture(rules, mission.posture if posture else None, missions, min_missions)
+    return dict(choice.rules), choice
+
+
+def check_budget(
+    missions: MissionSet,
+    samples: int,
+    doctrine: bool = True,
+    posture: bool = False,
+    min_missions: int = MIN_POSTURE_MISSIONS,
+) -> None:
+    """Refuse, before any mission is computed, ``samples`` whose largest ensemble would hold
+    more values than :data:`forcecalc.core.budget.MAX_VALUES` (a mission's ensemble draws one
+    column per figure of its rules, plus the rule choice).
+
+    Raises
+    ------
+    ParameterError
+        ``samples``, naming the back-test, its largest ensemble and the most samples allowed.
+    """
+    sizes = {}
+    for m in missions:
+        planned = mission_rules(m, missions, doctrine, posture, min_missions)
+        if not isinstance(planned, Skipped):
+            sizes[m.id] = len(rule_figures(planned[0].values())) + 1
+    if sizes:
+        worst = max(sizes, key=lambda k: (sizes[k], k))
+        holder = f"the back-test, whose largest ensemble ({worst}'s) has {sizes[worst]:,} figures"
+        budget.check_values("samples", samples, sizes[worst], "samples", holder)
+
+
 def backtest_mission(
     mission: Mission,
     missions: MissionSet,
@@ -269,16 +321,11 @@ def backtest_mission(
     With ``posture`` the rules are those of the other missions of its posture
     (:func:`~forcecalc.calibration.rules.by_posture`, with its fallback to every rule).
     """
-    if mission.strength is None:
-        return Skipped(mission.id, "no strength")
+    planned = mission_rules(mission, missions, doctrine, posture, min_missions)
+    if isinstance(planned, Skipped):
+        return planned
+    rules, choice = planned
     site = mission_site(mission)
-    if not any(site.has(n) for n in ("line_length_km", "area_km2", "population")):
-        return Skipped(mission.id, "no geometry: line, area and population missing or unconfirmed")
-    rules = leave_out(applicable(all_rules(missions, doctrine), site), [mission.group])
-    if not rules:
-        return Skipped(mission.id, "no rule of another mission fits its geometry")
-    choice = by_posture(rules, mission.posture if posture else None, missions, min_missions)
-    rules = dict(choice.rules)
     weights = group_weights(rules, weighting)
     seed_m = mission_seed(seed, mission.id)
     mixed = ensemble(rules, site, samples, seed_m, weights=weights, sampler=sampler)
@@ -330,8 +377,15 @@ def backtest(
         of :func:`~forcecalc.calibration.rules.by_posture`), instead of all of them.
     min_missions : int
         The fewest other mission groups of its posture before a mission falls back.
+
+    Raises
+    ------
+    ParameterError
+        ``samples``, before any mission is computed, past the memory budget
+        (:func:`check_budget`).
     """
     missions = default_missions() if missions is None else missions
+    check_budget(missions, samples, doctrine, posture, min_missions)
     args = (samples, seed, doctrine, sampler, weighting, posture, min_missions)
     out = [backtest_mission(m, missions, *args) for m in missions]
     rows = tuple(r for r in out if isinstance(r, BacktestRow))
@@ -374,5 +428,7 @@ def backtest_postures(
     the rules chosen, not the draws.
     """
     missions = default_missions() if missions is None else missions
+    for posture in (False, True):  # both refused before either is computed
+        check_budget(missions, samples, doctrine, posture, min_missions)
     args = (missions, samples, seed, doctrine, sampler, weighting)
     return backtest(*args), backtest(*args, posture=True, min_missions=min_missions)

@@ -15,6 +15,7 @@ from typing import NoReturn
 
 from forcecalc.cli import calibrate as calibrate_commands
 from forcecalc.cli import explore as explore_commands
+from forcecalc.cli import report as report_commands
 from forcecalc.cli import run as run_commands
 from forcecalc.cli import schema as schema_commands
 from forcecalc.cli import timeline as timeline_commands
@@ -30,6 +31,7 @@ def all_commands() -> dict[str, Command]:
         **run_commands.COMMANDS,
         **timeline_commands.COMMANDS,
         **explore_commands.COMMANDS,
+        **report_commands.COMMANDS,
         **schema_commands.COMMANDS,
         **calibrate_commands.COMMANDS,
     }

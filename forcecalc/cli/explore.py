@@ -13,9 +13,9 @@ from forcecalc.analysis.goal import REQUIREMENTS, goal_seek
 from forcecalc.analysis.goal import SUPPLIES as GOAL_SUPPLIES
 from forcecalc.analysis.rank import rank_correlation
 from forcecalc.analysis.sobol import sobol
-from forcecalc.analysis.sweep import SweepAxis, axis, sweep
+from forcecalc.analysis.sweep import SweepAxis, axis, axis_by_step, axis_of_values, sweep
 from forcecalc.analysis.threshold import SUPPLIES, threshold
-from forcecalc.analysis.tornado import tornado
+from forcecalc.analysis.tornado import TornadoResult, tornado
 from forcecalc.cli.options import (
     EXIT_OK,
     Command,
@@ -29,16 +29,18 @@ from forcecalc.cli.options import (
     parse_assignment,
     scenario_argument,
 )
+from forcecalc.cli.plotting import add_plot_option, check_plot, write_plot
 from forcecalc.cli.progress import Progress
+from forcecalc.cli.run import add_percentiles_option, sized_result
 from forcecalc.core.chunked import (
     DEFAULT_CHUNK,
     DEFAULT_LARGE_SAMPLER,
     DEFAULT_LARGE_SAMPLES,
-    run_chunked,
 )
 from forcecalc.core.errors import UsageError
 from forcecalc.core.provenance import Provenance
 from forcecalc.core.scenario import Scenario
+from forcecalc.report.charts import stacked, sweep_chart, tornado_chart
 from forcecalc.report.exploration import goal_json, goal_table, sweep_table
 from forcecalc.report.render import (
     provenance_dict,
@@ -58,20 +60,31 @@ METHODS = ("tornado", "sobol", "rank", "threshold")
 
 
 def parse_vary(text: str) -> SweepAxis:
-    """``"geometry.front_length_km=600:3700:32"`` → a
-    :class:`~forcecalc.analysis.sweep.SweepAxis`."""
+    """``"geometry.front_length_km=600:3700:32"`` (32 values from 600 to 3700),
+    ``"...=600:3700:step=100"`` (every 100 from 600) or ``"...=600,1200,3700"`` (these values)
+    → a :class:`~forcecalc.analysis.sweep.SweepAxis`; each number by the loader's rules."""
     path, sep, spec = text.partition("=")
     path, parts = path.strip(), spec.split(":")
+    usage = UsageError(
+        f"--vary {text}: got {text!r}; expected KEY.PATH=START:STOP:STEPS, "
+        "KEY.PATH=START:STOP:step=S or KEY.PATH=V1,V2,..., e.g. "
+        "geometry.front_length_km=600:3700:32"
+    )
+    if not sep or not path:
+        raise usage
+    if len(parts) == 1 and "," in spec:
+        values = [option_number(v, "--vary", path, text) for v in spec.split(",")]
+        return axis_of_values(path, values)
+    if len(parts) != 3:
+        raise usage
+    start, stop = (option_number(v, "--vary", path, text) for v in parts[:2])
+    key, is_step, step = parts[2].partition("=")
+    if is_step and key.strip() == "step":
+        return axis_by_step(path, start, stop, option_number(step, "--vary", path, text))
     try:
-        if not sep or not path or len(parts) != 3:
-            raise ValueError
         steps = int(parts[2])
     except ValueError:
-        raise UsageError(
-            f"--vary {text}: got {text!r}; expected KEY.PATH=START:STOP:STEPS, e.g. "
-            "geometry.front_length_km=600:3700:32"
-        ) from None
-    start, stop = (option_number(v, "--vary", path, text) for v in parts[:2])
+        raise usage from None
     return axis(path, start, stop, steps)
 
 
@@ -122,8 +135,26 @@ def refuse_sampling(args: argparse.Namespace) -> None:
         )
 
 
+def refuse_plot(args: argparse.Namespace) -> None:
+    """Refuse ``--plot`` with a method that has no chart (only the tornado has one), and an
+    unknown extension or a missing vl-convert, before any work.
+
+    Raises
+    ------
+    UsageError
+        For ``--plot`` with ``--method`` other than tornado.
+    """
+    if args.plot and args.method != "tornado":
+        raise UsageError(
+            f"--plot: got --method {args.method}; expected --method tornado (the only "
+            "sensitivity method with a chart)"
+        )
+    check_plot(args)
+
+
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     refuse_sampling(args)
+    refuse_plot(args)
     scenario, overrides = _load(args)
     r: SensitivityResult
     match args.method:
@@ -165,6 +196,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                     on_progress=bar,
                 )
     emit(render_sensitivity(r, args.format), args)
+    if isinstance(r, TornadoResult):
+        write_plot(stacked([tornado_chart(t) for t in r.tornadoes]), args)
     return EXIT_OK
 
 
@@ -173,6 +206,7 @@ def _sensitivity_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--method", choices=METHODS, default="tornado", help="default: tornado")
     add_run_options(p)  # the tornado refuses them when given (see refuse_sampling)
     add_output_options(p)
+    add_plot_option(p, "the tornado (--method tornado)")
     g = p.add_argument_group(
         "tornado", "deterministic (fixed quantiles): refuses --samples, --seed and --sampler"
     )
@@ -206,12 +240,14 @@ def _sensitivity_args(p: argparse.ArgumentParser) -> None:
 def cmd_sweep(args: argparse.Namespace) -> int:
     scenario, overrides = _load(args)
     axes = [parse_vary(v) for v in args.vary]
+    check_plot(args)
     with Progress("sweep") as bar:
         r = sweep(scenario, axes, args.samples, args.seed, args.sampler, overrides, on_progress=bar)
     if args.format == "json":
         emit(_json(r, r.provenance, shape=list(r.shape)), args)
     else:
-        emit(render_table(sweep_table(r), args.format), args)
+        emit(render_table(sweep_table(r, pivot=args.format != "csv"), args.format), args)
+    write_plot(stacked([sweep_chart(r, o) for o in r.outputs]), args)
     return EXIT_OK
 
 
@@ -222,10 +258,12 @@ def _sweep_args(p: argparse.ArgumentParser) -> None:
         action="append",
         required=True,
         metavar="KEY.PATH=START:STOP:STEPS",
-        help="a figure and its grid (once or twice)",
+        help="a figure and its grid (once or twice): START:STOP:STEPS values, "
+        "START:STOP:step=S, or V1,V2,...",
     )
     add_run_options(p)
     add_output_options(p)
+    add_plot_option(p, "P50 with its P5–P95 band (one figure) or a heatmap of P50 (two)")
 
 
 # --------------------------------------------------------------------------------------------
@@ -289,18 +327,10 @@ def _goal_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_run_large(args: argparse.Namespace) -> int:
-    scenario, overrides = _load(args)
-    with Progress("run-large") as bar:
-        result = run_chunked(
-            scenario,
-            args.samples,
-            args.seed,
-            args.sampler,
-            overrides,
-            chunk_samples=args.chunk,
-            on_progress=bar,
-        )
-    emit(render_run(result, args.format), args)
+    """An alias of ``forcecalc run`` that always chunks, with its own defaults (10 million
+    samples, mc)."""
+    result = sized_result(args, chunk=args.chunk, title="run-large")
+    emit(render_run(result, args.format, args.percentiles), args)
     return EXIT_OK
 
 
@@ -321,6 +351,7 @@ def _run_large_args(p: argparse.ArgumentParser) -> None:
         "does not depend on it",
     )
     add_output_options(p)
+    add_percentiles_option(p)
 
 
 COMMANDS: dict[str, Command] = {
@@ -340,7 +371,7 @@ COMMANDS: dict[str, Command] = {
         cmd_goal,
     ),
     "run-large": (
-        "run with many samples (default 10 million, mc) in chunks of bounded memory",
+        "alias of run, always in chunks (default 10 million samples, mc); run chunks by itself",
         _run_large_args,
         cmd_run_large,
     ),

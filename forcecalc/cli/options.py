@@ -7,7 +7,9 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from forcecalc.cli.formats import add_format_options, rendered
 from forcecalc.core.errors import ForcecalcError, ParameterError, ScenarioError, UsageError
+from forcecalc.core.ranged import Override, range_problem
 from forcecalc.core.runner import RunResult, run
 from forcecalc.core.sampling import DEFAULT_SAMPLER, DEFAULT_SAMPLES, DEFAULT_SEED, Sampler
 from forcecalc.core.text import escape, escape_lines
@@ -28,6 +30,8 @@ OPTION_OF: dict[str, str] = {
     "output": "--output",
     "axes": "--vary",
     "steps": "--vary",
+    "step": "--vary",
+    "values": "--vary",
     "path": "--solve",
     "pool_personnel": "--pool",
     "confidence": "--confidence",
@@ -43,6 +47,7 @@ OPTION_OF: dict[str, str] = {
     "bins": "--bins",
     "results": "--from",
     "months": "--months",
+    "plot": "--plot",
 }
 
 #: The sampling options' ``args`` names, in the order their flags are listed.
@@ -57,10 +62,12 @@ def error_message(exc: ForcecalcError) -> str:
     return escape(str(exc))
 
 
-def parse_assignment(text: str) -> tuple[str, float]:
-    """``"geometry.front_length_km=3650"`` → ``("geometry.front_length_km", 3650.0)``.
+def parse_assignment(text: str) -> tuple[str, Override]:
+    """``"geometry.front_length_km=3650"`` → ``("geometry.front_length_km", 3650.0)``;
+    ``"...=3000:4000"`` → ``(..., (3000.0, 4000.0))``, a 90% interval, and
+    ``"...=3000:3650:4000"`` a PERT (:mod:`forcecalc.core.ranged`).
 
-    The value follows the rules of a ``value:`` written in the scenario
+    Each number follows the rules of a ``value:`` written in the scenario
     (:func:`forcecalc.scenario.strict_yaml.read_number`): ``10.000`` people, ``010``,
     ``1_000``, text, NaN and infinity are refused as the loader refuses them, and ``-0`` is
     read as 0.
@@ -69,10 +76,16 @@ def parse_assignment(text: str) -> tuple[str, float]:
     path = path.strip()
     if not sep or not path:
         raise UsageError(
-            f"--set {text}: got {text!r}; expected KEY.PATH=NUMBER, e.g. "
+            f"--set {text}: got {text!r}; expected KEY.PATH=NUMBER or KEY.PATH=LOW:HIGH, e.g. "
             "geometry.front_length_km=3650"
         )
-    return path, option_number(value, "--set", path, text)
+    if ":" not in value:
+        return path, option_number(value, "--set", path, text)
+    bounds = tuple(option_number(part, "--set", path, text) for part in value.split(":"))
+    problem = range_problem(bounds)
+    if problem:
+        raise UsageError(f"--set {text}: got {value.strip()!r}; expected {problem}")
+    return path, bounds
 
 
 def option_number(value: str, option: str, path: str, text: str) -> float:
@@ -219,9 +232,9 @@ def add_run_options(
 
 
 def add_output_options(parser: argparse.ArgumentParser, formats: Sequence[str] = FORMATS) -> None:
-    """``--format`` and ``--output``."""
-    parser.add_argument("--format", choices=formats, default="table")
-    parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE (atomically)")
+    """``--format`` and ``--output``: the format follows the output's extension
+    (:mod:`forcecalc.cli.formats`)."""
+    add_format_options(parser, formats)
 
 
 def scenario_argument(parser: argparse.ArgumentParser, optional: bool = True) -> None:
@@ -256,8 +269,9 @@ def input_paths(args: argparse.Namespace) -> list[Path]:
 
 def emit(text: str, args: argparse.Namespace) -> None:
     """Print ``text`` or write it to ``--output``, never over one of the command's inputs."""
+    data = rendered(text, args)  # a workbook for --format xlsx
     if getattr(args, "output", None):
-        write_atomic(args.output, text, protect=input_paths(args))
+        write_atomic(args.output, data, protect=input_paths(args))
     else:  # a terminal shows no raw control character (a report keeps its lines and tabs)
         sys.stdout.write(escape_lines(text))
 

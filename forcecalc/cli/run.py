@@ -18,28 +18,88 @@ from forcecalc.cli.options import (
     run_from_args,
     scenario_argument,
 )
+from forcecalc.cli.plotting import add_plot_option, check_plot, write_plot
+from forcecalc.cli.progress import Progress
 from forcecalc.cli.reproduce import cmd_rerun
-from forcecalc.core.errors import ForcecalcError, ScenarioError
+from forcecalc.core.chunked import run_sized
+from forcecalc.core.errors import ForcecalcError, ParameterError, ScenarioError
+from forcecalc.core.runner import RunResult
+from forcecalc.core.summary import PERCENTILES
 from forcecalc.core.text import escape
-from forcecalc.report.render import claims_table, render_run, render_sources, render_table
+from forcecalc.report.bands import parse_percentiles
+from forcecalc.report.charts import distribution_chart, pledge_metric
+from forcecalc.report.render import (
+    claims_table,
+    merged_claims,
+    render_run,
+    render_sources,
+    render_table,
+)
+from forcecalc.scenario.collect import MAX_ERRORS
 from forcecalc.scenario.loader import load_scenario
 from forcecalc.scenario.resources import default_scenario
+from forcecalc.scenario.validate_all import validate_file
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     if getattr(args, "from_result", None):
+        if args.plot:  # a re-run draws nothing: never ignore an option silently
+            raise ParameterError("plot", "--plot with --from", "one of the two")
         return cmd_rerun(args)
-    emit(render_run(run_from_args(args), args.format), args)
+    check_plot(args)
+    result = sized_result(args)
+    emit(render_run(result, args.format, args.percentiles), args)
+    write_plot(distribution_chart(result, pledge_metric(result)), args)
     return EXIT_OK
+
+
+def sized_result(
+    args: argparse.Namespace, chunk: int | None = None, title: str = "run"
+) -> RunResult:
+    """The run ``args`` ask for, of any size: in chunks where the samples need it, with a
+    progress bar on a terminal (:func:`forcecalc.core.chunked.run_sized`). Without
+    ``--sampler``, ``lhs`` where the run is in one piece and ``mc`` where it is chunked."""
+    overrides = dict(parse_assignment(a) for a in args.overrides)
+    scenario = load_scenario(args.scenario or default_scenario())
+    sampler = args.sampler if "sampler" in getattr(args, "given", ()) else None
+    with Progress(title) as bar:
+        return run_sized(scenario, args.samples, args.seed, sampler, overrides, chunk, bar)
+
+
+def _percentiles(text: str) -> tuple[float, ...]:
+    try:
+        return parse_percentiles(text)
+    except ParameterError as exc:
+        raise argparse.ArgumentTypeError(f"got {exc.got}; expected {exc.expected}") from None
+
+
+def add_percentiles_option(p: argparse.ArgumentParser) -> None:
+    """``--percentiles 5,50,80,95``: the bands shown (default 5,50,95)."""
+    p.add_argument(
+        "--percentiles",
+        type=_percentiles,
+        default=PERCENTILES,
+        metavar="P,P,...",
+        help="the percentiles of every band, e.g. 5,50,80,95 (default 5,50,95)",
+    )
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for path in args.files:
         try:
-            s = load_scenario(path)
+            checked = validate_file(path)  # every error of the file, in file order
         except ForcecalcError as exc:
             print(f"forcecalc: error: {exc}", file=sys.stderr)
+            status = EXIT_INPUT
+            continue
+        for exc in checked.errors:
+            print(f"forcecalc: error: {exc}", file=sys.stderr)
+        if checked.more:
+            more = f"{checked.more:,} more errors not shown (validate lists the first {MAX_ERRORS})"
+            print(f"forcecalc: error: {escape(str(path))}: {more}", file=sys.stderr)
+        s = checked.scenario
+        if s is None:
             status = EXIT_INPUT
             continue
         n_uncertain = len(s.uncertain)
@@ -58,7 +118,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     for assignment in args.overrides:  # a malformed --set is one error, not one per file
         parse_assignment(assignment)
     invalid = unmet = False
-    chunks = []
+    chunks, tables = [], []
     for path in args.files:
         try:
             result = run_from_args(argparse.Namespace(**{**vars(args), "scenario": path}))
@@ -70,11 +130,14 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"forcecalc: error: {path}: {error_message(exc)}", file=sys.stderr)
             invalid = True
             continue
-        chunks.append(render_table(claims_table(result), args.format))
+        tables.append(claims_table(result))
+        chunks.append(render_table(tables[-1], args.format))
         if not result.scenario.expect:
             chunks.append(f"(no expect claims in {path})\n")
         unmet |= not all(c.met for c in result.claims())
-    if chunks:
+    if tables and args.format == "csv":  # one table, whatever the number of files
+        emit(render_table(merged_claims(tables), "csv"), args)
+    elif chunks:
         emit("\n".join(chunks), args)
     return EXIT_INPUT if invalid else EXIT_UNMET if unmet else EXIT_OK
 
@@ -89,6 +152,8 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     scenario_argument(p)
     add_run_options(p)
     add_output_options(p)
+    add_percentiles_option(p)
+    add_plot_option(p, "the distribution of the requirement, the pledged total marked")
     p.add_argument(
         "--from",
         dest="from_result",

@@ -14,12 +14,16 @@ from forcecalc.cli.options import (
     parse_assignment,
     scenario_argument,
 )
+from forcecalc.cli.plotting import add_plot_option, check_plot, write_plot
 from forcecalc.core.timeline_run import run_timeline
+from forcecalc.report.charts import WIDTH
+from forcecalc.report.charts_timeline import fan_spec
 from forcecalc.report.timeline import render_timeline
 from forcecalc.scenario.loader import load_scenario
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
+    check_plot(args)
     overrides = dict(parse_assignment(a) for a in args.overrides)
     result = run_timeline(
         load_scenario(args.scenario),
@@ -30,6 +34,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         months=args.months,
     )
     emit(render_timeline(result, args.format), args)
+    write_plot(fan_spec(result, WIDTH), args)
     return EXIT_OK
 
 
@@ -43,6 +48,7 @@ def _timeline_args(p: argparse.ArgumentParser) -> None:
     )
     add_run_options(p)
     add_output_options(p)
+    add_plot_option(p, "the fan chart: required against available, month by month")
 
 
 COMMANDS: dict[str, Command] = {

@@ -4,9 +4,9 @@ The loader's limits (:mod:`forcecalc.core.limits`) keep every *figure* physicall
 products and chains of figures (a ``share_of`` chain, a rate per km times a long front) can
 still reach results no force could have, or overflow. Every command checks its results here
 before printing them: ``run`` (:func:`forcecalc.core.runner.check_finite`), ``sweep``,
-``goal`` and every sensitivity method (:mod:`forcecalc.analysis.finite`), ``analogs`` (the
-past missions' rules on the scenario's geometry, :func:`forcecalc.calibration.analogs.compare`)
-all through :func:`check_results`.
+``goal`` and every sensitivity method (:func:`forcecalc.analysis.problem.evaluate_outputs`),
+``analogs`` (the past missions' rules on the scenario's geometry,
+:func:`forcecalc.calibration.analogs.compare`) all through :func:`check_results`.
 
 A result is refused, in one line naming it and the most extreme figures, when it is NaN,
 infinite, or, for a number of people, beyond the limit of its unit (:data:`RESULT_UNITS`): at
@@ -27,7 +27,7 @@ from numpy.typing import ArrayLike
 from forcecalc.core import glossary
 from forcecalc.core.errors import ScenarioError, Where
 from forcecalc.core.limits import LIMITS, Limit
-from forcecalc.core.sampling import figure_values
+from forcecalc.core.sampling import design_figures, figure_values
 from forcecalc.core.scenario import Scenario
 
 #: Units whose results must stay within their :data:`~forcecalc.core.limits.LIMITS`.
@@ -137,7 +137,7 @@ def most_extreme_figures(scenario: Scenario) -> list[tuple[str, float]]:
         return math.inf if not math.isfinite(x) else (abs(math.log10(abs(x))) if x else 0.0)
 
     at = {
-        path: float(np.asarray(figure_values(f, np.array(0.5))).reshape(-1)[0])
-        for path, f in scenario.figures.items()
+        f.path: float(np.asarray(figure_values(f, np.array(0.5))).reshape(-1)[0])
+        for f in design_figures(scenario)  # not the timeline's: run does not draw them
     }
     return sorted(at.items(), key=lambda kv: -size(kv[1]))[:SHOWN_FIGURES]

@@ -50,16 +50,18 @@ MAX_REPEATS = 1_000
 SOBOL_DIMENSIONS = 21_201
 
 
-def check_values(parameter: str, points: int, figures: int, what: str) -> None:
+def check_values(parameter: str, points: int, figures: int, what: str, holder: str = "") -> None:
     """Refuse ``points`` × ``figures`` values held at once above :data:`MAX_VALUES`.
 
-    ``what`` says what the points are (``"samples"``, ``"Sobol points per repeat"``).
+    ``what`` says what the points are (``"samples"``, ``"Sobol points per repeat"``);
+    ``holder`` what holds the figures, when not a scenario (``"the back-test, whose largest
+    ensemble (undof's) has 19 figures"``).
     """
     if points * max(figures, 1) > MAX_VALUES:
         most = MAX_VALUES // max(figures, 1)
         raise ParameterError(
             parameter,
-            f"{points:,} {what} for a scenario of {figures:,} figures",
+            f"{points:,} {what} for {holder or f'a scenario of {figures:,} figures'}",
             f"at most {most:,} (at most {MAX_VALUES:,} values held at once, to bound memory)",
         )
 

@@ -12,18 +12,24 @@ from collections.abc import Callable, Mapping
 import numpy as np
 from numpy.typing import NDArray
 
+from forcecalc.core.budget import MAX_VALUES
 from forcecalc.core.errors import ParameterError
 from forcecalc.core.model import Outcome, evaluate
 from forcecalc.core.provenance import build_provenance
-from forcecalc.core.runner import RunResult, check_finite, override
+from forcecalc.core.ranged import Override
+from forcecalc.core.runner import RunResult, check_finite, override, run
 from forcecalc.core.sampling import (
+    DEFAULT_SAMPLER,
+    DEFAULT_SAMPLES,
     DEFAULT_SEED,
+    MAX_SAMPLES,
     Sampler,
     Samples,
     check_sample_count,
     check_seed,
     correlate,
     design_chunks,
+    design_figures,
     figure_values,
 )
 from forcecalc.core.scenario import Scenario
@@ -33,13 +39,80 @@ FloatArray = NDArray[np.float64]
 ProgressCallback = Callable[[int, int], None]
 
 #: Default number of samples of :func:`run_chunked` (``forcecalc run-large``).
-DEFAULT_LARGE_SAMPLES = 10_000_000
+DEFAULT_LARGE_SAMPLES = MAX_SAMPLES
 #: Default sampler of :func:`run_chunked`: plain Monte Carlo, which chunks at any size.
 DEFAULT_LARGE_SAMPLER = Sampler.MC
 #: Samples evaluated at once by :func:`run_chunked`.
 DEFAULT_CHUNK = 1 << 19
-#: Most samples :func:`run_chunked` accepts (memory grows ~100 bytes per sample).
-MAX_LARGE_SAMPLES = 100_000_000
+#: Most samples :func:`run_chunked` accepts: those of ``forcecalc run``
+#: (:data:`~forcecalc.core.sampling.MAX_SAMPLES`), whose memory grows ~8 bytes per sample per
+#: output that varies.
+MAX_LARGE_SAMPLES = MAX_SAMPLES
+#: Most output values a chunked run keeps whole (samples × outputs that vary): 2 GiB.
+MAX_KEPT_VALUES = 2**28
+
+
+def run_sized(
+    scenario: Scenario,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    sampler: Sampler | str | None = None,
+    overrides: Mapping[str, Override] | None = None,
+    chunk_samples: int | None = None,
+    on_progress: ProgressCallback | None = None,
+    at_once: int = MAX_VALUES,
+) -> RunResult:
+    """:func:`forcecalc.run` for any number of samples (``forcecalc run``): in one piece when
+    samples × figures fit in ``at_once`` values, else in chunks (:func:`run_chunked`).
+
+    Parameters
+    ----------
+    scenario, samples, seed, overrides
+        As :func:`forcecalc.run`; ``samples`` up to :data:`MAX_SAMPLES`.
+    sampler : Sampler or str, optional
+        As :func:`forcecalc.run`; by default ``lhs`` where the run is in one piece and ``mc``
+        where it is chunked (a Latin hypercube's strata depend on the whole design, so it
+        cannot be drawn in chunks).
+    chunk_samples : int, optional
+        Chunk the run, this many samples at a time, whatever its size; by default a run is
+        chunked only when it must be, ``at_once // figures`` samples (at most
+        :data:`DEFAULT_CHUNK`) at a time.
+    on_progress : callable, optional
+        Called as ``on_progress(done, total)`` after each chunk.
+    at_once : int
+        Most values sampled at once (:data:`~forcecalc.core.budget.MAX_VALUES`).
+
+    Raises
+    ------
+    ParameterError
+        As :func:`forcecalc.run` and :func:`run_chunked` raise it; ``sampler`` ``lhs`` for a
+        run that must be chunked.
+
+    Notes
+    -----
+    A run that fits is :func:`forcecalc.run` itself, so every result at a size ``run``
+    accepted before keeps its numbers. A chunked run keeps every output whole and takes the
+    percentiles of all the samples at once, so its percentiles are exact: they are those an
+    unchunked run of the same design would give (bit for bit, without ``correlations``).
+    """
+    d = max(len(design_figures(scenario)), 1)
+    fits = samples * d <= at_once and chunk_samples is None
+    chosen = Sampler(sampler) if sampler is not None else DEFAULT_SAMPLER
+    if sampler is None and not fits:
+        chosen = DEFAULT_LARGE_SAMPLER
+    check_sample_count(samples, chosen)
+    if fits:
+        return run(scenario, samples, seed, chosen, overrides)
+    chunk = chunk_samples or max(1, min(DEFAULT_CHUNK, at_once // d))
+    if chosen is Sampler.LHS and samples > chunk:
+        raise ParameterError(
+            "sampler",
+            f"{samples:,} samples of {d:,} figures",
+            f"mc or sobol above {at_once // d:,} samples of this scenario, which are drawn in "
+            "chunks (a Latin hypercube is drawn whole); with no sampler given, run uses mc",
+            detail="lhs",
+        )
+    return run_chunked(scenario, samples, seed, chosen, overrides, chunk, on_progress)
 
 
 def run_chunked(
@@ -98,18 +171,21 @@ def run_chunked(
         raise ParameterError("chunk_samples", f"{chunk_samples}", "a whole number ≥ 1")
     overrides = dict(overrides or {})
     scenario = override(scenario, overrides)
-    figures = list(scenario.figures.values())
+    figures = design_figures(scenario)  # the timeline's figures are not drawn
     store: dict[str, FloatArray | np.float64] = {}
+    aliases: dict[str, str] = {}
     for start, u in design_chunks(len(figures), samples, seed, sampler, chunk_samples):
         u = correlate(scenario, u)  # per chunk: a correlated run depends on chunk_samples
         values = {f.path: figure_values(f, u[:, j]) for j, f in enumerate(figures)}
         with np.errstate(over="ignore", invalid="ignore"):  # check_finite reports it
             chunk = evaluate(scenario, values)
         check_finite(scenario, values, chunk)
-        _store(store, _flatten(chunk), start, len(u), samples)
+        flat = _flatten(chunk)
+        _store(store, aliases, flat, start, samples)
+        _check_kept(store, samples)
         if on_progress is not None:
             on_progress(start + len(u), samples)
-    outcome = _unflatten(store)
+    outcome = _unflatten({k: store[aliases.get(k, k)] for k in flat})  # in the model's order
     provenance = build_provenance(scenario, samples, seed, sampler, overrides)
     drawn = Samples(values={}, n=samples, seed=seed, sampler=sampler)
     return RunResult(scenario, drawn, outcome, summarize(outcome, samples), provenance)
@@ -127,14 +203,28 @@ def _flatten(outcome: Outcome) -> dict[str, object]:
 
 def _store(
     store: dict[str, FloatArray | np.float64],
+    aliases: dict[str, str],
     flat: Mapping[str, object],
     start: int,
-    m: int,
     n: int,
 ) -> None:
-    """Copy one chunk's outputs into whole-run arrays; outputs that never vary stay scalars."""
-    for key, value in flat.items():
-        arr = np.asarray(value, dtype=float)
+    """Copy one chunk's outputs into whole-run arrays; outputs that never vary stay scalars.
+
+    An output equal, so far, to another (a category of one task, a sector holding every task)
+    is kept once: ``aliases`` maps it to the one held, until a chunk where they differ.
+    """
+    chunk = {key: np.asarray(value, dtype=float) for key, value in flat.items()}
+    for key, arr in chunk.items():
+        if key not in store and key not in aliases and arr.ndim:
+            same = (k for k in store if k in chunk and _equal(chunk[k], arr))
+            if (target := next(same, None)) is not None:
+                aliases[key] = target
+        if key in aliases:
+            target = aliases[key]
+            if _equal(chunk[target], arr):
+                continue
+            del aliases[key]
+            store[key] = np.array(store[target], copy=True)  # equal up to this chunk
         if key not in store:
             store[key] = np.float64(arr) if arr.ndim == 0 else np.empty(n)
         held = store[key]
@@ -142,11 +232,27 @@ def _store(
             if arr.ndim == 0:
                 continue
             store[key] = held = np.full(n, held)
-        held[start : start + m] = arr
+        held[start : start + len(arr)] = arr
+
+
+def _equal(a: FloatArray, b: FloatArray) -> bool:
+    return bool(a.ndim and a.shape == b.shape and np.array_equal(a, b))
+
+
+def _check_kept(store: Mapping[str, FloatArray | np.float64], n: int) -> None:
+    """Refuse a run whose outputs kept whole would exceed :data:`MAX_KEPT_VALUES`."""
+    varying = sum(np.ndim(v) > 0 for v in store.values())
+    if n * varying > MAX_KEPT_VALUES:
+        raise ParameterError(
+            "samples",
+            f"{n:,} for a scenario of {varying:,} outputs that vary",
+            f"at most {MAX_KEPT_VALUES // varying:,} (at most {MAX_KEPT_VALUES:,} output values "
+            "kept for exact percentiles, to bound memory)",
+        )
 
 
 def _unflatten(store: Mapping[str, FloatArray | np.float64]) -> Outcome:
-    mappings = ("by_task", "by_category", "by_rule", "by_sector", "committed_by_category")
+    mappings = ("by_task", "by_category", "by_rule", "by_sector", "committed_by_category", "gaps")
     fields: dict[str, object] = {name: {} for name in mappings}
     for key, value in store.items():
         head, _, rest = key.partition(".")

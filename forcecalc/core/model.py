@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from forcecalc.core import densities, sectors, shares, sustainment
+from forcecalc.core import densities, sectors, shares, shortfall, sustainment
 from forcecalc.core.scenario import Basis, Scenario
 from forcecalc.core.sustainment import coverage, rotation_multiplier
 
@@ -148,6 +148,10 @@ class Outcome:
     by_sector : mapping of str to ndarray
         Deployed personnel along the line in each sector
         (:func:`forcecalc.core.sectors.by_sector`). [personnel]
+    gaps : mapping of str to ndarray
+        Required minus available for the pledges and the pool, each against the deployed and
+        the committed requirement, compared as the coverages compare
+        (:func:`forcecalc.core.shortfall.gaps`); empty without force generation. [personnel]
     pledged : ndarray or None
         Sum of pledges. [personnel]
     pledge_coverage : ndarray or None
@@ -181,6 +185,7 @@ class Outcome:
     committed_by_category: Mapping[str, FloatArray] = field(default_factory=dict)
     deployed_per_km_line: FloatArray | None = None
     by_sector: Mapping[str, FloatArray] = field(default_factory=dict)
+    gaps: Mapping[str, FloatArray] = field(default_factory=dict)
 
 
 def rule_personnel(scenario: Scenario, values: Mapping[str, ArrayLike]) -> dict[str, FloatArray]:
@@ -271,6 +276,8 @@ def evaluate(scenario: Scenario, values: Mapping[str, ArrayLike]) -> Outcome:
     else:
         extra = {}
     extra |= _force_generation(scenario, values, deployed, committed, by_category)
+    pool = extra.get("pool_sustainable")
+    gaps = shortfall.gaps(scenario, values, deployed, committed, by_category, pool)
     return Outcome(
         by_task=by_task,
         by_category=by_category,
@@ -282,6 +289,7 @@ def evaluate(scenario: Scenario, values: Mapping[str, ArrayLike]) -> Outcome:
         by_rule=by_rule,
         committed_by_category=committed_by,
         by_sector=sectors.by_sector(scenario, values, by_rule),
+        gaps=gaps,
         **extra,
     )
 

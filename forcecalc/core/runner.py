@@ -12,11 +12,18 @@ from numpy.typing import ArrayLike
 
 from forcecalc.core import densities
 from forcecalc.core.backstop import first_bad_result
-from forcecalc.core.distributions import Point
 from forcecalc.core.errors import ParameterError, ScenarioError, Where
 from forcecalc.core.limits import point_problem
 from forcecalc.core.model import Outcome, evaluate
 from forcecalc.core.provenance import Provenance, build_provenance
+from forcecalc.core.ranged import (
+    Override,
+    is_range,
+    override_distribution,
+    plus_zero,
+    range_problem,
+    show_override,
+)
 from forcecalc.core.sampling import (
     DEFAULT_SAMPLER,
     DEFAULT_SAMPLES,
@@ -107,8 +114,9 @@ def check_point(scenario: Scenario, path: str, value: float, parameter: str) -> 
         raise ParameterError(parameter, f"{value:g}", problem, detail=path)
 
 
-def override(scenario: Scenario, assignments: Mapping[str, float]) -> Scenario:
-    """The scenario with some figures set to point values (``--set key.path=value``).
+def override(scenario: Scenario, assignments: Mapping[str, Override]) -> Scenario:
+    """The scenario with some figures set to point values (``--set key.path=value``) or to
+    ranges (``--set key.path=low:high``, ``low:mode:high``: :mod:`forcecalc.core.ranged`).
 
     A value must pass the rules a ``value:`` written in the scenario passes: finite, in the
     figure's domain and within its unit's limits (:func:`forcecalc.core.limits.point_problem`);
@@ -120,21 +128,46 @@ def override(scenario: Scenario, assignments: Mapping[str, float]) -> Scenario:
         ``overrides``, for a path that is not a figure of the scenario or a value the scenario
         could not hold.
     """
+    dists = {}
     for path, value in assignments.items():
-        check_point(scenario, path, value, "overrides")
-    changed = scenario.with_distributions({p: Point(v) for p, v in assignments.items()})
+        problem = range_problem(value) if is_range(value) else ""
+        if problem:
+            raise ParameterError("overrides", show_override(value), problem, detail=path)
+        dists[path] = override_distribution(
+            value, lambda v, path=path: check_point(scenario, path, v, "overrides")
+        )
+    changed = scenario.with_distributions(dists)
     if changed.method == "ensemble" and not any(
         getattr(changed.figures[densities.weight_path(r)].dist, "value", 1.0) > 0
         for r in changed.rules
     ):
-        given = ", ".join(f"{p}={v:g}" for p, v in assignments.items())
+        given = ", ".join(f"{p}={show_override(v)}" for p, v in assignments.items())
         raise ParameterError(
             "overrides",
             "every ensemble weight 0",
             "a weight above 0 for at least one rule",
             detail=given,
         )
+    _check_sector_weights(changed, assignments)
     return changed
+
+
+def _check_sector_weights(scenario: Scenario, assignments: Mapping[str, float]) -> None:
+    """Refuse overrides that weigh 0 every rule one sector of an ensemble by sector draws on
+    (:func:`forcecalc.core.sectors.sector_mixtures`): that sector would take no rule."""
+    for own in scenario.sector_ensembles:
+        weights = [
+            share * getattr(scenario.figures[densities.weight_path(r)].dist, "value", 1.0)
+            for r, share in zip(own.rules, own.shares, strict=True)
+        ]
+        if not any(w > 0 for w in weights):
+            given = ", ".join(f"{p}={show_override(v)}" for p, v in assignments.items())
+            raise ParameterError(
+                "overrides",
+                f"weight 0 for every rule sector {own.sector} draws on ({', '.join(own.rules)})",
+                f"a weight above 0 for at least one rule of sector {own.sector}",
+                detail=given,
+            )
 
 
 def _where(figure: Figure) -> str:
@@ -206,6 +239,8 @@ def _most_extreme(
     """The ``n`` figures whose values in sample ``i`` are farthest from 1 in orders of size."""
     at: dict[str, float] = {}
     for path in scenario.figures:
+        if path not in values:  # a timeline figure, drawn apart (sampling.design_figures)
+            continue
         arr = np.asarray(values[path], dtype=float)
         at[path] = float(arr if arr.ndim == 0 else arr[min(i, arr.size - 1)])
 
@@ -220,7 +255,7 @@ def run(
     samples: int = DEFAULT_SAMPLES,
     seed: int = DEFAULT_SEED,
     sampler: Sampler | str = DEFAULT_SAMPLER,
-    overrides: Mapping[str, float] | None = None,
+    overrides: Mapping[str, Override] | None = None,
 ) -> RunResult:
     """Sample the scenario's figures, evaluate the model and summarise.
 
@@ -234,10 +269,11 @@ def run(
         Seed; the same seed, sampler and scenario give identical numbers.
     sampler : Sampler or str
         ``lhs`` (default), ``sobol`` or ``mc``.
-    overrides : mapping of str to float, optional
-        Figures set to point values, as ``--set`` does.
+    overrides : mapping of str to float or tuple, optional
+        Figures set to point values, or to ranges (low, high) or (low, mode, high), as
+        ``--set`` does (:mod:`forcecalc.core.ranged`).
     """
-    overrides = {path: value + 0 for path, value in (overrides or {}).items()}  # -0.0 + 0 is 0.0
+    overrides = {path: plus_zero(value) for path, value in (overrides or {}).items()}
     scenario = override(scenario, overrides)
     drawn = sample(scenario, samples, seed, sampler)
     with np.errstate(over="ignore", invalid="ignore"):  # check_finite reports it in one line

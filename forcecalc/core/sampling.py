@@ -8,6 +8,12 @@ Every figure of the scenario, point or uncertain, owns one dimension of the desi
 order. A point ignores its column, so overriding a figure with ``--set`` leaves every other
 figure's samples unchanged (common random numbers across what-if runs).
 
+The figures of a ``timeline`` (paths under ``timeline.``) are not in that design
+(:func:`design_figures`): they are sampled from a design of their own
+(:func:`timeline_figures`, :func:`timeline_seed`), by the same sampler with a seed derived from
+the run's, so adding a timeline to a scenario leaves ``run`` and every analysis bit for bit as
+they were, and ``forcecalc timeline`` draws the steady-state figures exactly as ``run`` does.
+
 References
 ----------
 .. [1] McKay, Beckman & Conover (1979), "A comparison of three methods for selecting values of
@@ -44,6 +50,10 @@ MAX_SEED = 2**64 - 1
 
 #: Uniform draws are kept this far inside (0, 1) so that unbounded quantile functions stay finite.
 _EPS = 1e-12
+#: Key-path prefix of the timeline's figures, sampled from a design of their own.
+TIMELINE_PREFIX = "timeline."
+#: Entropy word of the timeline design's seed: ``SeedSequence([seed, TIMELINE_STREAM])``.
+TIMELINE_STREAM = 0x6465_7369  # "desi"
 
 
 class Sampler(StrEnum):
@@ -172,6 +182,44 @@ def _four_digits(x: float) -> str:
     return f"{float(f'{x:.4g}'):,g}"
 
 
+def design_figures(scenario: Scenario) -> list[Figure]:
+    """The figures of the main design, one column each, in document order: every figure but
+    the timeline's."""
+    return [f for f in scenario.figures.values() if not f.path.startswith(TIMELINE_PREFIX)]
+
+
+def timeline_figures(scenario: Scenario) -> list[Figure]:
+    """The timeline's figures (``timeline.``), in document order: the columns of the
+    timeline's own design."""
+    return [f for f in scenario.figures.values() if f.path.startswith(TIMELINE_PREFIX)]
+
+
+def timeline_seed(seed: int) -> int:
+    """The seed of the timeline's design for a run with ``seed``.
+
+    Notes
+    -----
+    ``int(SeedSequence([seed, TIMELINE_STREAM]).generate_state(1, numpy.uint64)[0])``: a
+    stream of its own, fixed by the run's seed, so the main design's draws are untouched.
+    """
+    check_seed(seed)
+    state = np.random.SeedSequence([seed, TIMELINE_STREAM]).generate_state(1, np.uint64)
+    return int(state[0])
+
+
+def sample_timeline(
+    scenario: Scenario,
+    n: int,
+    seed: int = DEFAULT_SEED,
+    sampler: Sampler | str = DEFAULT_SAMPLER,
+) -> dict[str, NDArray[np.float64]]:
+    """``n`` samples of the timeline's figures, from their own design (:func:`timeline_seed`):
+    what ``forcecalc timeline`` adds to :func:`sample`'s values in a run of one chunk."""
+    figures = timeline_figures(scenario)
+    u = unit_design(len(figures), n, timeline_seed(seed), Sampler(sampler))
+    return {f.path: figure_values(f, u[:, j]) for j, f in enumerate(figures)}
+
+
 def sample(
     scenario: Scenario,
     n: int,
@@ -182,16 +230,18 @@ def sample(
 
     Points stay scalars (they broadcast in the model); uncertain figures become arrays of
     length ``n``. The scenario's ``correlations`` are imposed on the design (:func:`correlate`).
+    The timeline's figures are not drawn (:func:`design_figures`; ``forcecalc timeline`` draws
+    them from their own design).
     """
     sampler = Sampler(sampler)
-    figures = list(scenario.figures.values())
+    figures = design_figures(scenario)
     u = correlate(scenario, unit_design(len(figures), n, seed, sampler))
     values = {f.path: figure_values(f, u[:, j]) for j, f in enumerate(figures)}
     return Samples(values=values, n=n, seed=seed, sampler=sampler)
 
 
 def correlate(scenario: Scenario, u: NDArray[np.float64]) -> NDArray[np.float64]:
-    """The design ``u`` (one column per figure, in document order) with the scenario's
+    """The design ``u`` (one column per figure of :func:`design_figures`) with the scenario's
     ``correlations`` imposed by Iman–Conover (:func:`forcecalc.core.correlation.impose`).
 
     ``u`` itself when the scenario has no correlation between uncertain figures, so such a
@@ -201,7 +251,7 @@ def correlate(scenario: Scenario, u: NDArray[np.float64]) -> NDArray[np.float64]
     """
     if not scenario.correlations:
         return u
-    figures = scenario.figures.values()
+    figures = design_figures(scenario)
     paths = [f.path for f in figures]
     return impose(u, paths, [f.is_uncertain for f in figures], scenario.correlations)
 

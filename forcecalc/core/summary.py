@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from forcecalc.core import shortfall
 from forcecalc.core.model import Outcome
 from forcecalc.core.scenario import Expectation, Scenario
 
@@ -35,20 +36,59 @@ def band(values: ArrayLike, n: int) -> Band:
     return Band(mean=mean, p5=p5, p50=p50, p95=p95)
 
 
-def band_rows(values: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``(4, G)``: mean, P5, P50 and P95 of each row of ``values`` ``(G, n)``.
+def band_rows(
+    values: NDArray[np.float64], percentiles: Sequence[float] = PERCENTILES
+) -> NDArray[np.float64]:
+    """``(1 + len(percentiles), G)``: the mean, then each percentile (by default P5, P50 and
+    P95) of each row of ``values`` ``(G, n)``.
 
     Interpolating between infinite values gives NaN (inf - inf): a ratio over a requirement of
     0 with something available is infinite by design (:func:`forcecalc.core.model.coverage`), so a
     row holding a value that is not finite takes the nearest sample instead.
     """
     finite = np.isfinite(values).all(axis=-1)
-    out = np.empty((1 + len(PERCENTILES), values.shape[0]))
+    out = np.empty((1 + len(percentiles), values.shape[0]))
     out[0] = values.mean(axis=-1)
     for rows, method in ((finite, "linear"), (~finite, "nearest")):
         if rows.any():
-            out[1:, rows] = np.percentile(values[rows], PERCENTILES, axis=-1, method=method)
+            out[1:, rows] = np.percentile(values[rows], percentiles, axis=-1, method=method)
     return out
+
+
+def percentiles_of(values: ArrayLike, n: int, percentiles: Sequence[float]) -> tuple[float, ...]:
+    """The ``percentiles`` (in [0, 100]) of ``values`` over ``n`` samples, by the rule of
+    :func:`band_rows`, so P5, P50 and P95 equal a :class:`Band`'s."""
+    arr = np.broadcast_to(np.asarray(values, dtype=float), (n,))
+    return tuple(float(v) for v in band_rows(arr[np.newaxis], percentiles)[1:, 0])
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """Required minus available for one supply and requirement, by sample
+    (:mod:`forcecalc.core.shortfall`).
+
+    ``gap`` is signed (below 0: that many spare); ``shortfall`` is the gap where above 0, else
+    0; ``p_short`` the share of samples with a gap above 0. [personnel, probability]
+    """
+
+    supply: str
+    requirement: str
+    gap: Band
+    shortfall: Band
+    p_short: float
+
+
+def shortfall_summary(name: str, gap: ArrayLike, n: int) -> Shortfall:
+    """A :class:`Shortfall` of the gap ``name`` (``pledged_vs_deployed``) over ``n`` samples."""
+    supply, _, requirement = name.partition("_vs_")
+    arr = np.broadcast_to(np.asarray(gap, dtype=float), (n,))
+    return Shortfall(
+        supply=supply,
+        requirement=requirement,
+        gap=band(arr, n),
+        shortfall=band(shortfall.shortfall(arr), n),
+        p_short=float(np.mean(arr > 0)),
+    )
 
 
 @dataclass(frozen=True)
@@ -71,6 +111,8 @@ class Summary:
     #: Committed personnel by category, for scenarios with ``sustainment.by_category``.
     committed_categories: Mapping[str, Band] = field(default_factory=dict)
     sectors: Mapping[str, Band] = field(default_factory=dict)
+    #: Required minus available by comparison (``pledged_vs_deployed`` ...), with force generation.
+    shortfalls: Mapping[str, Shortfall] = field(default_factory=dict)
 
     def lookup(self, metric: str) -> Band | float:
         """A band or probability by name: ``deployed``, ``tasks.<name>``, ``categories.<c>`` ..."""
@@ -125,6 +167,7 @@ def summarize(outcome: Outcome, n: int) -> Summary:
         rules={k: band(v, n) for k, v in outcome.by_rule.items()},
         committed_categories={k: band(v, n) for k, v in outcome.committed_by_category.items()},
         sectors={k: band(v, n) for k, v in outcome.by_sector.items()},
+        shortfalls={k: shortfall_summary(k, v, n) for k, v in outcome.gaps.items()},
     )
 
 

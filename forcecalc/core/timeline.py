@@ -15,8 +15,15 @@ Definitions (month ``m`` = 1, 2, ... of the mandate):
   ``from_month`` to ``until_month``, until the contributor withdraws), topped up when
   ``top_up`` by the others present, up to their ceilings, for those that left; limited by the
   build-up: × min(1, m / ``build_up_months``), or at most ``deployment_per_month`` × m.
-- **shortfall** = max(0, required − available), with required the ``pledge_basis``'s
-  (deployed, or committed).
+- **shortfall** = max(0, required − available), compared as ``run`` compares the pledges
+  (:func:`forcecalc.core.shortfall.gaps`): required is the ``pledge_basis``'s (deployed, or
+  committed); where pledges name the categories they ``cover``, it is the personnel the best
+  assignment leaves unfilled in the categories they cover (Hall's deficiency,
+  :func:`forcecalc.core.shortfall.restricted_gap`), so no shortfall in a month is exactly
+  ``run``'s ``pledge_coverage ≥ 1`` with that month's requirement.
+- **pool shortfall** (a scenario with ``force_generation.pool``) = max(0, required deployed of
+  the categories the pool covers − the pool's sustainable personnel), as ``run``'s
+  ``pool_coverage`` compares them: the pool is a steady state, with no build-up or withdrawal.
 - **pass-through** = Σ over the months of required deployed ÷ tour_months, per category (its
   own tour, else the default rule's, else ``timeline.tour_months``): the troop tours the mandate
   needs. 64,000 deployed on six-month tours for 24 months is 64,000 × 24 / 6 = 256,000.
@@ -34,20 +41,23 @@ required or available.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from forcecalc.core import shortfall, sustainment
 from forcecalc.core.budget import MAX_VALUES
 from forcecalc.core.errors import ParameterError
 from forcecalc.core.limits import LIMITS
 from forcecalc.core.model import Outcome
-from forcecalc.core.scenario import Scenario
+from forcecalc.core.sampling import TIMELINE_PREFIX
+from forcecalc.core.scenario import Pledge, Scenario, Timeline
 from forcecalc.core.sustainment import (
     DEFAULT_PREFIX,
     category_prefix,
+    covered,
     delivered,
     pledge_personnel,
     rule_multiplier,
@@ -56,7 +66,7 @@ from forcecalc.core.sustainment import (
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
 
-PREFIX = "timeline."
+PREFIX = TIMELINE_PREFIX  # its figures are sampled from a design of their own
 #: Entropy word of the withdrawal stream: ``SeedSequence([seed, WITHDRAWAL_STREAM])``.
 WITHDRAWAL_STREAM = 0x74696D65  # "time"
 #: Largest horizon, in months (the unit's limit: a century).
@@ -179,9 +189,16 @@ def horizon(scenario: Scenario) -> int:
     return int(min(MAX_MONTHS, math.ceil(min(top, MAX_MONTHS))))
 
 
-def check_budget(samples: int, months: int, categories: int) -> None:
-    """Refuse samples × months × kept outputs above :data:`MAX_VALUES` (``samples``)."""
-    kept = len(MONTHLY_OUTPUTS) + categories
+def monthly_outputs(scenario: Scenario) -> tuple[str, ...]:
+    """The monthly outputs kept whole: :data:`MONTHLY_OUTPUTS`, and ``pool_shortfall`` for a
+    scenario with a ``force_generation.pool``."""
+    fg = scenario.force_generation
+    return MONTHLY_OUTPUTS + (("pool_shortfall",) if fg is not None and fg.has_pool else ())
+
+
+def check_budget(samples: int, months: int, kept: int) -> None:
+    """Refuse samples × months × ``kept`` monthly outputs above :data:`MAX_VALUES`
+    (``samples``)."""
     if samples * months * kept > MAX_VALUES:
         raise ParameterError(
             "samples",
@@ -201,6 +218,8 @@ class Month:
     shortfall: FloatArray
     committed_by_category: dict[str, FloatArray]
     pass_through: FloatArray
+    #: The pool's shortfall, for a scenario with a ``force_generation.pool``, else None.
+    pool_shortfall: FloatArray | None = None
 
 
 def _figure(values: Mapping[str, ArrayLike], name: str, default: float) -> ArrayLike:
@@ -230,20 +249,17 @@ def tour_of(scenario: Scenario, values: Mapping[str, ArrayLike], category: str |
     return values.get(PREFIX + "tour_months")
 
 
-def available(
-    scenario: Scenario, values: Mapping[str, ArrayLike], draws: FloatArray, months: FloatArray
-) -> FloatArray:
-    """Personnel the pledges supply in each month ``(n, months)``, before the mandate mask.
-
-    ``draws`` ``(n, pledges)`` are the withdrawal draws, one column per pledge in order.
-    """
-    fg = scenario.force_generation
-    timeline = scenario.timeline
-    if fg is None or not fg.pledges or timeline is None:
-        return np.zeros((draws.shape[0], months.shape[-1]))
+def _windowed(
+    pledges: Sequence[Pledge],
+    timeline: Timeline,
+    values: Mapping[str, ArrayLike],
+    draws: FloatArray,
+    months: FloatArray,
+) -> list[tuple[FloatArray, FloatArray, BoolArray, BoolArray]]:
+    """Per pledge: ``(personnel, ceiling, present, departed)``, the first two as columns."""
     windows = {c.contributor: c for c in timeline.contributors}
-    held = supply = departed = 0.0
-    for j, pledge in enumerate(fg.pledges):
+    out = []
+    for j, pledge in enumerate(pledges):
         personnel = _column(pledge_personnel(pledge, values))
         window = windows.get(pledge.contributor)
         ceiling = personnel
@@ -263,16 +279,97 @@ def available(
                     came = delivered(1.0, values[pledge.probability_path], values[pledge.draw_path])
                 most = _column(values[window.figure_path("ceiling")]) * _column(came)
                 ceiling = np.maximum(most, personnel)
-        held = held + personnel * present
-        supply = supply + ceiling * present
-        departed = departed + personnel * gone
-    total = np.minimum(supply, held + departed) if timeline.top_up else held
-    total = np.broadcast_to(np.asarray(total, dtype=float), (draws.shape[0], months.shape[-1]))
+        out.append((personnel, ceiling, present, gone))
+    return out
+
+
+def supplies(
+    scenario: Scenario, values: Mapping[str, ArrayLike], draws: FloatArray, months: FloatArray
+) -> tuple[list[FloatArray], FloatArray]:
+    """``(each pledge's personnel, their total)`` in each month ``(n, months)``, before the
+    mandate mask. [personnel]
+
+    ``draws`` ``(n, pledges)`` are the withdrawal draws, one column per pledge in order.
+
+    Notes
+    -----
+    With ``top_up``, the present pledges add, up to their ceilings, what the departed held:
+    ``total = min(Σ ceiling × present, held + departed)``; each present pledge takes a share of
+    the top-up in proportion to its room below its ceiling (what it supplies matters when
+    pledges ``cover`` different categories). The build-up scales each pledge alike.
+    """
+    n, shape = draws.shape[0], (draws.shape[0], months.shape[-1])
+    fg, timeline = scenario.force_generation, scenario.timeline
+    if fg is None or not fg.pledges or timeline is None:
+        return [], np.zeros(shape)
+    rows = _windowed(fg.pledges, timeline, values, draws, months)
+    each = [np.broadcast_to(p * present, shape) for p, _, present, _ in rows]
+    held = sum(each, np.zeros(shape))
+    total = held
+    if timeline.top_up:
+        room = [np.broadcast_to((c - p) * present, shape) for p, c, present, _ in rows]
+        spare = sum(room, np.zeros(shape))
+        gone = [np.broadcast_to(p * left, shape) for p, _, _, left in rows]
+        departed = sum(gone, np.zeros(shape))
+        total = np.minimum(held + spare, held + departed)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            taken = np.where(spare > 0, (total - held) / np.where(spare > 0, spare, 1.0), 0.0)
+        each = [e + r * taken for e, r in zip(each, room, strict=True)]
+    scale: ArrayLike = 1.0
     if PREFIX + "build_up_months" in values:
-        return total * build_up_share(months, values[PREFIX + "build_up_months"])
-    if PREFIX + "deployment_per_month" in values:
-        return np.minimum(total, _column(values[PREFIX + "deployment_per_month"]) * months)
-    return np.array(total)
+        scale = build_up_share(months, values[PREFIX + "build_up_months"])
+    elif PREFIX + "deployment_per_month" in values:
+        most = _column(values[PREFIX + "deployment_per_month"]) * months
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scale = np.where(total > most, most / np.where(total > 0, total, 1.0), 1.0)
+    limited = np.broadcast_to(np.asarray(total * scale, dtype=float), (n, shape[1]))
+    return [np.asarray(e * scale, dtype=float) for e in each], np.array(limited)
+
+
+def available(
+    scenario: Scenario, values: Mapping[str, ArrayLike], draws: FloatArray, months: FloatArray
+) -> FloatArray:
+    """Personnel the pledges supply in each month ``(n, months)``, before the mandate mask
+    (the total of :func:`supplies`). [personnel]"""
+    return supplies(scenario, values, draws, months)[1]
+
+
+def _column_of(x: ArrayLike, n: int) -> FloatArray:
+    return _column(np.broadcast_to(np.asarray(x, dtype=float), (n,)))
+
+
+def _shortfalls(
+    scenario: Scenario,
+    values: Mapping[str, ArrayLike],
+    outcome: Outcome,
+    share: FloatArray,
+    each: list[FloatArray],
+    total: FloatArray,
+) -> tuple[FloatArray, FloatArray | None]:
+    """``(pledges' shortfall, pool's shortfall or None)`` per month, compared as ``run``
+    compares them (:func:`forcecalc.core.shortfall.gaps`): the pledges with the requirement
+    of ``pledge_basis`` of the categories they cover, the pool's sustainable personnel with the
+    deployed requirement of the categories it covers. [personnel]"""
+    fg = scenario.force_generation
+    n = share.shape[0]
+    deployed = {c: _column_of(v, n) * share for c, v in outcome.by_category.items()}
+    committed_basis = fg is not None and fg.pledge_basis == "committed"
+    basis = outcome.committed if committed_basis else outcome.deployed
+    pledges: FloatArray = shortfall.shortfall(shortfall.gap(total, _column_of(basis, n) * share))
+    if fg is not None and each and any(p.covers for p in fg.pledges):
+        by = deployed
+        if committed_basis:
+            steady = sustainment.committed_by_category(scenario, values, outcome.by_category)
+            by = {c: _column_of(v, n) * share for c, v in steady.items()}
+        gap = shortfall.restricted_gap(each, [p.covers for p in fg.pledges], by)
+        pledges = np.broadcast_to(shortfall.shortfall(gap), share.shape)
+    if fg is None or not fg.has_pool or outcome.pool_sustainable is None:
+        return pledges, None
+    need = _column_of(outcome.deployed, n) * share
+    if fg.pool_covers:
+        need = sum((deployed[c] for c in covered(fg.pool_covers, deployed)), np.zeros(share.shape))
+    pool = shortfall.shortfall(shortfall.gap(_column_of(outcome.pool_sustainable, n), need))
+    return pledges, np.broadcast_to(pool, share.shape)
 
 
 def monthly(
@@ -293,28 +390,29 @@ def monthly(
         _figure(values, "drawdown_to", 1.0),
     )
     share = np.broadcast_to(np.where(m <= mandate, share, 0.0), (n, months))
-    deployed = _column(np.broadcast_to(outcome.deployed, (n,))) * share
-    committed = _column(np.broadcast_to(outcome.committed, (n,))) * share
     by_category = {
-        c: _column(np.broadcast_to(v, (n,))) * share
+        c: _column_of(v, n) * share
         for c, v in _committed_categories(scenario, values, outcome).items()
     }
-    supply = np.where(m <= mandate, available(scenario, values, draws, m), 0.0)
-    fg = scenario.force_generation
-    basis = committed if fg is not None and fg.pledge_basis == "committed" else deployed
+    each, total = supplies(scenario, values, draws, m)
+    inside = m <= mandate
+    each = [np.where(inside, e, 0.0) for e in each]
+    supply = np.where(inside, total, 0.0)
+    short, pool = _shortfalls(scenario, values, outcome, share, each, supply)
     tours = np.zeros(n)
     categories = outcome.by_category or {None: outcome.deployed}
     for category, steady in categories.items():
         tour = tour_of(scenario, values, category)
         if tour is not None:
-            tours = tours + pass_through(_column(np.broadcast_to(steady, (n,))) * share, tour)
+            tours = tours + pass_through(_column_of(steady, n) * share, tour)
     return Month(
-        required_deployed=deployed,
-        required_committed=committed,
+        required_deployed=_column_of(outcome.deployed, n) * share,
+        required_committed=_column_of(outcome.committed, n) * share,
         available=supply,
-        shortfall=np.maximum(basis - supply, 0.0),
+        shortfall=np.asarray(short, dtype=float),
         committed_by_category=by_category,
         pass_through=tours,
+        pool_shortfall=None if pool is None else np.asarray(pool, dtype=float),
     )
 
 

@@ -1,11 +1,14 @@
 """One call from a scenario with a ``timeline`` to its month-by-month result:
 :func:`run_timeline`, shared by ``forcecalc timeline`` and the library.
 
-The samples are the same as :func:`forcecalc.run`'s (the design of every figure, drawn whole or
-in chunks by :func:`forcecalc.core.sampling.design_chunks`, so a chunked run equals an
-unchunked one, except that a scenario's correlations are imposed chunk by chunk, as in
-``run-large``); the model of :mod:`forcecalc.core.timeline` runs on each chunk, and the
-monthly outputs are kept whole for exact percentiles.
+The steady-state figures' samples are the same as :func:`forcecalc.run`'s (the design of
+:func:`~forcecalc.core.sampling.design_figures`, drawn whole or in chunks by
+:func:`forcecalc.core.sampling.design_chunks`, so a chunked run equals an unchunked one, except
+that a scenario's correlations are imposed chunk by chunk, as in ``run-large``). The timeline's
+own figures (``timeline.``) come from a design of their own: the same sampler, its own
+dimensions, seeded with :func:`~forcecalc.core.sampling.timeline_seed` of the run's seed, so a
+timeline never moves ``run``'s numbers. The model of :mod:`forcecalc.core.timeline` runs on
+each chunk, and the monthly outputs are kept whole for exact percentiles.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from forcecalc.core.budget import MAX_VALUES
 from forcecalc.core.errors import ParameterError, ScenarioError, Where
 from forcecalc.core.model import evaluate
 from forcecalc.core.provenance import Provenance, build_provenance
+from forcecalc.core.ranged import plus_zero
 from forcecalc.core.runner import check_finite, override
 from forcecalc.core.sampling import (
     DEFAULT_SAMPLER,
@@ -31,7 +35,10 @@ from forcecalc.core.sampling import (
     check_seed,
     correlate,
     design_chunks,
+    design_figures,
     figure_values,
+    timeline_figures,
+    timeline_seed,
 )
 from forcecalc.core.scenario import Scenario
 from forcecalc.core.summary import Band, band, band_rows
@@ -53,8 +60,9 @@ class TimelineResult:
     months : int
         Months the result spans (the horizon, :func:`forcecalc.core.timeline.horizon`).
     monthly : mapping of str to ndarray
-        ``required_deployed``, ``required_committed``, ``available``, ``shortfall``: each a
-        ``(4, months)`` array of mean, P5, P50, P95 per month. [personnel]
+        ``required_deployed``, ``required_committed``, ``available``, ``shortfall`` (the
+        pledges', compared as ``run`` compares them), and ``pool_shortfall`` for a scenario with
+        a pool: each a ``(4, months)`` array of mean, P5, P50, P95 per month. [personnel]
     committed_by_category : mapping of str to ndarray
         Required committed of each category, ``(4, months)`` as above. [personnel]
     p_shortfall : ndarray
@@ -66,7 +74,8 @@ class TimelineResult:
         none).
     probabilities : mapping of str to float
         ``p_no_shortfall`` (in no month), ``p_at_strength`` (some month without shortfall),
-        ``p_holds_strength`` (no shortfall from the first month at strength on).
+        ``p_holds_strength`` (no shortfall from the first month at strength on), and for a
+        scenario with a pool ``p_pool_no_shortfall`` (the pool short in no month).
     toured, untoured : tuple of str
         Categories that pass-through counts (they state a tour length), and the others.
     """
@@ -171,30 +180,37 @@ def run_timeline(
     sampler = Sampler(sampler)
     check_sample_count(samples, sampler)
     check_seed(seed)
-    given = {path: value + 0 for path, value in (overrides or {}).items()}
+    given = {path: plus_zero(value) for path, value in (overrides or {}).items()}
     given = _with_months(given, months)
     scenario = override(scenario, given)
     horizon = tl.horizon(scenario)
     categories = tuple(dict.fromkeys(t.category for t in scenario.tasks))
-    tl.check_budget(samples, horizon, len(categories))
-    figures = list(scenario.figures.values())
-    chunk = _chunk_size(horizon, len(figures), chunk_samples)
+    tl.check_budget(samples, horizon, len(categories) + len(tl.monthly_outputs(scenario)))
+    figures, own = design_figures(scenario), timeline_figures(scenario)
+    chunk = _chunk_size(horizon, len(figures) + len(own), chunk_samples)
     pledges = len(scenario.force_generation.pledges) if scenario.force_generation else 0
     rng = tl.withdrawal_generator(seed)
-    keep = {k: np.empty((samples, horizon)) for k in tl.MONTHLY_OUTPUTS}
+    outputs = tl.monthly_outputs(scenario)
+    keep = {k: np.empty((samples, horizon)) for k in outputs}
     by_cat = {c: np.empty((samples, horizon)) for c in categories}
     tours = np.empty(samples)
     mandate = np.empty((samples, 1))
-    for start, u in design_chunks(len(figures), samples, seed, sampler, chunk):
+    designs = zip(
+        design_chunks(len(figures), samples, seed, sampler, chunk),
+        design_chunks(len(own), samples, timeline_seed(seed), sampler, chunk),
+        strict=True,
+    )
+    for (start, u), (_, v) in designs:
         u = correlate(scenario, u)  # per chunk, as run-large does
         values = {f.path: figure_values(f, u[:, j]) for j, f in enumerate(figures)}
+        values.update({f.path: figure_values(f, v[:, j]) for j, f in enumerate(own)})
         with np.errstate(over="ignore", invalid="ignore"):
             outcome = evaluate(scenario, values)
         check_finite(scenario, values, outcome)
         draws = rng.random((len(u), pledges))
         month = tl.monthly(scenario, values, outcome, draws, horizon)
         rows = slice(start, start + len(u))
-        for k in tl.MONTHLY_OUTPUTS:
+        for k in outputs:
             keep[k][rows] = getattr(month, k)
         for c in categories:
             by_cat[c][rows] = month.committed_by_category.get(c, 0.0)
@@ -224,6 +240,14 @@ def _summarize(
         happened = stats[name][~np.isnan(stats[name])]
         if happened.size:
             bands[name] = band(happened, happened.size)
+    probabilities = {
+        "p_no_shortfall": float(np.mean(~short.any(axis=1))),
+        "p_at_strength": float(np.mean(~np.isnan(stats["at_strength_month"]))),
+        "p_holds_strength": float(np.mean(stats["holds"])),
+    }
+    if "pool_shortfall" in keep:
+        pool_short = (keep["pool_shortfall"] > SHORTFALL_TOLERANCE).any(axis=1)
+        probabilities["p_pool_no_shortfall"] = float(np.mean(~pool_short))
     toured, untoured = tl.toured(scenario)
     return TimelineResult(
         scenario=scenario,
@@ -232,11 +256,7 @@ def _summarize(
         committed_by_category={c: band_rows(v.T) for c, v in by_cat.items()},
         p_shortfall=short.mean(axis=0),
         mandate=bands,
-        probabilities={
-            "p_no_shortfall": float(np.mean(~short.any(axis=1))),
-            "p_at_strength": float(np.mean(~np.isnan(stats["at_strength_month"]))),
-            "p_holds_strength": float(np.mean(stats["holds"])),
-        },
+        probabilities=probabilities,
         toured=toured,
         untoured=untoured,
         provenance=provenance,

@@ -19,18 +19,34 @@ from forcecalc.core.version import __version__
 from forcecalc.report.render import (
     Cell,
     Table,
+    metric_label,
     provenance_dict,
     provenance_lines,
     render_table,
+    render_tables,
     source_label,
     to_json,
 )
 
+#: The densities a scenario is set beside past missions by, labelled as ``forcecalc run`` labels
+#: the run's density each one is (:func:`~forcecalc.report.render.metric_label` without
+#: "deployed "); ``troops_per_km`` of a line with borders or sectors is :data:`_WHOLE_LINE`.
 _DENSITY_LABELS = {
-    "troops_per_km": "per km",
-    "troops_per_km2": "per km²",
+    "troops_per_km": metric_label("deployed_per_km").removeprefix("deployed "),
+    "troops_per_km2": metric_label("deployed_per_km2").removeprefix("deployed "),
     "troops_per_1000": "per 1,000 inhabitants",
 }
+_WHOLE_LINE = metric_label("deployed_per_km_line").removeprefix("deployed ")
+
+
+def density_labels(c: Comparison) -> dict[str, str]:
+    """Each density's label by glossary name, as ``forcecalc run`` names what it divides by:
+    per km of front, or per km of the whole line where the scenario has borders or sectors
+    (the run's ``deployed_per_km_line``); per km² of buffer; per 1,000 inhabitants."""
+    labels = dict(_DENSITY_LABELS)
+    if c.border_km is not None:
+        labels["troops_per_km"] = _WHOLE_LINE
+    return labels
 
 
 def dataset_sha256(missions: MissionSet) -> str:
@@ -51,7 +67,7 @@ def dataset_line(missions: MissionSet) -> str:
 
 
 def _joined(tables: Sequence[Table], fmt: str) -> str:
-    return "\n".join(render_table(t, fmt) for t in tables)
+    return render_tables(tables, fmt)  # as CSV one table
 
 
 # --------------------------------------------------------------------------------------------
@@ -76,17 +92,16 @@ def _sort_key(p: Precedent) -> float:
 
 def analogs_tables(c: Comparison, missions: MissionSet) -> list[Table]:
     """The densities table (scenario beside precedents) and the requirement-by-rule table."""
-    columns = ("mission", "year", "posture", "counts", "strength", *glossary.DENSITIES)
-    units = {"strength": "personnel", **{d: d for d in glossary.DENSITIES}}
+    labels = density_labels(c)
+    columns = ("mission", "year", "posture", "counts", "strength")
+    columns += tuple(labels[d] for d in glossary.DENSITIES)
+    units = {"strength": "personnel", **{labels[d]: d for d in glossary.DENSITIES}}
     scenario_rows = [
         [f"this scenario, {stat.upper()}", None, None, "deployed", None]
         + [c.densities[d].stat(stat) if d in c.densities else None for d in glossary.DENSITIES]
         for stat in ("p5", "p50", "p95")
     ]
     precedent_rows = [_precedent_row(p) for p in sorted(c.precedents, key=_sort_key)]
-    labels = dict(_DENSITY_LABELS)
-    if c.border_km is not None:
-        labels["troops_per_km"] = "per km of front and borders"
     ranks = [
         f"{labels[r.density]}: the scenario's median ranks {r.rank} of {r.of}"
         + (f" (denser: {', '.join(r.denser)})" if r.denser else " (denser than every mission)")
@@ -108,12 +123,12 @@ def analogs_tables(c: Comparison, missions: MissionSet) -> list[Table]:
     totals = [["this scenario", f"method {c.method}", *_band(c.deployed)]]
     if c.ensemble is not None and c.method == "tasks":
         totals.append(["ensemble", "the rules of the line below", *_band(c.ensemble)])
-    front_only = []
+    whole_line = []
     if c.border_km is not None:
-        front_only = [
-            "Rules per km and posts apply to the front alone, as method analog does; the "
-            f"scenario also covers {c.border_km.p50:,.0f} km of quiet borders, which they "
-            "leave out."
+        whole_line = [
+            "Rules per km and posts apply to every sector of the line, the front and its "
+            f"{c.border_km.p50:,.0f} km of quiet borders, and rules per km² to the sectors with "
+            "a buffer, as the scenario's own analog or ensemble does."
         ]
     requirement = Table(
         title=f"{c.scenario}: requirement by sizing rule on the scenario's geometry",
@@ -122,7 +137,7 @@ def analogs_tables(c: Comparison, missions: MissionSet) -> list[Table]:
         footer=[
             "Each rule applies one density to the scenario's sampled front, buffer area or "
             "population; the rules are alternatives, not parts.",
-            *front_only,
+            *whole_line,
             *([c.ensemble_note] if c.ensemble_note else []),
             *provenance_lines(c.provenance),
         ],
@@ -132,26 +147,25 @@ def analogs_tables(c: Comparison, missions: MissionSet) -> list[Table]:
 
 
 def _density_notes(c: Comparison) -> list[str]:
-    """What the scenario's densities divide by, where that differs from the run's metrics."""
-    notes = [
-        "per km² is per km² of a buffer or security zone: a mission present in a whole "
-        "territory (KFOR, all of Kosovo) has none."
-    ]
+    """What the scenario's densities divide by, named as the run names them."""
+    per_km, per_km2 = _DENSITY_LABELS["troops_per_km"], _DENSITY_LABELS["troops_per_km2"]
+    territory = "a mission present in a whole territory (KFOR, all of Kosovo) has none."
     if c.border_km is None or c.per_km_front is None:
         return [
-            "per km is the scenario's deployed force ÷ its front, as a mission's strength ÷ "
+            f"{per_km}: the scenario's deployed force ÷ its front, as a mission's strength ÷ "
             "its line.",
-            *notes,
+            f"{per_km2}: of a buffer or security zone; {territory}",
         ]
     front = c.per_km_front
     return [
-        "per km of front and borders: the scenario's whole deployed force ÷ its front plus its "
+        f"{_WHOLE_LINE}: the scenario's whole deployed force ÷ its front plus its "
         f"{c.border_km.p50:,.0f} km of quiet borders, as a mission's whole strength ÷ its whole "
         f"line; ÷ the front alone it would be {front.p50:.3g} ({front.p5:.3g}-{front.p95:.3g}) "
         "per km, counting the border troops as if they stood on the front (the run's "
-        "deployed per km of front).",
-        "per km² here divides the whole force, border cover included, by the front's buffer alone.",
-        *notes,
+        f"deployed {per_km}).",
+        f"{per_km2}: the whole force, border cover included, ÷ the area of the sectors with a "
+        f"buffer (the run's deployed {per_km2}); a mission's is of a buffer or security zone, "
+        f"and {territory}",
     ]
 
 
@@ -166,6 +180,7 @@ def analogs_dict(c: Comparison, missions: MissionSet) -> dict[str, object]:
         "method": c.method,
         "densities": {k: asdict(b) for k, b in c.densities.items()},
         "ranks": [asdict(r) for r in c.ranks],
+        "labels": density_labels(c),
         "precedents": [asdict(p) for p in c.precedents],
         "deployed": asdict(c.deployed),
         "rules": [asdict(e) for e in c.rules],

@@ -17,9 +17,12 @@ PROBABILITY_LABELS = {
 }
 
 
-def sweep_table(r: Sweep) -> Table:
+def sweep_table(r: Sweep, pivot: bool = False) -> Table:
     """One row per grid point: the varied figures, P5 / P50 / P95 of each output, and the
-    probabilities that the pledges or the pool suffice."""
+    probabilities that the pledges or the pool suffice; with ``pivot``, a two-figure sweep is
+    :func:`sweep_pivot` instead."""
+    if pivot and len(r.axes) == 2:
+        return sweep_pivot(r)
     stats = ("p5", "p50", "p95")
     band_columns = [f"{o} {s}" for o in r.outputs for s in stats]
     prob_keys = list(r.points[0].probabilities) if r.points else []
@@ -46,6 +49,44 @@ def sweep_table(r: Sweep) -> Table:
             "numbers): a point equals 'forcecalc run --set' at its values with the same seed",
         ],
         units=units,
+    )
+
+
+def _heading(value: float) -> str:
+    return f"{value:,.6g}"
+
+
+def sweep_pivot(r: Sweep) -> Table:
+    """A two-figure sweep as a grid: one row per value of the first figure, one column per
+    value of the second, each cell the P50 of an output there; a section per output."""
+    (first, second), (u1, u2) = r.axes, r.units
+    corner = f"{first.path} [{u1}] \\ {second.path} [{u2}]"
+    columns = [_heading(v) for v in second.values]
+    if len(set(columns)) < len(columns):  # values too close for 6 digits: number them
+        columns = [f"{i + 1}: {c}" for i, c in enumerate(columns)]
+    at = {pt.coordinates: pt for pt in r.points}
+    sections = [
+        (
+            f"{o} P50 [personnel]",
+            [
+                [_heading(x), *(at[(x, y)].bands[o].p50 for y in second.values)]
+                for x in first.values
+            ],
+        )
+        for o in r.outputs
+    ]
+    return Table(
+        title=f"Sweep: {r.name}",
+        columns=(corner, *columns),
+        sections=sections,
+        footer=[
+            *provenance_lines(r.provenance),
+            f"rows: {first.path}; columns: {second.path}; each cell the P50 there "
+            "(--format csv or json gives every band and probability at every point)",
+            "every grid point uses the same samples of the other figures (common random "
+            "numbers): a point equals 'forcecalc run --set' at its values with the same seed",
+        ],
+        units=dict.fromkeys(columns, "personnel"),
     )
 
 

@@ -17,14 +17,16 @@ import numpy as np
 
 from forcecalc.calibration import sector_postures
 from forcecalc.calibration.rules import describe_ensemble, ensemble_shares, scenario_choice
-from forcecalc.core import glossary, sustainment
+from forcecalc.core import glossary
 from forcecalc.core.provenance import Provenance
+from forcecalc.core.ranged import show_override
 from forcecalc.core.runner import RunResult
 from forcecalc.core.sampling import describe_figure
 from forcecalc.core.scenario import Scenario
 from forcecalc.core.sources import Assumption, Citation, RegisterSource
-from forcecalc.core.summary import Band, ClaimResult, band
+from forcecalc.core.summary import PERCENTILES, ClaimResult, band
 from forcecalc.core.version import __version__
+from forcecalc.report import bands
 from forcecalc.report import supply as supply_rows
 
 FORMATS = ("table", "json", "csv", "markdown")
@@ -45,6 +47,9 @@ class Table:
     sections: Sequence[tuple[str, Sequence[Sequence[Cell]]]]
     footer: Sequence[str] = ()
     units: Mapping[str, str] = field(default_factory=dict)
+    #: The provenance as CSV columns (``seed``, ``samples`` ...) repeated on every row; without
+    #: it a CSV carries the footer in one ``provenance`` column.
+    provenance: Mapping[str, Cell] = field(default_factory=dict)
 
 
 def fmt_number(value: Cell, unit: str = "") -> str:
@@ -131,16 +136,24 @@ def markdown_table(table: Table) -> str:
 
 
 def csv_table(table: Table) -> str:
-    """CSV with a ``section`` column and raw numbers; the footer as ``#`` comment lines."""
+    """One CSV table, its header on the first line (``pandas.read_csv`` reads it with its
+    defaults): a ``section`` column, the table's columns with raw numbers, then the provenance
+    as columns repeated on every row (:attr:`Table.provenance`, or the footer as one
+    ``provenance`` column)."""
+    stamp = dict(table.provenance) or _footer_column(table.footer)
     buf = io.StringIO()
-    for line in table.footer:
-        buf.write(f"# {line}\n")
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(("section", *table.columns))
+    writer.writerow(("section", *table.columns, *stamp))
     for name, section_rows in table.sections:
         for row in section_rows:
-            writer.writerow((name, *("" if v is None else v for v in row)))
+            cells = (*row, *stamp.values())
+            writer.writerow((name, *("" if v is None else v for v in cells)))
     return buf.getvalue()
+
+
+def _footer_column(footer: Sequence[str]) -> dict[str, Cell]:
+    text = " · ".join(line.strip() for line in footer if line.strip())
+    return {"provenance": text} if text else {}
 
 
 def render_table(table: Table, fmt: str) -> str:
@@ -152,6 +165,37 @@ def render_table(table: Table, fmt: str) -> str:
             return csv_table(table)
         case _:
             return text_table(table)
+
+
+def render_tables(tables: Sequence[Table], fmt: str) -> str:
+    """Several tables as ``table`` or ``markdown`` text one after another; as CSV one table
+    (:func:`stacked`), so that a spreadsheet or ``pandas.read_csv`` reads it whole."""
+    if fmt == "csv" and len(tables) > 1:
+        return csv_table(stacked(tables))
+    return "\n".join(render_table(t, fmt) for t in tables)
+
+
+def stacked(tables: Sequence[Table]) -> Table:
+    """Tables as one: a ``table`` column naming each row's table (its title), the union of
+    their columns (empty where a table has none), and their footers without repeats (the
+    ``provenance`` column of :func:`csv_table`)."""
+    columns: list[str] = []
+    for t in tables:
+        columns += [c for c in t.columns if c not in columns]
+    sections = [
+        (
+            section,
+            [
+                [t.title, *(dict(zip(t.columns, r, strict=True)).get(c) for c in columns)]
+                for r in rows
+            ],
+        )
+        for t in tables
+        for section, rows in t.sections
+    ]
+    footer = list(dict.fromkeys(line for t in tables for line in t.footer))
+    units = {k: v for t in tables for k, v in t.units.items()}
+    return Table(tables[0].title, ("table", *columns), sections, footer, units)
 
 
 def to_json(data: object) -> str:
@@ -181,8 +225,23 @@ def provenance_lines(p: Provenance) -> list[str]:
         f"seed {p.seed} · sampler {p.sampler} · {p.samples:,} samples",
     ]
     if p.overrides:
-        lines.append("overrides: " + ", ".join(f"{k}={v:g}" for k, v in p.overrides.items()))
+        lines.append(
+            "overrides: " + ", ".join(f"{k}={show_override(v)}" for k, v in p.overrides.items())
+        )
     return lines
+
+
+def provenance_columns(p: Provenance) -> dict[str, Cell]:
+    """The provenance stamp as CSV columns (:attr:`Table.provenance`)."""
+    return {
+        "forcecalc_version": p.version,
+        "scenario_file": p.scenario_file,
+        "scenario_sha256": p.scenario_sha256,
+        "seed": str(p.seed),  # up to 2**64 - 1: text, so a spreadsheet keeps every digit
+        "sampler": p.sampler,
+        "samples": p.samples,
+        "overrides": "; ".join(f"{k}={show_override(v)}" for k, v in p.overrides.items()),
+    }
 
 
 def provenance_dict(p: Provenance) -> dict[str, object]:
@@ -202,8 +261,6 @@ def result_json(result: object, p: Provenance | dict[str, object], **extra: obje
 # --------------------------------------------------------------------------------------------
 # forcecalc run
 
-_BAND_COLUMNS = ("name", "unit", "p5", "p50", "p95", "mean")
-_BAND_UNITS = {"p5": "row", "p50": "row", "p95": "row", "mean": "row"}
 
 _LABELS = {
     "deployed": "deployed",
@@ -227,53 +284,53 @@ def metric_label(metric: str) -> str:
     return _LABELS[metric]
 
 
-def _band_row(name: str, unit: str, b: Band) -> list[Cell]:
-    return [name, unit, b.p5, b.p50, b.p95, b.mean]
-
-
-def run_table(result: RunResult) -> Table:
-    """The result of ``forcecalc run`` as a table of bands."""
-    s = result.summary
-    tasks = [_band_row(k, "personnel", b) for k, b in s.tasks.items()]
-    categories = [_band_row(k, "personnel", b) for k, b in s.categories.items()]
+def run_table(result: RunResult, percentiles: Sequence[float] = PERCENTILES) -> Table:
+    """The result of ``forcecalc run`` as a table of bands (at ``percentiles``, by default
+    P5, P50 and P95), with the shortfall where the scenario has pledges or a pool."""
+    s, o, b = result.summary, result.outcome, bands.Bands(result, tuple(percentiles))
+    tasks = [b.row(k, "personnel", v, o.by_task[k]) for k, v in s.tasks.items()]
+    categories = [b.row(k, "personnel", v, o.by_category[k]) for k, v in s.categories.items()]
     totals = [
-        _band_row(_LABELS[k], glossary.unit_of(k), s.metrics[k])
+        b.row(_LABELS[k], glossary.unit_of(k), s.metrics[k], getattr(o, k))
         for k in ("deployed", "rotation_multiplier", "committed")
     ]
     densities = [
-        _band_row(_LABELS[k], glossary.unit_of(k), s.metrics[k])
+        b.row(_LABELS[k], glossary.unit_of(k), s.metrics[k], getattr(o, k))
         for k in ("deployed_per_km", "deployed_per_km2", "deployed_per_km_line")
         if k in s.metrics
     ]
-    compared = sustainment.compared_with(result.scenario)  # only where `covers` is used
+    labels = {**_LABELS, **bands.coverage_labels(result.scenario)}
     supply = [
-        _band_row(supply_rows.coverage_label(k, _LABELS[k], compared), glossary.unit_of(k), b)
+        b.row(labels[k], glossary.unit_of(k), v, getattr(o, k))
         for k in ("pledged", "pledge_coverage", "pool_sustainable", "pool_coverage")
-        if (b := s.metrics.get(k)) is not None
+        if (v := s.metrics.get(k)) is not None
     ]
-    supply += [[_LABELS[k], "probability", None, v, None, None] for k, v in s.probabilities.items()]
-    rules = [_band_row(k, "personnel", b) for k, b in s.rules.items()]
+    supply += [b.blank(labels[k], "probability", v) for k, v in s.probabilities.items()]
+    committed = [
+        b.row(k, "personnel", v, o.committed_by_category[k])
+        for k, v in supply_rows.committed_rows(result)
+    ]
+    rules = [b.row(k, "personnel", v, o.by_rule[k]) for k, v in s.rules.items()]
     sections: list[tuple[str, Sequence[Sequence[Cell]]]] = [
         ("Deployed by task", tasks),
         ("Deployed by category", categories),
-        (
-            "Committed by category (own rotation rules)",
-            [_band_row(k, "personnel", b) for k, b in supply_rows.committed_rows(result)],
-        ),
-        ("Deployed by sector (tasks along the line)", _sector_rows(result)),
+        ("Committed by category (own rotation rules)", committed),
+        ("Deployed by sector (tasks along the line)", _sector_rows(result, b)),
         (f"Requirement by sizing rule (alternatives; method {result.scenario.method})", rules),
         ("Totals", totals),
         ("Densities", densities),
+        ("Force generation", supply),
+        ("Shortfall (required − available; below 0: spare)", bands.shortfall_rows(b)),
     ]
-    sections = [(name, rows) for name, rows in sections if rows]
-    if supply:
-        sections.append(("Force generation", supply))
+    ensemble = ensemble_lines(result.scenario)
+    stamp = provenance_columns(result.provenance)
     return Table(
         title=result.scenario.name,
-        columns=_BAND_COLUMNS,
-        sections=sections,
-        footer=[*ensemble_lines(result.scenario), *provenance_lines(result.provenance)],
-        units=_BAND_UNITS,
+        columns=b.columns,
+        sections=[(name, rows) for name, rows in sections if rows],
+        footer=[*ensemble, *provenance_lines(result.provenance)],
+        units={c: "row" for c in b.columns[2:]},
+        provenance={**({"ensemble": ensemble[0]} if ensemble else {}), **stamp},
     )
 
 
@@ -298,33 +355,37 @@ def ensemble_dict(scenario: Scenario) -> dict[str, object]:
     }
 
 
-def _sector_rows(result: RunResult) -> list[list[Cell]]:
+def _sector_rows(result: RunResult, b: bands.Bands) -> list[list[Cell]]:
     """Deployed by sector, for a scenario that declares sectors (none for the shorthand)."""
     if not result.scenario.geometry.sectors:
         return []
-    rows = [_band_row(k, "personnel", b) for k, b in result.summary.sectors.items()]
-    rest = result.outcome.deployed - sum(result.outcome.by_sector.values())
+    by = result.outcome.by_sector
+    rows = [b.row(k, "personnel", v, by[k]) for k, v in result.summary.sectors.items()]
+    rest = result.outcome.deployed - sum(by.values())
     if np.any(np.abs(rest) > 1e-9 * np.abs(result.outcome.deployed)):
         whole = band(rest, result.samples.n)
-        rows.append(_band_row("(whole force: fixed, shares)", "personnel", whole))
+        rows.append(b.row("(whole force: fixed, shares)", "personnel", whole, rest))
     return rows
 
 
-def run_dict(result: RunResult) -> dict[str, object]:
-    """The result of ``forcecalc run`` as JSON-ready data."""
-    s = result.summary
+def run_dict(result: RunResult, percentiles: Sequence[float] = PERCENTILES) -> dict[str, object]:
+    """The result of ``forcecalc run`` as JSON-ready data (each band with P5, P50, P95, the
+    mean and any other of ``percentiles``)."""
+    s, o, b = result.summary, result.outcome, bands.Bands(result, tuple(percentiles))
     by_sector = {}
     if result.scenario.geometry.sectors:
-        by_sector = {"sectors": {k: asdict(b) for k, b in s.sectors.items()}}
+        by_sector = {"sectors": bands.band_json(b, s.sectors, o.by_sector)}
+    metrics = {k: getattr(o, k) for k in s.metrics}
     return {
         "scenario": result.scenario.name,
-        "metrics": {k: asdict(b) for k, b in s.metrics.items()},
+        "metrics": bands.band_json(b, s.metrics, metrics),
         "probabilities": dict(s.probabilities),
-        "tasks": {k: asdict(b) for k, b in s.tasks.items()},
-        "categories": {k: asdict(b) for k, b in s.categories.items()},
+        **bands.shortfall_dict(b),
+        "tasks": bands.band_json(b, s.tasks, o.by_task),
+        "categories": bands.band_json(b, s.categories, o.by_category),
         **by_sector,
         "method": result.scenario.method,
-        "rules": {k: asdict(b) for k, b in s.rules.items()},
+        "rules": bands.band_json(b, s.rules, o.by_rule),
         **supply_rows.run_extras(result),
         **(
             {"ensemble": ensemble_dict(result.scenario)}
@@ -337,11 +398,11 @@ def run_dict(result: RunResult) -> dict[str, object]:
     }
 
 
-def render_run(result: RunResult, fmt: str) -> str:
-    """``forcecalc run`` output in any of :data:`FORMATS`."""
+def render_run(result: RunResult, fmt: str, percentiles: Sequence[float] = PERCENTILES) -> str:
+    """``forcecalc run`` output in any of :data:`FORMATS` (bands at ``percentiles``)."""
     if fmt == "json":
-        return to_json(run_dict(result))
-    return render_table(run_table(result), fmt)
+        return to_json(run_dict(result, percentiles))
+    return render_table(run_table(result, percentiles), fmt)
 
 
 # --------------------------------------------------------------------------------------------
@@ -378,6 +439,19 @@ def claims_table(result: RunResult) -> Table:
         footer=provenance_lines(result.provenance),
         units={"value": ""},
     )
+
+
+def merged_claims(tables: Sequence[Table]) -> Table:
+    """Several scenarios' claims tables (:func:`claims_table`) as one, for CSV and xlsx: a
+    ``scenario`` column first, each row's provenance last."""
+    rows = [
+        [t.title, *row, " · ".join(t.footer)]
+        for t in tables
+        for _, section_rows in t.sections
+        for row in section_rows
+    ]
+    columns = ("scenario", *tables[0].columns, "provenance")
+    return Table("Claims", columns, [("", rows)], units=tables[0].units)
 
 
 # --------------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from forcecalc.core.errors import ParameterError, ScenarioError
+from forcecalc.core.ranged import Override, show_override
 from forcecalc.core.runner import RunResult, run
 from forcecalc.core.sampling import Sampler
 from forcecalc.core.scenario import Scenario
@@ -54,7 +55,7 @@ class Recorded:
     seed: int
     samples: int
     sampler: str
-    overrides: Mapping[str, float]
+    overrides: Mapping[str, Override]
     version: str
     libraries: Mapping[str, str]
     numbers: Mapping[str, Any]
@@ -181,16 +182,24 @@ def _field(path: Path, stamp: Mapping[str, Any], key: str, kind: type, expected:
     return value
 
 
-def _overrides(path: Path, value: Any) -> dict[str, float]:
+def _finite_number(number: Any) -> float:
+    """A JSON number as a float; TypeError for anything else (a boolean too)."""
+    if not isinstance(number, int | float) or isinstance(number, bool):
+        raise TypeError
+    return float(number)
+
+
+def _overrides(path: Path, value: Any) -> dict[str, Override]:
     expected = "a mapping of figure paths to numbers"
     if not isinstance(value, dict):
         raise _bad(path, "provenance.overrides", json.dumps(value)[:60], expected)
     out = {}
     for key, number in value.items():
         try:
-            if not isinstance(number, int | float) or isinstance(number, bool):
-                raise TypeError
-            out[key] = float(number)
+            if isinstance(number, list) and 2 <= len(number) <= 3:  # a range (core.ranged)
+                out[key] = tuple(_finite_number(x) for x in number)
+                continue
+            out[key] = _finite_number(number)
         except (TypeError, OverflowError):
             got = json.dumps(number)[:60]
             raise _bad(path, f"provenance.overrides.{key}", got, "a number") from None
@@ -403,7 +412,9 @@ def report_lines(rep: Reproduction) -> list[str]:
     rec, p = rep.recorded, rep.result.provenance
     settings = f"seed {rec.seed} · sampler {rec.sampler} · {rec.samples:,} samples"
     if rec.overrides:
-        settings += " · overrides " + ", ".join(f"{k}={v:g}" for k, v in rec.overrides.items())
+        settings += " · overrides " + ", ".join(
+            f"{k}={show_override(v)}" for k, v in rec.overrides.items()
+        )
     lines = [f"re-ran {rep.scenario_path} as recorded in {rec.path}: {settings}"]
     if rep.sha256_matches:
         lines.append(f"scenario: sha256 matches the recorded one ({_short(p.scenario_sha256)})")

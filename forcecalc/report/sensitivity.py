@@ -9,7 +9,7 @@ the provenance stamp, which for the tornado, which samples nothing, says so
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from forcecalc.analysis.rank import RankAnalysis
 from forcecalc.analysis.sobol import SobolAnalysis
@@ -53,7 +53,64 @@ def render_sensitivity(r: SensitivityResult, fmt: str) -> str:
         if isinstance(r, TornadoResult | SobolAnalysis):
             return independent_json(r, p)
         return result_json(r, p, method=METHOD_OF[type(r)])
-    return render_table(sensitivity_table(r), fmt)
+    table = sensitivity_table(r)
+    if fmt in ("table", "markdown"):  # CSV and JSON keep every figure's row and its zeros
+        table = without_no_effect(table, no_effect(r))
+    return render_table(table, fmt)
+
+
+#: Most figures a "no effect" line names before "(+N more)".
+NO_EFFECT_LISTED = 8
+
+
+def no_effect(r: SensitivityResult) -> list[tuple[str, list[str]]]:
+    """Per section of the table (its output), the figures with no effect on it: a tornado bar
+    of swing 0 that is flat at every probe, Sobol indices all exactly 0 (the model's output
+    does not change when the figure does). Rank correlation and threshold measure association
+    in samples, where a figure with no effect still shows noise: they keep every row."""
+    if isinstance(r, TornadoResult):
+        return [
+            (t.output, [b.path for b in t.bars if b.swing == 0 and b.monotonic])
+            for t in r.tornadoes
+        ]
+    if isinstance(r, SobolAnalysis):
+        bounds = ("first_order", "first_low", "first_high", "total_order", "total_low")
+        return [
+            (
+                o.output,
+                [
+                    i.path
+                    for i in o.indices
+                    if all(getattr(i, k) == 0 for k in (*bounds, "total_high"))
+                ],
+            )
+            for o in r.outputs
+        ]
+    return []
+
+
+def no_effect_line(paths: list[str], output: str = "") -> str:
+    """``no effect: a, b, c (+N more)``; ``no effect on committed: ...`` for one output."""
+    shown = ", ".join(paths[:NO_EFFECT_LISTED])
+    more = len(paths) - NO_EFFECT_LISTED
+    head = f"no effect on {output}" if output else "no effect"
+    return f"{head}: {shown}" + (f" (+{more:,} more)" if more > 0 else "")
+
+
+def without_no_effect(table: Table, silent: list[tuple[str, list[str]]]) -> Table:
+    """The table with the figures of no effect taken out of each section's rows and named on
+    one line at the head of the footer (one line for all outputs when they agree)."""
+    if not any(paths for _, paths in silent):
+        return table
+    sections = [
+        (heading, [row for row in rows if row[0] not in set(paths)])
+        for (heading, rows), (_, paths) in zip(table.sections, silent, strict=True)
+    ]
+    if all(paths == silent[0][1] for _, paths in silent):
+        lines = [no_effect_line(silent[0][1])]
+    else:
+        lines = [no_effect_line(paths, output) for output, paths in silent if paths]
+    return replace(table, sections=sections, footer=[*lines, *table.footer])
 
 
 def sensitivity_table(r: SensitivityResult) -> Table:
@@ -185,6 +242,14 @@ def tornado_table(r: TornadoResult) -> Table:
     )
 
 
+#: How the levels of an ensemble by sector's rule selector read.
+_BY_SECTOR_NOTE = (
+    "ensemble by sector: one draw picks every sector's rule, each from its own posture's rules "
+    "and shares, so each level names what the draw takes in every sector (sector rule / "
+    "sector rule), weighted by its share of the draws"
+)
+
+
 def _rule_notes(r: TornadoResult) -> list[str]:
     """How the rule selector's bar reads, when the scenario is an ensemble."""
     for t in r.tornadoes:
@@ -193,7 +258,8 @@ def _rule_notes(r: TornadoResult) -> list[str]:
                 return [
                     f"{b.path} picks a rule: it has no median, so the baseline and the other "
                     "bars average over the rules by weight; its own bar runs from the rule of "
-                    "least to the rule of greatest output, every other input at its median"
+                    "least to the rule of greatest output, every other input at its median",
+                    *([_BY_SECTOR_NOTE] if b.unit == "rule per sector" else []),
                 ]
     return []
 
@@ -234,6 +300,15 @@ def sobol_table(r: SobolAnalysis) -> Table:
             f"its {level} Student t interval",
             "scipy.stats.sobol_indices: Saltelli et al. (2010) first order, Jansen (1999) "
             "total order; Sobol' (2001)",
+            *(
+                [
+                    "ensemble by sector: ensemble.rule_choice is one draw that picks every "
+                    "sector's rule, each from its own posture's rules and shares; its indices "
+                    "are those of that joint choice, not of any one sector's rule"
+                ]
+                if any(i.unit == "rule per sector" for o in r.outputs for i in o.indices)
+                else []
+            ),
             *independence_notes(r),
         ],
         units={c: "ratio" for c in columns[2:]},

@@ -7,13 +7,14 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from forcecalc.core.summary import Band
+from forcecalc.core.sustainment import compared_with
 from forcecalc.core.timeline_run import TimelineResult
 from forcecalc.report.render import (
     Cell,
     Table,
     provenance_dict,
     provenance_lines,
-    render_table,
+    render_tables,
     to_json,
 )
 
@@ -23,6 +24,7 @@ MONTHLY_LABELS = {
     "required_committed": "committed",
     "available": "available",
     "shortfall": "shortfall",
+    "pool_shortfall": "pool shortfall",
 }
 _STATS = ("mean", "p5", "p50", "p95")
 #: Figures over the mandate, their labels and units.
@@ -40,11 +42,17 @@ PROBABILITY_LABELS = {
     "p_no_shortfall": "P(no shortfall in any month)",
     "p_at_strength": "P(at strength in some month)",
     "p_holds_strength": "P(no shortfall once at strength)",
+    "p_pool_no_shortfall": "P(pool short in no month)",
 }
 
 
-def _monthly_columns() -> tuple[str, ...]:
-    bands = tuple(f"{v} {s}" for v in MONTHLY_LABELS.values() for s in ("p5", "p50", "p95"))
+def _shown(result: TimelineResult) -> tuple[str, ...]:
+    """The monthly outputs the result has, in :data:`MONTHLY_LABELS` order."""
+    return tuple(k for k in MONTHLY_LABELS if k in result.monthly)
+
+
+def _monthly_columns(result: TimelineResult) -> tuple[str, ...]:
+    bands = tuple(f"{MONTHLY_LABELS[k]} {s}" for k in _shown(result) for s in ("p5", "p50", "p95"))
     return ("month", *bands, "P(shortfall)")
 
 
@@ -53,7 +61,7 @@ def month_rows(result: TimelineResult) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     for m in range(result.months):
         row: list[Cell] = [m + 1]
-        for key in MONTHLY_LABELS:
+        for key in _shown(result):
             row += [float(result.monthly[key][i, m]) for i in (1, 2, 3)]
         rows.append([*row, float(result.p_shortfall[m])])
     return rows
@@ -73,15 +81,38 @@ def mandate_rows(result: TimelineResult) -> list[list[Cell]]:
     rows += [
         [label, "probability", None, result.probabilities[k], None, None]
         for k, label in PROBABILITY_LABELS.items()
+        if k in result.probabilities
     ]
     return rows
 
 
-def notes(result: TimelineResult) -> list[str]:
-    """What a reader must know to read the numbers."""
+def compared(result: TimelineResult) -> dict[str, str]:
+    """Which requirement each shortfall compares with, as ``run``'s coverages:
+    ``{"shortfall": ..., "pool_shortfall": ...}``, e.g. ``"required deployed"`` or
+    ``"required committed of military, enablers"``."""
     fg = result.scenario.force_generation
     basis = fg.pledge_basis if fg is not None else "deployed"
-    lines = [f"shortfall = required {basis} − available, 0 or more"]
+    by = compared_with(result.scenario)
+    out = {"shortfall": "required " + by.get("pledge_coverage", basis)}
+    if "pool_shortfall" in result.monthly:
+        out["pool_shortfall"] = "required " + by.get("pool_coverage", "deployed")
+    return out
+
+
+def notes(result: TimelineResult) -> list[str]:
+    """What a reader must know to read the numbers."""
+    against = compared(result)
+    lines = [
+        f"shortfall = {against['shortfall']} − available from the pledges, 0 or more (as run's "
+        "pledge coverage compares them)"
+    ]
+    if "pool_shortfall" in against:
+        lines.append(
+            f"pool shortfall = {against['pool_shortfall']} − the pool's sustainable personnel, "
+            "0 or more (as run's pool coverage; the pool has no build-up or withdrawal)"
+        )
+    else:
+        lines.append("no force_generation.pool: the timeline compares the pledges only")
     if result.untoured:
         lines.append(
             "pass-through leaves out " + ", ".join(result.untoured) + " (no tour length stated: "
@@ -92,7 +123,7 @@ def notes(result: TimelineResult) -> list[str]:
 
 def timeline_tables(result: TimelineResult) -> list[Table]:
     """The monthly table and the mandate table."""
-    columns = _monthly_columns()
+    columns = _monthly_columns(result)
     units = {c: "personnel" for c in columns[1:-1]}
     monthly = Table(
         title=f"{result.scenario.name}: required deployed and committed, available and "
@@ -123,6 +154,7 @@ def timeline_dict(result: TimelineResult) -> dict[str, object]:
         "monthly": {k: _bands(v) for k, v in result.monthly.items()},
         "committed_by_category": {k: _bands(v) for k, v in result.committed_by_category.items()},
         "p_shortfall": [float(x) for x in result.p_shortfall],
+        "shortfall_compares": compared(result),
         "mandate": {k: asdict(b) for k, b in result.mandate.items()},
         "probabilities": dict(result.probabilities),
         "pass_through_categories": list(result.toured),
@@ -136,4 +168,4 @@ def render_timeline(result: TimelineResult, fmt: str) -> str:
     """``forcecalc timeline`` output in ``table``, ``markdown``, ``csv`` or ``json``."""
     if fmt == "json":
         return to_json(timeline_dict(result))
-    return "\n".join(render_table(t, fmt) for t in timeline_tables(result))
+    return render_tables(timeline_tables(result), fmt)  # as CSV one table

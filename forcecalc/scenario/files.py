@@ -137,7 +137,7 @@ class _Signalled(BaseException):
 
 def write_atomic(
     path: Path | str,
-    text: str,
+    text: str | bytes,
     protect: Iterable[Path | str] = (),
     allow: Iterable[Path | str] = (),
 ) -> None:
@@ -162,8 +162,8 @@ def write_atomic(
     ----------
     path : path-like
         Destination file.
-    text : str
-        Content, written as UTF-8.
+    text : str or bytes
+        Content, written as UTF-8 (bytes as they are: a PNG image).
     protect : iterable of path-like
         Files that must never be overwritten (a run's own input scenario).
     allow : iterable of path-like
@@ -194,12 +194,14 @@ def _refused(path: Path, got: str, expected: str) -> ParameterError:
     return ParameterError("output", got, expected, str(path))
 
 
-def _write_replace(path: Path, target: Path, text: str) -> None:
+def _write_replace(path: Path, target: Path, text: str | bytes) -> None:
     """Write a temporary file beside ``target`` and rename it over ``target``."""
     tmp = None
+    binary = isinstance(text, bytes)
     try:
         fd, tmp = _create_temporary(target.parent, target.name)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        text_mode = {} if binary else {"encoding": "utf-8", "newline": ""}
+        with os.fdopen(fd, "wb" if binary else "w", **text_mode) as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())

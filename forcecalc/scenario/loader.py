@@ -24,6 +24,7 @@ from forcecalc.core import glossary
 from forcecalc.core.scenario import Scenario
 from forcecalc.core.sources import Register
 from forcecalc.scenario import format as fmt
+from forcecalc.scenario.collect import Collector
 from forcecalc.scenario.files import read_text
 from forcecalc.scenario.read_claims import read_claims
 from forcecalc.scenario.read_correlations import read_correlations
@@ -50,11 +51,17 @@ def load_scenario(path: Path | str, register: Register | None = None) -> Scenari
 
 
 def parse_scenario(
-    text: str, name: str = "<scenario>", register: Register | None = None
+    text: str,
+    name: str = "<scenario>",
+    register: Register | None = None,
+    collector: Collector | None = None,
 ) -> Scenario:
-    """Validate scenario YAML text; ``name`` is used in error messages."""
+    """Validate scenario YAML text; ``name`` is used in error messages. With a ``collector``
+    (:mod:`forcecalc.scenario.validate_all`), a bad figure is recorded there and reading goes
+    on; the scenario returned then holds placeholders and must not be used if it has errors."""
     root = compose(text, name)
     figures = FigureReader(Reader(name), register or default_register())
+    figures.collector = collector
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return replace(_build(figures, root), source_file=name, source_sha256=digest)
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from yaml.nodes import Node
 
 from forcecalc.core.correlation import Correlation, matrix_problem
+from forcecalc.core.sampling import TIMELINE_PREFIX
 from forcecalc.core.scenario import Figure
 from forcecalc.scenario.format_correlations import CORRELATION, RANK_CORRELATION_DOMAIN
 from forcecalc.scenario.read_figures import FigureReader
@@ -76,6 +77,14 @@ def _between(r: Reader, node: Node, path: str, figures: Mapping[str, Figure]) ->
         p = r.string(item, sub, "a figure's key path, e.g. geometry.front_length_km")
         if p not in figures:
             r.fail(item, sub, repr(p), "a figure of this scenario", did_you_mean(p, figures))
+        if p.startswith(TIMELINE_PREFIX):
+            r.fail(
+                item,
+                sub,
+                f"{p}, a timeline figure",
+                "a figure outside timeline: (the timeline's figures are sampled from a design "
+                "of their own, which correlations do not reorder)",
+            )
         if not figures[p].is_uncertain:
             r.fail(
                 item,

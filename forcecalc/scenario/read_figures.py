@@ -16,9 +16,11 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 
 from forcecalc.core import glossary, limits
 from forcecalc.core.distributions import Distribution, Family, Point
+from forcecalc.core.errors import ScenarioError
 from forcecalc.core.scenario import Domain, Figure
 from forcecalc.core.sources import Assumption, Citation, Register, RegisterSource, Source
 from forcecalc.scenario import format as fmt
+from forcecalc.scenario.collect import Collector, placeholder
 from forcecalc.scenario.strict_yaml import PEOPLE_UNITS, TAG, Reader, did_you_mean, show
 
 _REF = re.compile(fmt.REF_PATTERN)
@@ -45,8 +47,23 @@ class FigureReader:
         self.r = reader
         self.register = register
         self.figures: dict[str, Figure] = {}
+        #: Set by :mod:`forcecalc.scenario.collect` to keep reading past a bad figure.
+        self.collector: Collector | None = None
 
     def figure(self, node: Node, path: str, term: glossary.Term) -> Figure:
+        """The figure at ``path``; a bad one raises, or, when collecting every error of a file
+        (``validate``), is recorded and stands in as a placeholder point."""
+        if self.collector is None:
+            return self._figure(node, path, term)
+        try:
+            return self._figure(node, path, term)
+        except ScenarioError as exc:
+            self.collector.add(exc, path)
+            figure = placeholder(path, term, self.r.location(node))
+            self.figures[path] = figure
+            return figure
+
+    def _figure(self, node: Node, path: str, term: glossary.Term) -> Figure:
         r = self.r
         if not isinstance(node, MappingNode):
             hint = ""

@@ -28,6 +28,7 @@ from forcecalc.core.scenario import Location
 from forcecalc.core.text import FORBIDDEN, FORBIDDEN_IN_VALUE, capped, describe
 from forcecalc.scenario import format as fmt
 from forcecalc.scenario.files import MAX_BYTES
+from forcecalc.scenario.hints import number_hint, quoted_number_hint, separator_key_hint
 
 #: Deepest nesting of mappings and lists accepted.
 MAX_DEPTH = 32
@@ -268,7 +269,8 @@ class Reader:
         out: dict[str, tuple[Node, Node]] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode) or key_node.tag != TAG + "str":
-                self.fail(key_node, path, f"the key {show(key_node)}", "a plain text key")
+                hint = separator_key_hint(node, key_node)
+                self.fail(key_node, path, f"the key {show(key_node)}", "a plain text key", hint)
             key = key_node.value
             sub = f"{path}.{key}" if path else key
             self._check_tag(key_node, sub)  # !!str name: ...
@@ -399,6 +401,8 @@ class Reader:
             return value
         if node.tag == TAG + "bool":
             self.fail(node, path, show(node), expected, "a boolean is not a number")
+        if node.tag == TAG + "str" and node.style in ("'", '"'):  # "1,200", "5 km", "1200"
+            self.fail(node, path, show(node), expected, quoted_number_hint(node.value, path))
         if node.tag == TAG + "str" and node.style is None:
             text = node.value.strip()
             try:
@@ -410,7 +414,7 @@ class Reader:
                     self.fail(node, path, show(node), "a finite number")
                 _check_underflow(self, node, path, value)
                 return value
-            self.fail(node, path, show(node), expected, _number_hint(text))
+            self.fail(node, path, show(node), expected, number_hint(text, path))
         self.fail(node, path, show(node), expected)
 
     def _integer(self, node: ScalarNode, path: str) -> float:
@@ -459,18 +463,3 @@ def _underscore_hint(text: str) -> str:
         f"no underscores in numbers: YAML 1.1 (this loader) reads {text} as {plain}, YAML 1.2 "
         f"(editors) as the text '{text}'; write {plain}"
     )
-
-
-def _number_hint(text: str) -> str:
-    if text.lower().lstrip("+-.") in ("nan", "inf", "infinity"):
-        return "NaN and infinity are not allowed"
-    if re.fullmatch(r"[+-]?0\d+", text):
-        return f"drop the leading zero: write {int(text)}"
-    if re.fullmatch(r"\d{1,3}(\.\d{3}){2,}", text):
-        return "write the number without thousands separators, e.g. " + text.replace(".", "")
-    if re.fullmatch(r"[\d.,\s]+", text) and re.search(r"\d[,\s]\d", text):
-        return "write the number without thousands separators, e.g. " + re.sub(r"[,\s]", "", text)
-    match = re.match(r"^\s*([\d.]+)\s*([a-zA-Z%²]+.*)$", text)
-    if match:
-        return f"write {match.group(1)} alone: the unit is in the key name"
-    return ""
