@@ -237,3 +237,29 @@ def sustained_scenarios(draw: st.DrawFn, max_tasks: int = 6) -> Scenario:
     return replace(
         scenario, figures=figures, category_sustainment=tuple(rules), force_generation=fg
     )
+
+
+def _scale(dist: object) -> float:
+    """A typical size of a distribution's values: its value, median or the middle of its range."""
+    params = [float(v) for v in vars(dist).values()]
+    return float(sorted(params)[len(params) // 2]) or 1.0
+
+
+@st.composite
+def figure_edits(draw: st.DrawFn, scenario: Scenario, paths: list[str], max_edits: int = 3):
+    """Edits of some of ``paths``, figures of ``scenario``: each a new point or 90% range near
+    the figure's values (0.5 to 1.5 times them), rounded and kept inside its domain."""
+    chosen = draw(st.lists(st.sampled_from(paths), min_size=1, max_size=max_edits, unique=True))
+    edits: dict[str, Point | Interval90] = {}
+    for path in chosen:
+        figure = scenario.figures[path]
+        scale = _scale(figure.dist)
+        lower, upper = _bounds(figure.domain, math.inf)
+        factor = draw(st.floats(0.5, 1.5, allow_nan=False))
+        low = min(max(round(scale * factor, 4), lower), upper)
+        if draw(st.booleans()) or low >= upper:
+            edits[path] = Point(low)
+        else:
+            high = min(round(low * draw(st.floats(1.05, 2.0)) + 1e-3, 4), upper)
+            edits[path] = Interval90(low, high) if high > low else Point(low)
+    return edits

@@ -28,7 +28,9 @@ from forcecalc.cli import command as cli
 from forcecalc.core import runner
 from forcecalc.core.distributions import Interval90, Point
 from forcecalc.core.sampling import DEFAULT_SEED
+from forcecalc.report.labels import plain_title
 from forcecalc.report.render import fmt_number
+from forcecalc.scenario.register import default_register
 from forcecalc.scenario.resources import DEFAULT_SCENARIO
 from tests.hostile import literal
 
@@ -54,6 +56,11 @@ def compare_select(at: AppTest):
     """The multiselect of the scenarios to compare (its key follows the scenario shown)."""
     [widget] = [w for w in at.multiselect if str(w.key).startswith("compare|")]
     return widget
+
+
+def shown_title(name: str) -> str:
+    """A shipped scenario's title as the page shows it: "(seed 000)" named by its document."""
+    return plain_title(read_shipped(name).parse().name, default_register())
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -89,7 +96,8 @@ def test_the_published_scenarios_can_be_picked_and_compared(app: AppTest) -> Non
         for p in REPO.glob("scenarios/published/*.yaml")
     )
     assert len(published) >= 9
-    assert set(published) <= set(app.selectbox(key="shipped").options)
+    picker = app.selectbox(key="shipped").options  # "title · file" (the title in words)
+    assert set(published) <= {o.rsplit(" · ", 1)[-1] for o in picker}
     assert set(published) <= set(compare_select(app).options)
 
 
@@ -105,7 +113,8 @@ def test_every_shipped_scenario_shows_the_librarys_headline(app: AppTest, name: 
     assert shown["Deployed per km of front (P50)"] == fmt_number(
         summary.metrics["deployed_per_km"].p50, "troops_per_km"
     )
-    assert app.title[0].value == plain(read_shipped(name).parse().name)  # Markdown escaped
+    title = plain_title(read_shipped(name).parse().name, default_register())  # "seed 001" named
+    assert app.title[0].value == plain(title)  # Markdown escaped
 
 
 def test_changing_a_figure_moves_the_headline_as_the_library_says() -> None:
@@ -253,7 +262,7 @@ def test_a_bad_paste_shows_the_error_and_a_good_one_is_run() -> None:
     ]
     at.text_area(key="paste").set_value(read_shipped(SEED_000).text).run()
     assert not at.exception and not at.error
-    assert literal(at.title[0].value) == read_shipped(SEED_000).parse().name
+    assert literal(at.title[0].value) == shown_title(SEED_000)
 
 
 @pytest.fixture
@@ -322,9 +331,12 @@ def test_the_sources_table_lists_every_figure_with_quote_and_gloss() -> None:
     at.selectbox(key="shipped").set_value(SEED_000).run()
     table = at.dataframe[-1].value
     scenario = read_shipped(SEED_000).parse()
-    assert list(table["figure"]) == list(scenario.figures)
-    row = table[table["figure"] == BUFFER].iloc[0]
-    assert row["source"] == "000_fd3776af069ded84#buffer-width"
+    assert list(table["key path"]) == list(scenario.figures)  # each figure in words first
+    assert list(table.columns[-2:]) == ["key path", "source id"]
+    row = table[table["key path"] == BUFFER].iloc[0]
+    assert row["figure"] == "Buffer width (km)"
+    assert row["source"] == "news report (Croatian; outlet and date not given)"
+    assert row["source id"] == "000_fd3776af069ded84#buffer-width"
     assert row["quote"] and row["gloss"]
 
 
@@ -400,7 +412,7 @@ def test_a_bad_paste_keeps_the_last_good_scenario_with_its_edits() -> None:
     at.text_area(key="paste").set_value(BAD).run()
     assert not at.exception
     assert [literal(e.value) for e in at.error] == [loader_message(BAD, "pasted.yaml")]
-    assert literal(at.title[0].value) == read_shipped(SEED_000).parse().name  # not the shipped pick
+    assert literal(at.title[0].value) == shown_title(SEED_000)  # not the shipped pick
     assert at.number_input(key=key).value == 10
     assert metrics(at) == edited
     deployed = library(SEED_000, {BUFFER: 10}).metrics["deployed"].p50

@@ -182,7 +182,8 @@ def test_a_delivery_probability_is_edited_like_any_figure(pasted: AppTest) -> No
     base = ScenarioText(FIDELITY, "pasted.yaml")
     assert LEMURIA in [f.path for f in planner.grouped_figures(base.parse())["force generation"]]
     before = metrics(pasted)["P(pledges suffice)"]
-    pasted.number_input(key=figure_key(base, 0, LEMURIA, "value")).set_value(1.0).run()
+    # a probability is entered as a percentage: 100 is a delivery probability of 1
+    pasted.number_input(key=figure_key(base, 0, LEMURIA, "value")).set_value(100).run()
     assert not pasted.exception and not pasted.error
     edited = planner.apply_edits(base, {LEMURIA: Point(1.0)})
     p = run(edited.parse(), SAMPLES, DEFAULT_SEED).summary.probabilities["p_pledges_suffice"]
@@ -191,7 +192,7 @@ def test_a_delivery_probability_is_edited_like_any_figure(pasted: AppTest) -> No
     assert shown == fmt_number(p, "probability") != before
     pledges = frame(pasted, "delivery probability").set_index("contributor")
     assert pledges.loc["Lemuria", "delivery probability"] == "1"
-    pasted.number_input(key=figure_key(base, 0, LEMURIA, "value")).set_value(0.6).run()
+    pasted.number_input(key=figure_key(base, 0, LEMURIA, "value")).set_value(60).run()
 
 
 def test_the_compare_tab_uses_runs_densities(pasted: AppTest) -> None:

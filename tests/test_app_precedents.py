@@ -60,10 +60,10 @@ def test_the_app_runs_an_ensemble_scenario() -> None:
 
 
 def _chart_data(at: AppTest, title: str) -> pd.DataFrame:
-    """The data of the chart with this title (its one dataset)."""
+    """The data of the chart with this title: the rows of its spec
+    (:func:`forcecalc.report.charts.band_spec`), which Streamlit sends as the chart's data."""
     [chart] = [c for c in at.get("vega_lite_chart") if title in c.proto.spec]
-    [dataset] = chart.proto.datasets
-    return pa.ipc.open_stream(dataset.data.data).read_pandas()
+    return pa.ipc.open_stream(chart.proto.data.data).read_pandas()
 
 
 def test_the_sizing_rules_keep_distinct_labels_where_the_chart_cuts_them() -> None:

@@ -34,7 +34,7 @@ TIMELINE_TEXT = (REPO / "tests" / "timeline" / "timeline.yaml").read_text(encodi
 #: The same scenario without its timeline (the last section of the file).
 NO_TIMELINE_TEXT = TIMELINE_TEXT.split("\ntimeline:", 1)[0] + "\n"
 WITHDRAWAL = "timeline.contributors.Atlantis.withdrawal_per_year"
-HOLDS = PROBABILITY_LABELS["p_holds_strength"]
+HOLDS = PROBABILITY_LABELS["p_no_shortfall_after_build_up"]
 NONE_SHORT = PROBABILITY_LABELS["p_no_shortfall"]
 CORRELATIONS = """
 correlations:
@@ -86,7 +86,8 @@ def test_the_timeline_tab_shows_the_librarys_mandate_figures(
 ) -> None:
     metrics = shown(app)
     assert metrics[NONE_SHORT] == fmt_number(result.probabilities["p_no_shortfall"], "probability")
-    assert metrics[HOLDS] == fmt_number(result.probabilities["p_holds_strength"], "probability")
+    held = result.probabilities["p_no_shortfall_after_build_up"]
+    assert metrics[HOLDS] == fmt_number(held, "probability")
     assert metrics["peak committed"] == fmt_number(
         result.mandate["peak_committed"].p50, "personnel"
     )
@@ -150,12 +151,12 @@ def test_an_edit_of_a_timeline_figure_moves_it_as_the_library_says(
     assert any(e.label.startswith("Timeline (") for e in at.expander)  # editable like the rest
     [key] = [str(w.key) for w in at.number_input if str(w.key).endswith(f"|{WITHDRAWAL}|value")]
     before = shown(at)
-    at.number_input(key=key).set_value(0.9).run()
+    at.number_input(key=key).set_value(90).run()  # a probability is entered as a percentage
     assert not at.exception
     assert not at.error
     edited = library(**{WITHDRAWAL: 0.9})
-    held = edited.probabilities["p_holds_strength"]
-    assert held < result.probabilities["p_holds_strength"]  # more withdrawal, less held
+    held = edited.probabilities["p_no_shortfall_after_build_up"]
+    assert held < result.probabilities["p_no_shortfall_after_build_up"]  # more withdrawal
     assert shown(at)[HOLDS] == fmt_number(held, "probability")
     assert shown(at) != before
     at.button(key="reset").click().run()
@@ -184,7 +185,8 @@ def test_compare_shows_the_timeline_beside_the_other_columns(
     assert columns.index(COMPARE_COLUMNS["pass_through"]) > columns.index("deployed p50")
     rows = {r["scenario"]: r for _, r in frame.iterrows()}
     mine = rows[CURRENT]
-    assert mine[HOLDS] == fmt_number(result.probabilities["p_holds_strength"], "probability")
+    held = result.probabilities["p_no_shortfall_after_build_up"]
+    assert mine[HOLDS] == fmt_number(held, "probability")
     assert mine["peak committed p50"] == fmt_number(
         result.mandate["peak_committed"].p50, "personnel"
     )

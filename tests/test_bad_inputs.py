@@ -68,10 +68,10 @@ def test_the_corpus_is_large_and_every_file_has_its_expected_error() -> None:
 @pytest.mark.parametrize("case", FILE_CASES, ids=lambda c: c.id)
 def test_the_loader_gives_the_expected_error(case: Case, tmp_path: Path) -> None:
     path = case.path(tmp_path)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: a hang or a quadratic check, not a busy machine
     with pytest.raises(ScenarioError) as info:
         load_scenario(path)
-    assert time.perf_counter() - start < 5
+    assert time.process_time() - start < 10
     where = info.value.where
     assert (where.key_path, where.line or None) == (case.row["path"], case.row["line"])
     assert str(info.value).count("\n") == 0

@@ -237,7 +237,7 @@ TIMELINE = REPO / "tests" / "timeline" / "timeline.yaml"
 def test_the_timeline_tab_draws_its_charts_in_chromium(server: Server) -> None:
     """Issue 12: a scenario with a timeline shows the library's mandate figures and both
     charts (fan and shortfall), drawn by Vega-Lite at 1366×768, that still fit a 390-px phone."""
-    held = run_timeline(load_scenario(TIMELINE)).probabilities["p_holds_strength"]
+    held = run_timeline(load_scenario(TIMELINE)).probabilities["p_no_shortfall_after_build_up"]
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -248,7 +248,7 @@ def test_the_timeline_tab_draws_its_charts_in_chromium(server: Server) -> None:
             page.locator("h1").filter(has_text="Timeline test force").wait_for(timeout=60_000)
             page.get_by_role("tab", name="Timeline").click()
             metric = page.locator('[data-testid="stMetric"]:visible').filter(
-                has_text="P(no shortfall once at strength)"
+                has_text="P(no shortfall after the build-up)"
             )
             metric.wait_for(timeout=60_000)
             shown = metric.locator('[data-testid="stMetricValue"]').inner_text().strip()

@@ -12,13 +12,13 @@ from forcecalc.cli.options import EXIT_BUG, EXIT_INPUT
 
 CRASH = """
 import sys
-import forcecalc.cli.options as options
+import forcecalc.cli.run as run_command
 from forcecalc.cli import main
 
 def broken(*args, **kwargs):
     raise ZeroDivisionError("a planted bug")
 
-options.run = broken
+run_command.run_sized = broken
 sys.exit(main(["run", "--samples", "64"]))
 """
 

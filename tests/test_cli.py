@@ -437,7 +437,9 @@ def test_validate_good_files(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(lines) == len(SHIPPED)
     for line, path in zip(lines, SHIPPED, strict=True):
         assert line.startswith(f"ok: {path}: ")
-        assert re.search(r"\(\d+ tasks, \d+ figures, \d+ uncertain, \d+ claims\)$", line)
+        figures = r"\d+ figures( \(\d+ of the timeline\))?"
+        assert re.search(rf"\(\d+ tasks, {figures}, \d+ uncertain, \d+ claims\)$", line)
+        assert ("of the timeline" in line) == ("reassurance-force" in str(path))
 
 
 def test_validate_bad_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

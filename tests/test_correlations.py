@@ -25,6 +25,7 @@ from forcecalc.core.correlation import (
     iman_conover,
     impose,
     matrix_problem,
+    normal_problem,
     van_der_waerden,
 )
 from forcecalc.core.errors import ParameterError, ScenarioError
@@ -181,6 +182,24 @@ def test_the_smallest_set_of_figures_that_cannot_hold_together_is_named() -> Non
     assert matrix_problem(paths, weaker) is None
     # a pair left out is a correlation of 0: a with b and b with c at 0.9 need a with c too
     assert matrix_problem(paths, pairs[:2]) is not None
+
+
+def test_a_valid_target_whose_normal_score_matrix_is_not_psd_is_named() -> None:
+    """Three figures at -0.49: the rank matrix holds (eigenvalue 0.02), 2 sin(pi rho / 6) does
+    not (-0.015); at -0.48 both hold (the bound is -(6 / pi) arcsin(1 / 4), about -0.483)."""
+    paths = ["a", "b", "c", "d"]
+
+    def equi(rho: float) -> list[Correlation]:
+        pairs = [("a", "b"), ("b", "c"), ("a", "c")]
+        return [Correlation(p, rho, ASSUMED) for p in pairs] + [
+            Correlation(("c", "d"), 0.1, ASSUMED)
+        ]
+
+    assert matrix_problem(paths, equi(-0.49)) is None
+    problem = normal_problem(paths, equi(-0.49))
+    assert problem is not None and problem.figures == ("a", "b", "c")
+    assert problem.eigenvalue == pytest.approx(1 - 4 * np.sin(0.49 * np.pi / 6), abs=1e-12)
+    assert normal_problem(paths, equi(-0.48)) is None
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from forcecalc.calibration.rules import all_rules
 from forcecalc.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,6 +144,11 @@ TIMELINE_SCENARIOS = [
     ROOT / "tests" / "timeline" / "timeline.yaml",
 ]
 
+#: Hand-worked inputs whose answer is cited (issue 10's golden tests: the UNIFIL 1982
+#: structure, an analog over a front and its borders), each recorded as ``run`` records it.
+GOLDEN_INPUTS = sorted((ROOT / "tests" / "golden_inputs").glob("*.yaml"))
+GOLDEN_INPUT_CASES = {"run": PER_SCENARIO["run"]}
+
 #: Commands that take no scenario.
 GLOBAL: dict[str, list[str]] = {
     "backtest": ["backtest", "--samples", "512", "--seed", "41", "--format", "json"],
@@ -181,6 +187,11 @@ def _cases() -> list[tuple[str, list[str]]]:
         stem = str(scenario.relative_to(ROOT / "scenarios" if inside else ROOT).with_suffix(""))
         stem = stem.replace("/", "__")
         cases += [(f"{stem}/{name}", _argv(args, scenario)) for name, args in TIMELINE.items()]
+    for scenario in GOLDEN_INPUTS:
+        stem = str(scenario.relative_to(ROOT).with_suffix("")).replace("/", "__")
+        cases += [
+            (f"{stem}/{name}", _argv(args, scenario)) for name, args in GOLDEN_INPUT_CASES.items()
+        ]
     return cases
 
 
@@ -218,3 +229,26 @@ def test_every_golden_record_has_a_case() -> None:
     expected = {f"{name}.json" for name, _ in _cases()}
     recorded = {str(p.relative_to(GOLDEN)) for p in GOLDEN.rglob("*.json")}
     assert recorded <= expected, f"stale records: {sorted(recorded - expected)}"
+
+
+def _recorded_run(stem: str) -> dict:
+    record = json.loads((GOLDEN / f"tests__golden_inputs__{stem}" / "run.json").read_text("utf-8"))
+    assert record["exit"] == 0 and record["stderr"] == ""
+    return json.loads(record["stdout"])
+
+
+def test_the_hand_worked_records_hold_their_answers() -> None:
+    """The golden inputs' records are the answers worked by hand, not only what ran once:
+    UNIFIL 1982 is 5,610 infantry ÷ (1 − 16.5% − 2.8%), S/15194's 6,945 within its rounding;
+    the analog is UNIFIL 2006's rate per km over the 3,700 km of front and borders."""
+    unifil = _recorded_run("unifil-1982")
+    deployed = 5610 / (1 - 0.165 - 0.028)
+    assert unifil["metrics"]["deployed"]["p50"] == pytest.approx(deployed, rel=1e-12)
+    assert unifil["tasks"]["logistics"]["p50"] == pytest.approx(0.165 * deployed, rel=1e-12)
+    assert [c["met"] for c in unifil["claims"]] == [True]
+    assert "S/15194" in unifil["claims"][0]["source"]
+    analog = _recorded_run("analog-front-and-borders")
+    rate = all_rules()["unifil_2006.per_km"].figures["rate"].dist.value
+    assert analog["metrics"]["deployed"]["p50"] == pytest.approx(rate * (1250 + 2450))
+    assert analog["metrics"]["deployed_per_km_line"]["p50"] == pytest.approx(rate)
+    assert analog["metrics"]["committed"]["p50"] == pytest.approx(3 * rate * 3700)

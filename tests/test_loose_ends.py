@@ -111,6 +111,20 @@ def test_each_level_is_one_rule_per_sector_and_the_model_takes_them(by_sector) -
             assert got[name] == pytest.approx(rule_in_sector(sectors[name], rule, at))
 
 
+def test_the_levels_follow_the_size_order_of_every_sector(by_sector) -> None:
+    """Levels in draw order: at median figures every sector's requirement rises (or stays)
+    from one level to the next, as the comonotone shared draw takes them."""
+    c = problem_of(by_sector).categorical[densities.RULE_CHOICE]
+    values = _at_medians(by_sector)
+    got = [
+        sector_mixtures(by_sector, dict(values, **{densities.RULE_CHOICE: c.draw_of(k)}))
+        for k in range(len(c.levels))
+    ]
+    for name in c.sectors:
+        sizes = [float(g[name]) for g in got]
+        assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
+
+
 def test_each_levels_share_is_the_share_of_draws_that_pick_it(by_sector) -> None:
     c = problem_of(by_sector).categorical[densities.RULE_CHOICE]
     n = 200_000

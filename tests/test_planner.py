@@ -15,9 +15,7 @@ from forcecalc.app.drivers import (
     figure_median,
     sweep_paths,
     sweep_range,
-    sweep_rows,
     sweep_text,
-    tornado_rows,
     tornado_text,
 )
 from forcecalc.app.headline import Headline, headlines
@@ -34,10 +32,8 @@ from forcecalc.app.planner import (
     with_params,
 )
 from forcecalc.app.tables import (
-    band_marks,
     claim_rows,
     compare_rows,
-    histogram_rows,
     rule_label,
     samples_of,
     task_rows,
@@ -56,6 +52,7 @@ from forcecalc.app.texts import (
 from forcecalc.core import runner
 from forcecalc.core.distributions import Interval90, Pert, Point
 from forcecalc.core.errors import ParameterError, ScenarioError, UsageError, Where
+from forcecalc.report.charts import distribution_chart, histogram, sweep_rows, tornado_rows
 from forcecalc.report.render import fmt_number
 from forcecalc.scenario.files import MAX_BYTES
 from forcecalc.scenario.register import default_register
@@ -238,10 +235,8 @@ def test_input_specs_count_people_in_whole_numbers() -> None:
 def test_source_notes_show_register_quote_and_gloss() -> None:
     scenario = read_shipped(SEED_000).parse()
     note = source_note(scenario.figures["geometry.buffer_width_km"])
-    assert note.label == (
-        "source: news report (Croatian; outlet and date not given) "
-        "(000_fd3776af069ded84#buffer-width)"
-    )
+    assert note.label == "source: news report (Croatian; outlet and date not given)"
+    assert note.ref == "000_fd3776af069ded84#buffer-width"  # in the tooltip, not the label
     documents = default_register().documents
     assert register_document(documents["001_c9dd63bdddab6577"]) == "Reuters report (English)"
     assert register_document(documents["002_f7079bf6e6fe2b1f"]) == "Bloomberg report (Bulgarian)"
@@ -302,25 +297,25 @@ def test_histogram_shares_sum_to_one_and_marks_are_the_band() -> None:
     result = run_text(base.text, base.name, 2048, 1)
     values = samples_of(result, "deployed")
     assert values.shape == (2048,)
-    rows = histogram_rows(values, bins=30)
+    rows = histogram(values, bins=30)
     assert len(rows) == 30
     assert math.isclose(sum(r["share"] for r in rows), 1.0)
     assert rows[0]["start"] == values.min() and rows[-1]["end"] == values.max()
-    marks = band_marks(result.summary.metrics["deployed"])
-    assert [m["value"] for m in marks] == list(np.percentile(values, [5, 50, 95]))
+    marks = distribution_chart(result, "deployed")["layer"][1]["data"]["values"]
+    assert [m["value"] for m in marks[:3]] == list(np.percentile(values, [5, 50, 95]))
 
 
 def test_a_point_only_requirement_is_one_bar() -> None:
-    rows = histogram_rows(np.full(100, 7.0))
+    rows = histogram(np.full(100, 7.0))
     assert sum(r["share"] for r in rows) == 1.0
 
 
 def test_a_histogram_leaves_out_samples_that_are_not_finite() -> None:
-    rows = histogram_rows([1.0, 2.0, np.inf, np.nan], bins=2)
+    rows = histogram([1.0, 2.0, np.inf, np.nan], bins=2)
     assert [r["start"] for r in rows] == [1.0, 1.5]
     assert sum(r["share"] for r in rows) == 0.5
-    assert histogram_rows([np.inf, -np.inf, np.nan]) == []
-    assert histogram_rows([-1e308, 1e308]) == []  # a range that overflows
+    assert histogram([np.inf, -np.inf, np.nan]) == []
+    assert histogram([-1e308, 1e308]) == []  # a range that overflows
 
 
 def test_the_sweep_range_of_an_extreme_figure_is_finite() -> None:

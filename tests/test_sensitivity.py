@@ -618,3 +618,15 @@ def test_the_command_line_names_the_options(argv, message, capsys) -> None:
     err = capsys.readouterr().err
     assert err.startswith(f"forcecalc: error: {message}"), err
     assert err.count("\n") == 1
+
+
+def test_the_threshold_header_never_rounds_a_partial_probability_to_certainty(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The default scenario: 16,383 of 16,384 samples exceed the pledges. The header says
+    ">99.9%", as ``run`` would, not "100.0%" beside a footer counting one sample that does not."""
+    assert main(["sensitivity", "--method", "threshold", "--against", "pledged"]) == 0
+    out = capsys.readouterr().out
+    header = out.splitlines()[0]
+    assert header.endswith("P(deployed > the pledged total) >99.9%"), header
+    assert "16,383 of 16,384 samples exceed" in out

@@ -25,7 +25,7 @@ from forcecalc.core.errors import ParameterError
 from forcecalc.core.model import evaluate
 from forcecalc.core.sampling import sample
 from forcecalc.core.sustainment import restricted_coverage
-from forcecalc.report import workbook
+from forcecalc.report import bands, workbook
 from forcecalc.report.bands import parse_percentiles
 from forcecalc.report.render import render_run
 from forcecalc.scenario.loader import parse_scenario
@@ -59,8 +59,11 @@ def test_run_csv_reads_with_pandas_defaults(tmp_path: Path) -> None:
     result = run(load_scenario(REASSURANCE), samples=512, seed=3)
     deployed = frame[(frame.section == "Totals") & (frame.name == "deployed")]
     assert deployed["p50"].item() == result.summary.metrics["deployed"].p50
-    gap = frame[frame.name == "pledged short of deployed"]
-    assert gap["p50"].item() == result.summary.shortfalls["pledged_vs_deployed"].gap.p50
+    gap = frame[frame.name == f"pledged short of deployed: {bands.GAP_LABEL}"]
+    short = frame[frame.name == f"pledged short of deployed: {bands.SHORTFALL_LABEL}"]
+    s = result.summary.shortfalls["pledged_vs_deployed"]
+    assert gap["p50"].item() == s.gap.p50
+    assert (short["p5"].item(), short["mean"].item()) == (s.shortfall.p5, s.shortfall.mean)
 
 
 @pytest.mark.parametrize(
@@ -246,7 +249,7 @@ def test_the_app_headline_shows_the_pledges_shortfall() -> None:
     result = run(load_scenario(REASSURANCE), samples=512, seed=3)
     [item] = shortfall_headlines(result)
     gap = result.summary.shortfalls["pledged_vs_deployed"].gap
-    assert item.label == "Pledges short of deployed (P50)"
+    assert item.label == "Pledges' gap to deployed (P50; below 0: spare)"
     assert (item.value, item.p5, item.p95) == (gap.p50, gap.p5, gap.p95)
     assert item in headlines(result)
     assert "minus the pledges delivered" in item.meaning

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forcecalc import run
+from forcecalc.app.drivers import sweep_paths
 from forcecalc.cli.command import main
 from forcecalc.core import glossary
 from forcecalc.core import timeline as tl
@@ -30,6 +31,7 @@ from forcecalc.core.sampling import (
     timeline_seed,
 )
 from forcecalc.core.scenario import Figure, Scenario, Timeline, TimelineContributor
+from forcecalc.core.timeline_gap import Supply, assigned_gap
 from forcecalc.core.timeline_run import _mandate_stats, run_timeline
 from forcecalc.report.render import sources_rows
 from forcecalc.scenario.loader import load_scenario, parse_scenario
@@ -435,11 +437,12 @@ def test_more_withdrawal_never_raises_the_chance_of_no_shortfall(
     assert stormy.probabilities["p_no_shortfall"] <= calm.probabilities["p_no_shortfall"]
 
 
-def test_once_at_strength_can_rise_with_more_withdrawal() -> None:
-    """P(no shortfall once at strength) is not monotonic in the hazard (docs, Timeline): with
-    the same draw, a contributor that leaves in month 3 loses a strength reached in month 2,
-    while one that leaves in month 2 delays the first month at strength to month 4, past the
-    dip. Requirement 26,000; build-up over 2 months; Carpania's 6,000 leave and Atlantis tops up
+def test_first_month_at_strength_moves_but_after_the_build_up_never_rises() -> None:
+    """The first month at strength is descriptive: with the same draw, a contributor that
+    leaves in month 3 loses a strength reached in month 2, while one that leaves in month 2
+    delays it to month 4, past the dip (so "no shortfall once at strength" rose with the
+    hazard). P(no shortfall after the build-up) looks at months 2 on in both: short in both.
+    Requirement 26,000; build-up over 2 months; Carpania's 6,000 leave and Atlantis tops up
     5,000; Borduria's 8,000 arrive in month 4."""
     scenario = override(
         load_scenario(EXAMPLE),
@@ -454,18 +457,145 @@ def test_once_at_strength_can_rise_with_more_withdrawal() -> None:
     outcome = evaluate(scenario, values)
     u = 1.0 - 0.9**0.125  # stays 1.5 months with a hazard of 0.1, 0.23 with 0.5
     hazard = "timeline.contributors.Carpania.withdrawal_per_year"
-    short = {
-        h: tl.monthly(
-            scenario, {**values, hazard: h}, outcome, np.array([[0.5, 0.5, u]]), 24
-        ).shortfall[0]
-        > 0
+    months = {
+        h: tl.monthly(scenario, {**values, hazard: h}, outcome, np.array([[0.5, 0.5, u]]), 24)
         for h in (0.1, 0.5)
     }
+    short = {h: m.shortfall[0] > 0 for h, m in months.items()}
     assert short[0.1][:4].tolist() == [True, False, True, False] and not short[0.1][4:].any()
     assert short[0.5][:4].tolist() == [True, True, True, False] and not short[0.5][4:].any()
     inside = np.ones((1, 24), dtype=bool)
-    holds = {h: bool(_mandate_stats(s[np.newaxis], inside)["holds"][0]) for h, s in short.items()}
-    assert holds == {0.1: False, 0.5: True}
+    stats = {
+        h: _mandate_stats(s[np.newaxis], inside, months[h].build_up_end) for h, s in short.items()
+    }
+    assert {h: st["at_strength_month"][0] for h, st in stats.items()} == {0.1: 2.0, 0.5: 4.0}
+    assert {h: bool(st["none_after_build_up"][0]) for h, st in stats.items()} == {
+        0.1: False,
+        0.5: False,
+    }
+    assert {h: st["after_build_up_shortfall_month"][0] for h, st in stats.items()} == {
+        0.1: 3.0,
+        0.5: 2.0,
+    }
+
+
+def _supply(own, room=(), departed=0.0, left=(), lift=None) -> Supply:
+    """A one-sample, one-month :class:`Supply` of plain numbers."""
+    cell = lambda x: np.full((1, 1), float(x))  # noqa: E731
+    return Supply(
+        [cell(x) for x in own],
+        [cell(x) for x in room],
+        cell(departed),
+        [np.full((1, 1), bool(x)) for x in left],
+        None if lift is None else cell(lift),
+        cell(sum(own)),
+    )
+
+
+def test_a_top_up_stands_in_only_where_whoever_left_could_serve() -> None:
+    """X needs 20, Y nothing. Atlantis (X) has 10 and room for 10 more; Borduria (Y) 10;
+    Carpania (X and Y) 10. Borduria leaving frees no one to fill X (its troops could not have
+    filled it: counted anywhere, its departure would lower the shortfall); Carpania leaving,
+    Atlantis stands in for it in X."""
+    covers = [["x"], ["y"], []]
+    need = {"x": np.full((1, 1), 20.0), "y": np.zeros((1, 1))}
+    present = _supply([10, 10, 0], room=[10, 0, 0], left=[False, False, True])
+    assert assigned_gap(present, covers, need)[0, 0] == 10  # Carpania delivered none: no stand-in
+    borduria_left = _supply([10, 0, 10], room=[10, 0, 0], departed=10, left=[False, True, False])
+    assert assigned_gap(borduria_left, covers, need)[0, 0] == 0  # Carpania fills X
+    alone = _supply([10, 0, 0], room=[10, 0, 0], departed=10, left=[False, True, False])
+    assert assigned_gap(alone, covers, need)[0, 0] == 10  # no stand-in for Borduria in X
+    carpania_left = _supply([10, 10, 0], room=[10, 0, 0], departed=10, left=[False, False, True])
+    assert assigned_gap(carpania_left, covers, need)[0, 0] == 0  # Atlantis stands in
+
+
+def test_the_lift_carries_what_the_assignment_needs_first() -> None:
+    """X needs 10, Y nothing; Atlantis (X) and Borduria (Y) pledge 10 each. A lift of 10 a
+    month carries Atlantis's 10 (pro rata it would carry 5 of each and leave X short)."""
+    need = {"x": np.full((1, 1), 10.0), "y": np.zeros((1, 1))}
+    for lift, gap in ((10, 0), (6, 4), (None, 0)):
+        got = assigned_gap(_supply([10, 10], lift=lift), [["x"], ["y"]], need)
+        assert got[0, 0] == gap
+
+
+def _variant(covers: tuple[str, str], top_up: bool, lift: bool) -> Scenario:
+    """The example with Atlantis and Carpania covering ``covers`` ("" for all), ``top_up``,
+    and a lift of 6,000 a month instead of the build-up."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    for pledge, cov in zip(("20000", "6000"), covers, strict=True):
+        if cov:
+            text = text.replace(
+                f"      personnel: {{value: {pledge},",
+                f"      covers: [{cov}]\n      personnel: {{value: {pledge},",
+            )
+    if lift:
+        text = text.replace(
+            "  build_up_months: {low: 3, high: 6, assumption: three to six months to full "
+            "strength}",
+            "  deployment_per_month: {value: 6000, assumption: a round lift}",
+        )
+    scenario = parse_scenario(text)
+    return replace(scenario, timeline=replace(scenario.timeline, top_up=top_up))
+
+
+COVERS = ("", "military", "headquarters", "military, headquarters")
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    covers=st.tuples(st.sampled_from(COVERS), st.sampled_from(COVERS)),
+    top_up=st.booleans(),
+    lift=st.booleans(),
+    seed=st.integers(0, 99),
+    more=st.floats(0.0, 0.9),
+)
+def test_more_withdrawal_never_raises_no_shortfall_after_the_build_up(
+    covers: tuple[str, str], top_up: bool, lift: bool, seed: int, more: float
+) -> None:
+    """Same draws, a higher hazard (per sample): no month's shortfall falls, so neither
+    P(no shortfall after the build-up) nor P(no shortfall in any month) rises, sample by
+    sample, with or without covers, top-up and a lift (timeline_gap: the top-up stands in only
+    where whoever left could serve, the lift carries what the assignment needs first)."""
+    scenario = _variant(covers, top_up, lift)
+    values = {**sample(scenario, 64, seed).values, **sample_timeline(scenario, 64, seed)}
+    outcome = evaluate(scenario, values)
+    rng = np.random.default_rng(seed)
+    draws, calm = rng.random((64, 3)), rng.uniform(0.0, 0.5, 64)
+    stormy = np.minimum(calm + more * rng.random(64), 0.99)
+    month = {}
+    for name, h in (("calm", calm), ("stormy", stormy)):
+        hazards = {
+            f"timeline.contributors.{c}.withdrawal_per_year": h for c in ("Atlantis", "Carpania")
+        }
+        month[name] = tl.monthly(scenario, {**values, **hazards}, outcome, draws, 24)
+    assert (month["stormy"].shortfall >= month["calm"].shortfall - 1e-6).all()
+    inside = np.ones((64, 24), dtype=bool)
+    stats = {
+        k: _mandate_stats(m.shortfall > 1e-6, inside, m.build_up_end) for k, m in month.items()
+    }
+    np.testing.assert_array_equal(month["stormy"].build_up_end, month["calm"].build_up_end)
+    assert (stats["stormy"]["none_after_build_up"] <= stats["calm"]["none_after_build_up"]).all()
+    never = {k: ~(m.shortfall > 1e-6).any(axis=1) for k, m in month.items()}
+    assert (never["stormy"] <= never["calm"]).all()
+
+
+def test_after_the_lift_has_caught_up_it_limits_nothing() -> None:
+    """From the month the lift could have deployed the whole requirement on, the shortfall is
+    that of the same pledges without a lift, and before it the month is never better."""
+    lifted, free = _variant(("military", ""), True, True), _variant(("military", ""), True, False)
+    values = {**sample(lifted, 64, 5).values, **sample_timeline(lifted, 64, 5)}
+    outcome = evaluate(lifted, values)
+    draws = np.random.default_rng(5).random((64, 3))
+    limited = tl.monthly(lifted, values, outcome, draws, 24)
+    without_lift = {k: v for k, v in values.items() if k != "timeline.deployment_per_month"}
+    at_once = {**without_lift, "timeline.build_up_months": 0.0}
+    unlimited = tl.monthly(free, at_once, outcome, draws, 24)
+    expected = np.asarray(outcome.deployed) / 6000.0
+    np.testing.assert_allclose(limited.build_up_end, expected, rtol=1e-12)
+    after = tl.month_numbers(24) >= expected[:, None]
+    assert 0 < after.mean() < 1
+    np.testing.assert_allclose(limited.shortfall[after], unlimited.shortfall[after], atol=1e-6)
+    assert (limited.shortfall >= unlimited.shortfall - 1e-6).all()
 
 
 def _covering(basis: str, pool: bool) -> Scenario:
@@ -539,3 +669,24 @@ def test_the_output_says_which_requirement_the_shortfall_compares(
     code, out, _ = call(capsys, "timeline", EXAMPLE, *FAST)
     assert "shortfall = required deployed − available" in out
     assert "the timeline compares the pledges only" in out and "pool shortfall" not in out
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [("sweep", "--vary timeline.build_up_months=1:6:3"), ("goal", "--against pledged --solve")],
+)
+def test_sweep_and_goal_refuse_a_timeline_figure(
+    capsys: pytest.CaptureFixture[str], command: str, option: str
+) -> None:
+    """A timeline figure changes no number of run, so a sweep or goal seek over it is refused
+    in one line pointing at forcecalc timeline --set; the app does not offer it."""
+    args = option.split()
+    if command == "goal":
+        args.append("timeline.build_up_months")
+    code, out, err = call(capsys, command, EXAMPLE, *FAST, *args)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and "got a timeline figure, which changes no number" in err
+    assert "forcecalc timeline --set timeline.build_up_months=VALUE" in err
+    paths = sweep_paths(load_scenario(EXAMPLE))
+    assert "tasks.line_troops.rate" in paths
+    assert not [p for p in paths if p.startswith("timeline.")]

@@ -59,6 +59,7 @@ from forcecalc.core.sampling import (
 )
 from forcecalc.core.scenario import Figure, Scenario
 from forcecalc.core.summary import probability_at_least
+from forcecalc.core.timeline import check_not_timeline
 
 __all__ = ["ANSWER_DIGITS", "PLAUSIBLE_FACTOR", "covered_needed", "round_significant"]
 
@@ -510,6 +511,7 @@ def check_solvable(scenario: Scenario, path: str) -> None:
     to others, so the requirement's quantile is not monotonic in it and a root found for it
     need not be the boundary.
     """
+    check_not_timeline(path, "path", "goal")
     if path in refused_pledges(scenario):
         raise ParameterError(
             "path",

@@ -36,7 +36,7 @@ Over sectors of different postures (an ensemble by sector,
 :mod:`forcecalc.calibration.sector_postures`) the one draw picks a rule in every sector at once,
 each sector by its own rules' cumulative shares. Its levels are then the combinations the draw
 can pick, one for each slice of (0, 1) between consecutive edges of any sector's cumulative
-shares, labelled with each sector's rule (``front undof.per_km / border unmee.per_km``) and
+shares, labelled with each sector's rule (``front doctrine.posts / border unmee.per_km``) and
 weighted by the slice's width (:func:`by_sector_categorical`): a level names what the draw
 takes in every sector, never one rule of a sector as if it held the whole line.
 """
@@ -169,10 +169,11 @@ def by_sector_categorical(scenario: Scenario) -> Categorical:
     """The rule selector of an ensemble by sector: the combinations of rules it picks.
 
     Each sector takes, at draw ``u``, the rule whose slice of its cumulative weights
-    (share × ``rules.<id>.weight``, rules in order of their ids) holds ``u``
+    (share × ``rules.<id>.weight``, rules in the line's one size order, smallest first, as
+    :func:`forcecalc.calibration.sector_postures.size_order` puts them) holds ``u``
     (:func:`forcecalc.core.sectors.sector_mixture`). Between two consecutive edges of any
     sector's slices every sector's rule is fixed, so each such slice of (0, 1) is one level,
-    labelled ``sector rule`` for every sector (``front undof.per_km / border unmee.per_km``)
+    labelled ``sector rule`` for every sector (``front doctrine.posts / border unmee.per_km``)
     and weighted by its width; each sector's rule in a level is the one the model's own
     :func:`~forcecalc.core.densities.rule_index` picks at the slice's middle.
     """

@@ -29,6 +29,7 @@ from forcecalc.core.runner import check_point, named_results, override
 from forcecalc.core.sampling import DEFAULT_SAMPLER, DEFAULT_SAMPLES, DEFAULT_SEED, Sampler, sample
 from forcecalc.core.scenario import Scenario
 from forcecalc.core.summary import Band, band_rows
+from forcecalc.core.timeline import check_not_timeline
 
 FloatArray = NDArray[np.float64]
 ProgressCallback = Callable[[int, int], None]
@@ -198,6 +199,7 @@ def sweep(
     if len({a.path for a in axes}) < len(axes):
         raise ParameterError("axes", f"{axes[0].path} twice", "two different figures")
     for ax in axes:
+        check_not_timeline(ax.path, "axes", "sweep")
         ends = (ax.values[0], ax.values[-1])  # the ends first: the values the user wrote
         for value in (*ends, *ax.values):
             check_point(scenario, ax.path, value, "axes")

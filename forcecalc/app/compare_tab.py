@@ -8,9 +8,11 @@ import streamlit as st
 
 from forcecalc.app import tables, texts
 from forcecalc.app.cached import RunSettings, cached_compare, cached_shipped, run_of, shown_errors
+from forcecalc.app.results_tabs import show_chart
 from forcecalc.app.timeline_tab import compare_timelines
-from forcecalc.app.widgets import band_chart, plain, show_table
+from forcecalc.app.widgets import plain, show_table
 from forcecalc.core.runner import RunResult
+from forcecalc.report.charts import band_spec
 from forcecalc.report.render import fmt_number
 
 CURRENT = "this scenario, as edited"
@@ -58,7 +60,7 @@ def show_compare(
         return
     rows = tables.compare_long_rows(results)
     title = "Deployed and committed, P5–P95 with P50"
-    st.altair_chart(band_chart(rows, "scenario", title, color="metric", x_title="personnel"))
+    show_chart(band_spec(rows, "scenario", title, color="metric", x_title="personnel"))
     personnel = [f"{m} {p}" for m in ("deployed", "committed") for p in ("p5", "p50", "p95")]
     rows, refused = compare_timelines(tables.compare_rows(results), shown, settings)
     show_table(rows, personnel)
@@ -68,7 +70,8 @@ def show_compare(
         "The densities are medians (P50), named for what they divide by as forcecalc run names "
         "them; – where a scenario has none (per km of the whole line: a line with borders or "
         "sectors). The timeline's columns (forcecalc timeline) are – for a scenario without "
-        "a timeline: section."
+        "a timeline: section; P(no shortfall after the build-up) counts the months from the "
+        "end of each scenario's planned build-up."
     )
 
 
@@ -82,7 +85,7 @@ def show_precedents(current: texts.ScenarioText, settings: RunSettings) -> None:
     density = names[label]
     rows = tables.precedent_rows(c, density)
     title = f"Personnel {label}: this scenario (P5–P95) beside past missions"
-    st.altair_chart(band_chart(rows, "mission", title, x_title=f"personnel {label}"))
+    show_chart(band_spec(rows, "mission", title, x_title=f"personnel {label}"))
     for r in c.ranks:
         if r.density == density:
             st.caption(f"The scenario's median ranks {r.rank} of {r.of} missions by density.")
@@ -96,7 +99,7 @@ def show_precedents(current: texts.ScenarioText, settings: RunSettings) -> None:
     rules = tables.sizing_rule_rows(c)
     if rules:
         title = "Each sizing rule on this scenario's geometry"
-        st.altair_chart(band_chart(rules, "rule", title, details=("description",)))
+        show_chart(band_spec(rules, "rule", title, details=("description",)))
     st.caption(
         "Missing densities are figures not stated, or unconfirmed (`forcecalc missions "
         "--sources`). The rules are alternatives, not parts; `forcecalc analogs` prints the same."

@@ -12,14 +12,12 @@ import numpy as np
 
 from forcecalc.analysis.problem import figure_at
 from forcecalc.analysis.sweep import Sweep, axis, sweep
-from forcecalc.analysis.tornado import Tornado, TornadoResult, tornado
-from forcecalc.app.tables import band_dict
+from forcecalc.analysis.tornado import TornadoResult, tornado
 from forcecalc.app.texts import parse_text
 from forcecalc.calibration import rules
 from forcecalc.core.runner import refused_pledges
-from forcecalc.core.sampling import Sampler
+from forcecalc.core.sampling import TIMELINE_PREFIX, Sampler
 from forcecalc.core.scenario import Figure, Scenario
-from forcecalc.report.render import fmt_number
 
 #: Outputs the tornado and sweep panels offer.
 DRIVER_OUTPUTS = ("deployed", "committed")
@@ -45,39 +43,6 @@ def tornado_text(text: str, name: str) -> TornadoResult:
     return tornado(parse_text(text, name), outputs=DRIVER_OUTPUTS)
 
 
-def tornado_rows(t: Tornado) -> list[dict[str, object]]:
-    """Two segments per uncertain figure, from the all-medians baseline to the output with the
-    figure at its P5 and at its P95; largest swing first. Figures that do not move the output
-    (a pledge, for the requirement) are left out."""
-    rows: list[dict[str, object]] = []
-    for rank, bar in enumerate(b for b in t.bars if b.output_max > b.output_min):
-        if bar.low_level is not None:  # the ensemble's rule choice: its ends are rules
-            label = f"{bar.path} ({bar.low_level} → {bar.high_level})"
-            ends = (("least rule", bar.low_level), ("greatest rule", bar.high_level))
-        else:
-            label = (
-                f"{bar.path} ({fmt_number(bar.input_low, bar.unit)} → "
-                f"{fmt_number(bar.input_high, bar.unit)} {bar.unit})"
-            )
-            ends = (
-                ("figure at its P5", fmt_number(bar.input_low, bar.unit)),
-                ("figure at its P95", fmt_number(bar.input_high, bar.unit)),
-            )
-        for (end, value), output in zip(ends, (bar.output_low, bar.output_high), strict=True):
-            rows.append(
-                {
-                    "figure": label,
-                    "rank": rank,
-                    "end": end,
-                    "at": value,
-                    "baseline": t.baseline,
-                    "output": output,
-                    "swing": bar.swing,
-                }
-            )
-    return rows
-
-
 #: The largest number a range or an input may hold (a browser's number input refuses inf).
 LARGEST = float(np.finfo(float).max)
 
@@ -91,9 +56,11 @@ def sweep_paths(scenario: Scenario) -> list[str]:
     ensemble's rule choice, a uniform draw that only picks a rule (no value of it means
     anything). A rule's weight can be swept: how the requirement moves as one precedent counts
     more is a fair question, though goal seek refuses it (the quantile is not monotonic in it).
+    Nor the timeline's figures (``timeline.``): they change no number of a sweep (the Timeline
+    tab varies them).
     """
     left_out = refused_pledges(scenario) | {rules.RULE_CHOICE}
-    return [path for path in scenario.figures if path not in left_out]
+    return [p for p in scenario.figures if p not in left_out and not p.startswith(TIMELINE_PREFIX)]
 
 
 def sweep_range(figure: Figure) -> tuple[float, float]:
@@ -143,8 +110,3 @@ def sweep_text(
     scenario = parse_text(text, name)
     grid = axis(path, start, stop, steps)
     return sweep(scenario, [grid], samples, seed, sampler, outputs=DRIVER_OUTPUTS)
-
-
-def sweep_rows(result: Sweep, output: str) -> list[dict[str, float]]:
-    """One row per swept value: the value and the output's P5, P50 and P95 there."""
-    return [{"value": p.coordinates[0], **band_dict(p.bands[output])} for p in result.points]

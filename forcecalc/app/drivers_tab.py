@@ -47,7 +47,7 @@ def show_drivers(current: texts.ScenarioText) -> None:
     output = st.radio("Requirement", drivers.DRIVER_OUTPUTS, horizontal=True, key="tornado_out")
     result = cached_tornado(current.text, current.name)
     t = next(t for t in result.tornadoes if t.output == output)
-    rows = drivers.tornado_rows(t)
+    rows = charts.tornado_rows(t)
     if not rows:
         st.info(f"No uncertain figure of this scenario moves {output}.")
         return
@@ -119,7 +119,7 @@ def show_sweep(current: texts.ScenarioText, scenario: Scenario, settings: RunSet
     except ForcecalcError as exc:
         st.error(plain(messages.app_message(exc)))
         return
-    rows = drivers.sweep_rows(result, output)
+    rows = charts.sweep_rows(result, output)
     marker = drivers.figure_median(figure)
     show_chart(charts.sweep_spec(rows, figure.path, figure.unit, output, marker))
     st.caption(

@@ -11,13 +11,16 @@ from forcecalc.app import texts
 from forcecalc.app.widgets import table_height
 from forcecalc.core.runner import RunResult
 from forcecalc.core.scenario import Scenario
+from forcecalc.report.labels import source_rows_named
 from forcecalc.report.render import correlation_source_rows, sources_rows
 
 
 def show_sources(scenario: Scenario) -> None:
-    """Every figure with its value, unit, source id, quote and gloss."""
-    rows = sources_rows(scenario)
+    """Every figure in words with its value, unit, source (named by outlet, date and
+    language), quote and gloss; its key path and source id in the last columns."""
+    rows = source_rows_named(scenario, sources_rows(scenario))
     columns = ["figure", "value", "unit", "source", "quote", "gloss", "kind", "note"]
+    columns += ["key path", "source id"]
     text = st.column_config.TextColumn
     widths = {"figure": "medium", "source": "medium", "quote": "large", "gloss": "large"}
     st.dataframe(

@@ -146,7 +146,7 @@ def shortfall_headlines(result: RunResult, reference: RunResult | None = None) -
         f"{compared} minus the pledges delivered, by sample (below 0: that many spare); "
         f"short in {fmt_number(s.p_short, 'probability')} of samples"
     )
-    label = f"Pledges short of {compared} (P50)"
+    label = f"Pledges' gap to {compared} (P50; below 0: spare)"
     b = s.gap
     delta = (b.p50 - ref.gap.p50, ref.gap.p50) if ref is not None else (None, None)
     return [Headline(name, label, "personnel", b.p50, b.p5, b.p95, *delta, note=note)]

@@ -12,7 +12,7 @@ from forcecalc.core.errors import ForcecalcError, ParameterError
 #: The app's control of each library parameter a :class:`ParameterError` can name.
 CONTROL_OF: dict[str, str] = {
     "samples": "Samples (sidebar)",
-    "seed": "Seed (sidebar)",
+    "seed": "Random seed (sidebar)",
     "sampler": "Sampler (sidebar)",
     "axes": "Sweep",
     "steps": "Sweep",

@@ -13,16 +13,19 @@ from __future__ import annotations
 import streamlit as st
 
 from forcecalc.app import texts
-from forcecalc.app.assumptions_tab import edit_figures, edited_scenario
+from forcecalc.app.about import show_about
+from forcecalc.app.assumptions_tab import edit_figures, edited_scenario, show_edit_error
 from forcecalc.app.cached import cached_parse, run_of, shown_errors
 from forcecalc.app.compare_tab import show_compare, show_precedents
 from forcecalc.app.drivers_tab import show_drivers, show_sweep
 from forcecalc.app.files_tab import show_downloads, show_sources
 from forcecalc.app.results_tabs import show_breakdown, show_distribution, show_headlines
-from forcecalc.app.sidebar import run_settings, scenario_input
+from forcecalc.app.sidebar import run_settings, scenario_input, upload_error
 from forcecalc.app.timeline_tab import show_timeline
 from forcecalc.app.widgets import if_run, plain
 from forcecalc.core.runner import RunResult
+from forcecalc.report.labels import plain_title
+from forcecalc.scenario.register import default_register
 
 TABS = (
     "Assumptions",
@@ -44,21 +47,35 @@ def main() -> None:
     with st.sidebar:
         base = scenario_input()
         settings = run_settings()
+        show_about()
     scenario = cached_parse(base.text, base.name)
-    st.title(plain(scenario.name), anchor=False)
+    st.title(plain(plain_title(scenario.name, default_register())), anchor=False)
+    bad_file = upload_error()
+    if bad_file is not None:  # the sidebar shows it too, beside the file picker
+        st.error(plain(bad_file[0]))
+        st.caption(f"Showing {plain(bad_file[1])} until the file is fixed.")
     with st.expander("About this scenario"):
         st.text(scenario.description)  # st.text reads no Markdown: a URL stays text
+        st.caption(f"Title in the file: {plain(scenario.name)}")
         st.caption(f"File: {plain(base.name)}")
     head = st.container()
     tabs = dict(zip(TABS, st.tabs(list(TABS)), strict=True))
     with tabs["Assumptions"]:
-        values = edit_figures(scenario, base)
-    current, n_edited, error = edited_scenario(base, scenario, values)
+        entered = edit_figures(scenario, base)
+    current, n_edited, error = edited_scenario(base, scenario, entered)
     result: RunResult | None = None
     reference: RunResult | None = None
     with head:
         if error:
-            st.error(f"{plain(error)} — showing the scenario as loaded until this is fixed.")
+            summary = show_edit_error(error, entered, scenario)
+            held = "the scenario as loaded"  # the valid edits are kept (apply_valid_edits)
+            if n_edited:
+                held = f"the other {texts.count(n_edited, 'edit')}"
+            if summary is None:  # no input shown holds it: the whole message here
+                summary = plain(str(error))
+                st.error(f"{summary} — showing {held} until this is fixed.")
+            else:
+                st.warning(f"{summary} — showing {held} until this is fixed.")
         elif n_edited:
             st.info(
                 f"{texts.count(n_edited, 'figure')} edited; changes shown against the scenario "

@@ -9,7 +9,6 @@ the source shown beside each figure.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
@@ -19,8 +18,10 @@ from forcecalc.core.distributions import FAMILIES, Distribution
 from forcecalc.core.errors import ScenarioError
 from forcecalc.core.scenario import Figure, Scenario
 from forcecalc.core.sources import Assumption, Citation, RegisterSource, SourceDocument
-from forcecalc.scenario.edit import edit_error, edit_scenario
-from forcecalc.scenario.writer import dump_scenario
+from forcecalc.report.labels import UNIT_WORDS, document_label
+from forcecalc.scenario.edit import EditError, edit_error
+from forcecalc.scenario.edit_pledges import PledgeEdit, bare_note
+from forcecalc.scenario.roundtrip import roundtrip_edits
 
 #: Groups of figures, in the order the app shows them.
 GROUPS = ("geometry", "tasks", "sustainment", "force generation", "timeline")
@@ -90,6 +91,29 @@ def input_spec(figure: Figure, value: float) -> InputSpec:
     return InputSpec(float(value), step, "%g")
 
 
+def unit_short(unit: str) -> str:
+    """A unit as an input's label ends with it: ``km``, ``personnel per km``, ``%``."""
+    return UNIT_WORDS.get(unit, unit)
+
+
+def changed_dists(
+    scenario: Scenario, entered: Mapping[str, Distribution]
+) -> dict[str, Distribution]:
+    """The figures whose entered distribution (any form) differs from the scenario's."""
+    return {p: d for p, d in entered.items() if d != scenario.figures[p].dist}
+
+
+def changed_pledges(scenario: Scenario, entered: Mapping[str, PledgeEdit]) -> dict[str, PledgeEdit]:
+    """The pledges whose entered status or note differs from the scenario's, by contributor."""
+    fg = scenario.force_generation
+    pledges = {p.contributor: p for p in fg.pledges} if fg else {}
+    return {
+        who: e
+        for who, e in entered.items()
+        if (e.status, e.note) != (pledges[who].status, bare_note(pledges[who]))
+    }
+
+
 def changed_figures(
     scenario: Scenario, values: Mapping[str, Mapping[str, float]]
 ) -> dict[str, Distribution]:
@@ -106,27 +130,18 @@ def changed_figures(
     return changes
 
 
-#: The first line of a scenario that tells an editor which JSON schema checks it.
-_MODELINE = re.compile(r"^# yaml-language-server: [^\n]*\n")
+def apply_edits(
+    base: ScenarioText,
+    changes: Mapping[str, Distribution],
+    pledges: Mapping[str, PledgeEdit] | None = None,
+) -> ScenarioText:
+    """The base scenario with figures edited, and pledges' statuses and notes (by
+    contributor, :mod:`forcecalc.scenario.edit_pledges`), as YAML text checked by the loader.
 
-
-def with_modeline(text: str, base: str) -> str:
-    """``text`` headed by ``base``'s ``# yaml-language-server: $schema=...`` line, if it has one.
-
-    :func:`~forcecalc.scenario.writer.dump_scenario` writes no comments, so an edited scenario
-    would lose
-    the line that lets an editor check it against ``scenario.schema.json``.
-    """
-    line = _MODELINE.match(base.removeprefix("\ufeff"))
-    if line is None or _MODELINE.match(text):
-        return text
-    return line.group(0) + text
-
-
-def apply_edits(base: ScenarioText, changes: Mapping[str, Distribution]) -> ScenarioText:
-    """The base scenario with figures edited, as YAML text checked by the loader.
-
-    With no changes the base text comes back unchanged (so its checksum is the file's).
+    The text is the base's with only the edited figures' mappings rewritten
+    (:func:`~forcecalc.scenario.roundtrip.roundtrip_edits`): comments, layout and the schema
+    line are kept. With no changes the base text comes back unchanged (so its checksum is the
+    file's).
 
     Raises
     ------
@@ -135,17 +150,66 @@ def apply_edits(base: ScenarioText, changes: Mapping[str, Distribution]) -> Scen
         high not above low ...): the loader's rule told against the figure edited, its
         parameter, the value given and the values entered
         (:func:`forcecalc.scenario.edit.edit_error`),
-        without the line and column of the regenerated YAML, which the user never sees.
+        without the line and column of the edited YAML, which the user never sees.
     """
-    if not changes:
+    if not changes and not pledges:
         return base
-    edited = edit_scenario(base.parse(), changes)
-    out = ScenarioText(with_modeline(dump_scenario(edited), base.text), edited_name(base.name))
+    text = roundtrip_edits(base.text, changes, base.name, scenario=base.parse(), pledges=pledges)
+    out = ScenarioText(text, edited_name(base.name))
     try:
         out.parse()
     except ScenarioError as exc:
         raise edit_error(exc, changes) from None
     return out
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The scenario with every valid edit, the edits it holds, and those the loader refused."""
+
+    text: ScenarioText
+    edits: dict[str, Distribution]
+    pledges: dict[str, PledgeEdit]
+    errors: tuple[EditError, ...] = ()
+
+    @property
+    def count(self) -> int:
+        """Edits held: each figure, and each pledge whose personnel is not already counted."""
+        personnel = {f"force_generation.pledges.{who}.personnel" for who in self.pledges}
+        return len(self.edits) + len(personnel - set(self.edits))
+
+
+def apply_valid_edits(
+    base: ScenarioText,
+    changes: Mapping[str, Distribution],
+    pledges: Mapping[str, PledgeEdit] | None = None,
+) -> Applied:
+    """:func:`apply_edits` of every edit the format accepts, the refused ones left out.
+
+    All edits are tried at once; when the loader refuses them, each (a figure, then a pledge)
+    is added in turn to those accepted so far and kept if the scenario still loads, so one
+    invalid edit never drops the valid ones, and :attr:`Applied.count` is what the text holds.
+    """
+    pledges = dict(pledges or {})
+    try:
+        return Applied(apply_edits(base, changes, pledges), dict(changes), pledges)
+    except EditError as first:
+        errors: list[EditError] = []
+        kept: dict[str, Distribution] = {}
+        kept_pledges: dict[str, PledgeEdit] = {}
+        current = base
+        tries = [(p, d, None) for p, d in changes.items()]
+        tries += [(who, None, e) for who, e in pledges.items()]
+        for key, dist, pledge in tries:
+            figures = {**kept, key: dist} if dist is not None else kept
+            by_who = {**kept_pledges, key: pledge} if pledge is not None else kept_pledges
+            try:
+                current = apply_edits(base, figures, by_who)
+            except EditError as exc:
+                errors.append(exc)
+                continue
+            kept, kept_pledges = figures, by_who
+        return Applied(current, kept, kept_pledges, tuple(errors) or (first,))
 
 
 @dataclass(frozen=True)
@@ -155,30 +219,21 @@ class SourceNote:
     label: str
     quote: str = ""
     gloss: str = ""
-
-
-#: The source documents' languages, by the code the register gives.
-LANGUAGES = {"hr": "Croatian", "en": "English", "bg": "Bulgarian", "id": "Indonesian"}
+    #: The register figure's id (``000_fd3776af069ded84#police``), for a tooltip; or ``""``.
+    ref: str = ""
 
 
 def register_document(doc: SourceDocument) -> str:
-    """A register document as a reader knows it: ``"Reuters report (English)"``, or
-    ``"news report (Croatian; outlet and date not given)"`` when the text names neither."""
-    language = LANGUAGES.get(doc.language, doc.language)
-    what = f"{doc.outlet} report" if doc.outlet else "news report"
-    missing = [k for k, v in (("outlet", doc.outlet), ("date", doc.date)) if not v]
-    given = f", {doc.date}" if doc.date else ""
-    note = f"; {' and '.join(missing)} not given" if missing and not doc.outlet else ""
-    return f"{what}{given} ({language}{note})"
+    """A register document as a reader knows it (:func:`forcecalc.report.labels.document_label`):
+    ``"Reuters report (English)"``."""
+    return document_label(doc)
 
 
 def source_note(figure: Figure) -> SourceNote:
     """The source of a figure, its original-language quote and English gloss, for display."""
     match figure.source:
         case RegisterSource(ref=ref, document=doc, figure=stated):
-            return SourceNote(
-                f"source: {register_document(doc)} ({ref})", stated.quote, stated.gloss
-            )
+            return SourceNote(f"source: {register_document(doc)}", stated.quote, stated.gloss, ref)
         case Citation(quote=quote):
             return SourceNote(f"source: {figure.source.label()}", quote or "")
         case Assumption(reason=reason):

@@ -125,7 +125,7 @@ def show_distribution(result: RunResult) -> None:
     metric = st.radio(
         "Requirement", tables.metric_choices(result), horizontal=True, key="dist_metric"
     )
-    if not tables.histogram_rows(tables.samples_of(result, metric)):
+    if not charts.histogram(tables.samples_of(result, metric)):
         st.info(f"No finite sample of {metric} to draw.")
         return
     show_chart(charts.distribution_chart(result, metric))

@@ -6,11 +6,13 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from forcecalc.app import texts
-from forcecalc.app.cached import RunSettings, cached_shipped
+from forcecalc.app.cached import RunSettings, cached_parse, cached_shipped
 from forcecalc.app.widgets import plain
 from forcecalc.core.errors import ForcecalcError
 from forcecalc.core.sampling import DEFAULT_SAMPLES, DEFAULT_SEED, Sampler
+from forcecalc.report.labels import plain_title
 from forcecalc.scenario.files import MAX_BYTES
+from forcecalc.scenario.register import default_register
 from forcecalc.scenario.resources import DEFAULT_SCENARIO
 
 #: Sample counts offered: powers of two, so every sampler (Sobol too) accepts them.
@@ -28,27 +30,37 @@ def _reset() -> None:
 LAST_GOOD = "last_good_scenario"
 
 
+#: Session-state key of this run's upload or paste error, shown in the main page too.
+UPLOAD_ERROR = "upload_error"
+
+
 def _user_scenario(data: bytes, name: str, fallback: texts.ScenarioText) -> texts.ScenarioText:
     """A user's scenario if the loader accepts it; else its error and the last good scenario.
 
     The last good scenario is the one shown before this file (an earlier upload or paste, with
     the edits made to it), or ``fallback`` (the shipped scenario picked) when there is none.
+    Its error is kept for the main page too (:func:`upload_error`).
     """
     last: texts.ScenarioText = st.session_state.get(LAST_GOOD, fallback)
     try:
         return texts.read_upload(data, name)
     except ForcecalcError as exc:
-        st.error(plain(str(exc)))
+        message = str(exc)
     except Exception as exc:  # a bug in the loader, not in the file: say so, keep working
-        message = " ".join(str(exc).split())
-        st.error(
-            plain(
-                f"{name}: internal error (a bug in forcecalc, not in your file): "
-                f"{type(exc).__name__}: {message}"
-            )
+        message = (
+            f"{name}: internal error (a bug in forcecalc, not in your file): "
+            f"{type(exc).__name__}: {' '.join(str(exc).split())}"
         )
+    st.warning(plain(message))  # beside the file picker; the page shows it as the error
     st.caption(f"Showing {plain(last.name)} until the file is fixed.")
+    st.session_state[UPLOAD_ERROR] = (message, last.name)
     return last
+
+
+def upload_error() -> tuple[str, str] | None:
+    """This run's upload or paste error and the name of the scenario shown meanwhile, or
+    ``None``."""
+    return st.session_state.get(UPLOAD_ERROR)
 
 
 #: Largest upload the file picker takes, in MiB (also ``server.maxUploadSize`` in
@@ -66,13 +78,29 @@ def _upload_bytes(upload: UploadedFile) -> bytes:
     return upload.getvalue()
 
 
+def shipped_title(file_name: str) -> str:
+    """A shipped scenario as the picker shows it: its title, a register document named by
+    outlet, date and language (:func:`forcecalc.report.labels.plain_title`), then its file."""
+    text = cached_shipped(file_name)
+    scenario = cached_parse(text.text, text.name)
+    return f"{plain_title(scenario.name, default_register())} · {file_name}"
+
+
 def scenario_input() -> texts.ScenarioText:
     """The sidebar's scenario picker, upload and paste box; returns the scenario chosen."""
     st.header("Scenario")
+    st.session_state[UPLOAD_ERROR] = None
     origin = st.radio("Scenario from", (SHIPPED, UPLOAD, PASTE), key="origin")
     files = list(texts.shipped_scenarios())
     default = files.index(DEFAULT_SCENARIO) if DEFAULT_SCENARIO in files else 0
-    pick = st.selectbox("Shipped scenario", files, index=default, key="shipped")
+    pick = st.selectbox(
+        "Shipped scenario",
+        files,
+        index=default,
+        key="shipped",
+        format_func=shipped_title,
+        help="The scenarios shipped with forcecalc (scenarios/ in the checkout)",
+    )
     chosen = cached_shipped(pick)
     if origin == UPLOAD:
         upload = st.file_uploader(
@@ -92,16 +120,29 @@ def scenario_input() -> texts.ScenarioText:
 
 
 def run_settings() -> RunSettings:
-    """The sidebar's samples, seed and sampler controls and the reset button."""
-    st.header("Run")
-    samples = st.select_slider(
-        "Samples",
-        SAMPLE_CHOICES,
-        value=DEFAULT_SAMPLES,
-        format_func=lambda n: f"{n:,}",
-        key="samples",
-    )
-    seed = st.number_input("Seed", min_value=0, value=DEFAULT_SEED, step=1, key="seed")
-    sampler = st.selectbox("Sampler", [s.value for s in Sampler], key="sampler")
+    """The reset button, and the samples, random seed and sampler in an "Advanced" expander."""
     st.button("Reset to scenario", on_click=_reset, key="reset", help="Undo every edit")
+    with st.expander("Advanced"):
+        samples = st.select_slider(
+            "Samples",
+            SAMPLE_CHOICES,
+            value=DEFAULT_SAMPLES,
+            format_func=lambda n: f"{n:,}",
+            key="samples",
+            help="Monte Carlo draws of every uncertain figure (`--samples`)",
+        )
+        seed = st.number_input(
+            "Random seed",
+            min_value=0,
+            value=DEFAULT_SEED,
+            step=1,
+            key="seed",
+            help="Seed of the random draws (`--seed`): the same seed gives the same numbers",
+        )
+        sampler = st.selectbox(
+            "Sampler",
+            [s.value for s in Sampler],
+            key="sampler",
+            help="How the draws are spread (`--sampler`)",
+        )
     return RunSettings(int(samples), int(seed), str(sampler))

@@ -1,7 +1,9 @@
 """App-specific table and chart rows of a run, a comparison and the precedents.
 
-The rows the app's tables and Altair charts draw (bands by task, category or rule; the sources'
-claims; a histogram; scenarios side by side; a scenario beside past missions). Numbers shown as
+The rows the app's tables and its charts (:mod:`forcecalc.report.charts` specs) draw: bands by
+task, category or rule; the sources' claims; scenarios side by side; a scenario beside past
+missions. The histogram and tornado rows are the report's (:mod:`forcecalc.report.charts`), so
+the app and ``forcecalc report`` draw the same charts. Numbers shown as
 text are formatted by :func:`forcecalc.report.render.fmt_number`, as everywhere else.
 """
 
@@ -18,6 +20,7 @@ from forcecalc.calibration.analogs import Comparison
 from forcecalc.core import glossary
 from forcecalc.core.runner import RunResult
 from forcecalc.core.summary import Band
+from forcecalc.report.charts import band_dict
 from forcecalc.report.render import claim_dict, fmt_number, metric_label
 
 
@@ -72,30 +75,6 @@ def samples_of(result: RunResult, metric: str) -> np.ndarray:
     return np.broadcast_to(np.asarray(values, dtype=float), (result.samples.n,))
 
 
-def histogram_rows(values: ArrayLike, bins: int = 50) -> list[dict[str, float]]:
-    """A histogram as rows ``start``, ``end``, ``share`` (fraction of samples in the bin).
-
-    Samples that are not finite (an overflow from an extreme figure) fall in no bin, so the
-    shares then sum to less than one; with no finite sample there are no rows.
-    """
-    arr = np.asarray(values, dtype=float).ravel()
-    finite = arr[np.isfinite(arr)]
-    with np.errstate(over="ignore"):
-        if finite.size == 0 or not np.isfinite(np.ptp(finite)):
-            return []
-    counts, edges = np.histogram(finite, bins=bins)
-    shares = counts / arr.size
-    return [
-        {"start": float(a), "end": float(b), "share": float(s)}
-        for a, b, s in zip(edges[:-1], edges[1:], shares, strict=True)
-    ]
-
-
-def band_marks(b: Band) -> list[dict[str, object]]:
-    """P5, P50 and P95 as rows for vertical rules on a distribution chart."""
-    return [{"statistic": k.upper(), "value": b.stat(k)} for k in ("p5", "p50", "p95")]
-
-
 def compare_rows(results: Mapping[str, RunResult]) -> list[dict[str, object]]:
     """One row per scenario: the headline bands side by side, for the comparison view.
 
@@ -132,11 +111,6 @@ def compare_long_rows(results: Mapping[str, RunResult]) -> list[dict[str, object
         for label, result in results.items()
         for metric in ("deployed", "committed")
     ]
-
-
-def band_dict(b: Band) -> dict[str, float]:
-    """A band's P5, P50 and P95 by name, as the columns of a band chart."""
-    return {"p5": b.p5, "p50": b.p50, "p95": b.p95}
 
 
 def metric_choices(result: RunResult) -> Sequence[str]:

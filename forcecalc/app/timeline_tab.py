@@ -39,7 +39,7 @@ ASK_KEY = "timeline_go"
 #: strength, then the personnel over the mandate.
 METRICS = (
     "p_no_shortfall",
-    "p_holds_strength",
+    "p_no_shortfall_after_build_up",
     "at_strength_month",
     "peak_committed",
     "pass_through",
@@ -50,14 +50,18 @@ PER_ROW = 3
 HELP = {
     PROBABILITY_LABELS["p_no_shortfall"]: "Share of samples with no shortfall in any month, "
     "the build-up included.",
-    PROBABILITY_LABELS["p_holds_strength"]: "Share of samples that reach strength and have no "
-    "shortfall after: whether the force stays at strength as commitments end.",
+    PROBABILITY_LABELS["p_no_shortfall_after_build_up"]: "Share of samples with no shortfall "
+    "from the month the planned build-up completes to the mandate's end: whether the force "
+    "stays at strength as commitments end. The window is the plan's, so more withdrawal never "
+    "raises it.",
+    MANDATE_LABELS["at_strength_month"][0]: "Descriptive: a withdrawal during the build-up can "
+    "move it past a later shortfall.",
     MANDATE_LABELS["pass_through"][0]: "Troop tours the mandate needs: the sum over months of "
     "required deployed ÷ tour months, per category.",
 }
 #: The Compare tab's timeline columns (P50 of the bands).
 COMPARE_COLUMNS = {
-    "p_holds_strength": PROBABILITY_LABELS["p_holds_strength"],
+    "p_no_shortfall_after_build_up": PROBABILITY_LABELS["p_no_shortfall_after_build_up"],
     "peak_committed": "peak committed p50",
     "pass_through": "passing through p50",
 }
@@ -93,11 +97,12 @@ def band_text(b: Band, unit: str) -> str:
 
 
 def _probability_note(result: TimelineResult, key: str) -> str:
-    """What a probability's metric shows below it: the chance of reaching strength at all."""
-    if key != "p_holds_strength":
+    """What a probability's metric shows below it: after the build-up, the month it
+    completes."""
+    b = result.mandate.get("build_up_month")
+    if key != "p_no_shortfall_after_build_up" or b is None:
         return ""
-    reached = fmt_number(result.probabilities["p_at_strength"], "probability")
-    return f"{PROBABILITY_LABELS['p_at_strength']}: {reached}"
+    return f"{MANDATE_LABELS['build_up_month'][0]}: {band_text(b, 'months')}"
 
 
 def metric_items(result: TimelineResult) -> list[tuple[str, str, str]]:
@@ -121,8 +126,8 @@ def compare_columns(result: TimelineResult | None) -> dict[str, str]:
     """The Compare tab's timeline columns of one scenario, ``–`` without a timeline."""
     if result is None:
         return dict.fromkeys(COMPARE_COLUMNS.values(), "–")
-    held = result.probabilities["p_holds_strength"]
-    out = {COMPARE_COLUMNS["p_holds_strength"]: fmt_number(held, "probability")}
+    key = "p_no_shortfall_after_build_up"
+    out = {COMPARE_COLUMNS[key]: fmt_number(result.probabilities[key], "probability")}
     for key in ("peak_committed", "pass_through"):
         out[COMPARE_COLUMNS[key]] = fmt_number(result.mandate[key].p50, "personnel")
     return out

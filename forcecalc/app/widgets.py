@@ -1,11 +1,12 @@
-"""Pieces every tab of the page draws with: literal Markdown text, band charts, band tables."""
+"""Pieces every tab of the page draws with: literal Markdown text and band tables (the charts are
+:mod:`forcecalc.report.charts`' Vega-Lite specs, drawn by
+:func:`forcecalc.app.results_tabs.show_chart`)."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -34,34 +35,6 @@ def plain(text: str) -> str:
     """
     text = _AUTOLINKED.sub("\u200b", " ".join(text.split()))
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def band_chart(
-    rows: Sequence[Mapping[str, object]],
-    name: str,
-    title: str,
-    color: str | None = None,
-    x_title: str = "personnel deployed (P5–P95, tick at P50)",
-    details: Sequence[str] = (),
-) -> alt.LayerChart:
-    """Horizontal P5–P95 bars with a tick at P50, one per row (task, category or scenario).
-
-    ``color`` names a column that splits each row into coloured bars (deployed, committed);
-    ``details`` names text columns added to the tooltip (a label's full text).
-    """
-    data = pd.DataFrame(rows)
-    y = alt.Y(f"{name}:N", sort=None, title=None, axis=alt.Axis(labelLimit=320))
-    base = alt.Chart(data, title=title).encode(y=y)
-    if color:
-        base = base.encode(color=alt.Color(f"{color}:N", title=None), yOffset=f"{color}:N")
-    bars = base.mark_bar(opacity=0.45).encode(x=alt.X("p5:Q", title=x_title), x2="p95:Q")
-    tooltip = [
-        name,
-        *details,
-        *(alt.Tooltip(f"{k}:Q", format=",.0f") for k in ("p5", "p50", "p95")),
-    ]
-    ticks = base.mark_tick(thickness=3, size=18, color="black").encode(x="p50:Q", tooltip=tooltip)
-    return bars + ticks
 
 
 PERSONNEL_COLUMNS = ("p5", "p50", "p95", "mean")

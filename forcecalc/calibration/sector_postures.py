@@ -9,6 +9,12 @@ serves every sector (common random numbers): two sectors with the same rules tak
 in every sample, so a line whose sectors share a posture gives the whole-line ensemble's
 numbers. A sector without a buffer draws on the rules per km and posts only, and a rule per
 1,000 inhabitants is left out of every sector: the population is not split by sector.
+
+The shared draw is comonotone: every sector puts its rules in one order for the whole line,
+from the smallest requirement to the largest (:func:`size_order`), so a draw ``u`` near 1 takes
+a large rule in every sector and one near 0 a small rule in every sector, and the sectors'
+requirements rise and fall together (in the order of their ids, the front's largest rule was
+paired with the border's smallest: Spearman −0.01 between them in the docs' example).
 """
 
 from __future__ import annotations
@@ -28,7 +34,8 @@ from forcecalc.calibration.rules import (
     group_weights,
 )
 from forcecalc.core.densities import weight_path
-from forcecalc.core.scenario import Geometry, Scenario, SectorEnsemble
+from forcecalc.core.scenario import Figure, Geometry, Scenario, SectorEnsemble
+from forcecalc.core.sectors import rule_parts
 from forcecalc.core.sources import Assumption
 
 #: The reason given for the weight figure of a rule in ensembles by sector.
@@ -74,17 +81,52 @@ def sector_choices(
     return out
 
 
+def median_per_km(rule: Rule, geometry: Geometry, figures: Mapping[str, Figure]) -> float:
+    """A rule's requirement per km of the sectors it applies to, at the median of every
+    figure (the rule's own and the sectors' lengths and widths). [troops_per_km]
+
+    Notes
+    -----
+    Per km: its rate; posts: ``ceil(length / spacing) * crew`` summed over the sectors, per km
+    of them; per km²: its rate × the buffer area of the sectors with a buffer, per km of them
+    (the rate × their mean buffer width). On a sector with a buffer of the line's mean width
+    this orders the rules as their requirements in that sector.
+    """
+    paths = [s.length_path for s in geometry.line] + [
+        s.buffer_path for s in geometry.line if s.buffer_path is not None
+    ]
+    values = {p: float(figures[p].dist.ppf(0.5)) for p in paths}
+    values.update({f.path: float(f.dist.ppf(0.5)) for f in rule.figures.values()})
+    parts = rule_parts(geometry, rule.id, values)
+    km = sum(values[s.length_path] for s in geometry.line if s.name in parts)
+    return float(sum(parts.values())) / km if km > 0 else 0.0
+
+
+def size_order(
+    rules: Mapping[str, Rule], geometry: Geometry, figures: Mapping[str, Figure]
+) -> list[str]:
+    """The rules' ids from the smallest requirement to the largest, one order for every
+    sector: by :func:`median_per_km`, ties by id."""
+    size = {k: median_per_km(r, geometry, figures) for k, r in rules.items()}
+    return sorted(rules, key=lambda k: (size[k], k))
+
+
 def sector_ensembles(
     geometry: Geometry,
     site: Site,
+    figures: Mapping[str, Figure],
     catalogue: Mapping[str, Rule] | None = None,
     missions: MissionSet | None = None,
 ) -> tuple[SectorEnsemble, ...]:
-    """Each sector's rules (sorted by id) and their shares, equal per mission of its posture."""
+    """Each sector's rules, in the line's one size order (:func:`size_order`, at the median
+    of ``figures``), and their shares, equal per mission of its posture."""
+    choices = sector_choices(geometry, site, catalogue, missions)
+    drawn = {k: r for c in choices.values() for k, r in c.rules.items()}
+    rank = {k: i for i, k in enumerate(size_order(drawn, geometry, figures))}
     out = []
-    for name, choice in sector_choices(geometry, site, catalogue, missions).items():
+    for name, choice in choices.items():
         shares = group_weights(choice.rules)
-        order = sorted(shares)
+        order = sorted(shares, key=rank.__getitem__)
         out.append(SectorEnsemble(name, tuple(order), tuple(shares[k] for k in order)))
     return tuple(out)
 

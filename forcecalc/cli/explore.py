@@ -7,7 +7,6 @@ provenance block are those of ``forcecalc run``.
 from __future__ import annotations
 
 import argparse
-from dataclasses import asdict
 
 from forcecalc.analysis.goal import REQUIREMENTS, goal_seek
 from forcecalc.analysis.goal import SUPPLIES as GOAL_SUPPLIES
@@ -38,21 +37,26 @@ from forcecalc.core.chunked import (
     DEFAULT_LARGE_SAMPLES,
 )
 from forcecalc.core.errors import UsageError
-from forcecalc.core.provenance import Provenance
 from forcecalc.core.scenario import Scenario
 from forcecalc.report.charts import stacked, sweep_chart, tornado_chart
 from forcecalc.report.exploration import goal_json, goal_table, sweep_table
-from forcecalc.report.render import (
-    provenance_dict,
-    render_run,
-    render_table,
-    to_json,
-)
+from forcecalc.report.render import render_run, render_table, result_json
 from forcecalc.report.sensitivity import SensitivityResult, render_sensitivity
 from forcecalc.scenario.loader import load_scenario
 from forcecalc.scenario.resources import default_scenario
 
 METHODS = ("tornado", "sobol", "rank", "threshold")
+#: Why ``sweep`` has no ``--percentiles`` (its ``--help``).
+NO_PERCENTILES_SWEEP = (
+    "Bands are P5, P50 and P95 (no --percentiles, unlike run): the sweep reduces each grid "
+    "point's samples to those as it evaluates the grid block by block. A point equals 'forcecalc "
+    "run --set KEY=VALUE' with the same seed, which takes --percentiles 5,50,80,95."
+)
+#: Why ``goal`` has no ``--percentiles``.
+NO_PERCENTILES_GOAL = (
+    "No --percentiles: the goal prints no band; its --confidence is the one percentile it "
+    "solves at (0.8: the value where 80% of the samples are covered)."
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -103,13 +107,6 @@ def parse_range(text: str | None, path: str = "") -> tuple[float, float] | None:
 def _load(args: argparse.Namespace) -> tuple[Scenario, dict[str, float]]:
     scenario = load_scenario(args.scenario or default_scenario())
     return scenario, dict(parse_assignment(a) for a in args.overrides)
-
-
-def _json(result: object, p: Provenance | dict[str, object], **extra: object) -> str:
-    data = asdict(result)  # type: ignore[call-overload]
-    data.update(extra)
-    data["provenance"] = p if isinstance(p, dict) else provenance_dict(p)
-    return to_json(data)
 
 
 # --------------------------------------------------------------------------------------------
@@ -244,7 +241,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     with Progress("sweep") as bar:
         r = sweep(scenario, axes, args.samples, args.seed, args.sampler, overrides, on_progress=bar)
     if args.format == "json":
-        emit(_json(r, r.provenance, shape=list(r.shape)), args)
+        emit(result_json(r, r.provenance, shape=list(r.shape)), args)
     else:
         emit(render_table(sweep_table(r, pivot=args.format != "csv"), args.format), args)
     write_plot(stacked([sweep_chart(r, o) for o in r.outputs]), args)
@@ -264,6 +261,7 @@ def _sweep_args(p: argparse.ArgumentParser) -> None:
     add_run_options(p)
     add_output_options(p)
     add_plot_option(p, "P50 with its P5–P95 band (one figure) or a heatmap of P50 (two)")
+    p.epilog = NO_PERCENTILES_SWEEP
 
 
 # --------------------------------------------------------------------------------------------
@@ -318,6 +316,7 @@ def _goal_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--range", metavar="LOW:HIGH", help="values to search (default: the figure's domain)"
     )
+    p.epilog = NO_PERCENTILES_GOAL
     add_run_options(p)
     add_output_options(p)
 

@@ -24,6 +24,7 @@ from forcecalc.cli.reproduce import cmd_rerun
 from forcecalc.core.chunked import run_sized
 from forcecalc.core.errors import ForcecalcError, ParameterError, ScenarioError
 from forcecalc.core.runner import RunResult
+from forcecalc.core.sampling import TIMELINE_PREFIX
 from forcecalc.core.summary import PERCENTILES
 from forcecalc.core.text import escape
 from forcecalc.report.bands import parse_percentiles
@@ -103,9 +104,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
             status = EXIT_INPUT
             continue
         n_uncertain = len(s.uncertain)
+        n_timeline = sum(f.startswith(TIMELINE_PREFIX) for f in s.figures)
+        of_timeline = f" ({n_timeline} of the timeline)" if n_timeline else ""
         print(
             f"ok: {escape(str(path))}: {escape(s.name)} ({len(s.tasks)} tasks, "
-            f"{len(s.figures)} figures, "
+            f"{len(s.figures)} figures{of_timeline}, "
             f"{n_uncertain} uncertain, {len(s.expect)} claims)"
         )
     return status

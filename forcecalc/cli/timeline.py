@@ -49,6 +49,10 @@ def _timeline_args(p: argparse.ArgumentParser) -> None:
     add_run_options(p)
     add_output_options(p)
     add_plot_option(p, "the fan chart: required against available, month by month")
+    p.epilog = (
+        "Monthly bands are P5, P50 and P95 (no --percentiles, unlike run): the timeline "
+        "reduces each month's samples to those as it runs, and its fan chart draws them."
+    )
 
 
 COMMANDS: dict[str, Command] = {

@@ -90,6 +90,12 @@ def _smallest_eigen(c: FloatArray) -> tuple[float, FloatArray]:
     return float(values[0]), vectors[:, 0]
 
 
+def normal_matrix(target: FloatArray) -> FloatArray:
+    """The correlation of normal scores that gives the rank correlations ``target``:
+    ``2 sin(pi rho / 6)`` [3]_, 1 on the diagonal. [ratio]"""
+    return 2.0 * np.sin(np.pi * np.asarray(target, dtype=float) / 6.0)
+
+
 def matrix_problem(
     paths: Sequence[str], correlations: Sequence[Correlation]
 ) -> MatrixProblem | None:
@@ -103,7 +109,28 @@ def matrix_problem(
     of up to :data:`MAX_SUBSET_SEARCH` figures are searched, smallest first; beyond that, the
     figures of the largest components of the eigenvector of the smallest eigenvalue are named.
     """
-    c = target_matrix(paths, correlations)
+    return _problem(paths, target_matrix(paths, correlations))
+
+
+def normal_problem(
+    paths: Sequence[str], correlations: Sequence[Correlation]
+) -> MatrixProblem | None:
+    """As :func:`matrix_problem`, for the matrix Iman–Conover imposes on the normal scores,
+    :func:`normal_matrix` of the target.
+
+    Notes
+    -----
+    A valid rank-correlation matrix can still give an invalid normal-score matrix: three
+    figures at -0.49 each have a target of smallest eigenvalue 0.02, but ``2 sin(pi rho / 6)``
+    is -0.508 and its smallest eigenvalue -0.015 (three figures at the same correlation can
+    go no lower than ``-(6 / pi) arcsin(1 / 4)``, about -0.483). Iman–Conover would silently
+    reach another correlation (about -0.485 there); the reader refuses it instead.
+    """
+    return _problem(paths, normal_matrix(target_matrix(paths, correlations)))
+
+
+def _problem(paths: Sequence[str], c: FloatArray) -> MatrixProblem | None:
+    """The smallest set of ``paths`` whose block of ``c`` is not positive semi-definite."""
     smallest, vector = _smallest_eigen(c)
     if smallest >= -PSD_TOLERANCE:
         return None
@@ -164,8 +191,7 @@ def iman_conover(x: FloatArray, target: FloatArray) -> FloatArray:
     if n < 2 or k < 2:
         return x
     scores = van_der_waerden(x)
-    normal = 2.0 * np.sin(np.pi * target / 6.0)
-    p = _factor(normal)
+    p = _factor(normal_matrix(target))
     e = np.corrcoef(scores, rowvar=False)
     try:
         q = np.linalg.cholesky(e)

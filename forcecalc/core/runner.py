@@ -42,6 +42,7 @@ from forcecalc.core.summary import (
     first_non_finite,
     summarize,
 )
+from forcecalc.core.sustainment import committed_by_category, covered
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,29 @@ def _where(figure: Figure) -> str:
     return f"{loc.file}:{loc.line}" if loc is not None else figure.path
 
 
+def coverage_denominators(
+    scenario: Scenario, values: Mapping[str, ArrayLike], outcome: Outcome
+) -> dict[str, ArrayLike]:
+    """What each coverage divides by: the requirement of the categories it compares with
+    (the ``pledge_basis``'s, of the categories some pledge covers; deployed of those the pool
+    covers), all of it without ``covers``. [personnel]"""
+    fg = scenario.force_generation
+    if fg is None:
+        return {}
+    by = outcome.by_category
+    out: dict[str, ArrayLike] = {"pool_coverage": outcome.deployed}
+    if fg.pool_covers:
+        out["pool_coverage"] = sum((by[c] for c in covered(fg.pool_covers, by)), 0.0)
+    committed = fg.pledge_basis == "committed"
+    out["pledge_coverage"] = outcome.committed if committed else outcome.deployed
+    if any(p.covers for p in fg.pledges):
+        if committed:
+            by = committed_by_category(scenario, values, by)
+        union = {c for p in fg.pledges for c in covered(p.covers, by)}
+        out["pledge_coverage"] = sum((by[c] for c in by if c in union), 0.0)
+    return out
+
+
 def check_finite(scenario: Scenario, values: Mapping[str, ArrayLike], outcome: Outcome) -> None:
     """Refuse a result with a number that is not finite: the figures are too extreme.
 
@@ -182,7 +206,8 @@ def check_finite(scenario: Scenario, values: Mapping[str, ArrayLike], outcome: O
     result that overflows to infinity or becomes NaN is never printed, nor one beyond the
     physical limits of its unit (:mod:`forcecalc.core.backstop`: e.g. 10⁹ personnel).
     Coverage ratios whose requirement is 0 are infinite by design where something is
-    available (1 where nothing is, :func:`forcecalc.core.model.coverage`) and exempt.
+    available (1 where nothing is, :func:`forcecalc.core.model.coverage`) and exempt: the
+    requirement of the categories compared (:func:`coverage_denominators`).
 
     Raises
     ------
@@ -192,12 +217,7 @@ def check_finite(scenario: Scenario, values: Mapping[str, ArrayLike], outcome: O
         many samples (:func:`forcecalc.core.shares.check_shares`).
     """
     check_shares(scenario, values)
-    fg = scenario.force_generation
-    denominators: dict[str, ArrayLike] = {"pool_coverage": outcome.deployed}
-    if fg is not None:
-        basis = outcome.committed if fg.pledge_basis == "committed" else outcome.deployed
-        denominators["pledge_coverage"] = basis
-    found = first_non_finite(outcome, denominators)
+    found = first_non_finite(outcome, coverage_denominators(scenario, values, outcome))
     expected = "figures whose results are finite numbers"
     if found is None:
         found = first_bad_result(named_results(outcome))

@@ -180,7 +180,9 @@ class Geometry:
 class SectorEnsemble:
     """One sector's own ensemble, for a line whose sectors' postures differ.
 
-    ``rules`` are the ids of the rules of the sector's posture (with its fallback), sorted;
+    ``rules`` are the ids of the rules of the sector's posture (with its fallback), in the
+    line's one order from the smallest requirement to the largest (the same for every sector,
+    so that the shared draw is comonotone);
     ``shares`` each rule's default weight within them (equal per mission), multiplied by the
     rule's figure ``rules.<id>.weight`` (1 unless set) in the sector's mixture
     (:func:`forcecalc.core.sectors.sector_mixtures`).

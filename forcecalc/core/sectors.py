@@ -216,7 +216,10 @@ def sector_mixture(
     Rule ``r`` weighs ``share_r * rules.<r>.weight`` in the sector. The draw
     ``ensemble.rule_choice`` is the same for every sector (common random numbers), so that
     sectors whose rules and weights coincide take the same rule in every sample and their sum
-    is the whole-line ensemble's.
+    is the whole-line ensemble's. Every sector's rules come in one order for the whole line,
+    smallest requirement first (:class:`~forcecalc.core.scenario.SectorEnsemble`, as the
+    calibration orders them), so the draw is comonotone: a high draw takes a large rule in
+    every sector.
     """
     parts = [rule_in_sector(sector, r, values) for r in own.rules]
     weights = [

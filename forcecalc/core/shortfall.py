@@ -17,7 +17,6 @@ References
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -87,20 +86,10 @@ def restricted_gap(
     that coverage is ≥ 1. Categories no supplier covers are not compared; with none covered the
     gap is 0 (the coverage is 1).
     """
-    groups: dict[tuple[int, ...], list[str]] = {}
-    for c in required:
-        who = tuple(i for i, cov in enumerate(covers) if not cov or c in cov)
-        if who:
-            groups.setdefault(who, []).append(c)
-    atoms = list(groups.items())
     worst: FloatArray | None = None
-    for size in range(1, len(atoms) + 1):
-        for subset in itertools.combinations(atoms, size):
-            who = sorted({i for w, _ in subset for i in w})
-            supply = sum(supplies[i] for i in who)
-            need = sum(required[c] for _, cats in subset for c in cats)
-            each = gap(supply, need)
-            worst = each if worst is None else np.maximum(worst, each)
+    for who, cats in sustainment.category_sets(covers, required):
+        each = gap(sum(supplies[i] for i in who), sum(required[c] for c in cats))
+        worst = each if worst is None else np.maximum(worst, each)
     return worst if worst is not None else np.float64(0.0)
 
 

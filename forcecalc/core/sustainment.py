@@ -22,7 +22,7 @@ References
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -229,21 +229,36 @@ def restricted_coverage(
     all is one set and the result is ``total supply ÷ requirement of those categories``.
     Categories no supplier covers are not compared. Each ratio follows :func:`coverage`.
     """
+    worst: FloatArray | None = None
+    for who, cats in category_sets(covers, required):
+        supply = sum(supplies[i] for i in who)
+        need = sum(required[c] for c in cats)
+        ratio = coverage(supply, need)
+        worst = ratio if worst is None else np.minimum(worst, ratio)
+    return worst if worst is not None else coverage(0.0, 0.0)
+
+
+def category_sets(
+    covers: Sequence[Sequence[str]], categories: Iterable[str]
+) -> Iterator[tuple[list[int], list[str]]]:
+    """Every set of covered categories to compare, with the suppliers that may fill some of it.
+
+    Categories covered by the same suppliers are merged first (an *atom*); each non-empty
+    union of atoms is yielded once, as ``(suppliers, categories)``: the suppliers' indices in
+    ``covers`` in increasing order, the categories in the order of ``categories`` within each
+    atom. A supplier whose ``covers`` is empty may fill every category; categories no supplier
+    covers are in no set. :func:`restricted_coverage` and
+    :func:`forcecalc.core.shortfall.restricted_gap` go over the same sets.
+    """
     groups: dict[tuple[int, ...], list[str]] = {}
-    for c in required:
+    for c in categories:
         who = tuple(i for i, cov in enumerate(covers) if not cov or c in cov)
         if who:
             groups.setdefault(who, []).append(c)
     atoms = list(groups.items())
-    worst: FloatArray | None = None
     for size in range(1, len(atoms) + 1):
         for subset in itertools.combinations(atoms, size):
-            who = sorted({i for w, _ in subset for i in w})
-            supply = sum(supplies[i] for i in who)
-            need = sum(required[c] for _, cats in subset for c in cats)
-            ratio = coverage(supply, need)
-            worst = ratio if worst is None else np.minimum(worst, ratio)
-    return worst if worst is not None else coverage(0.0, 0.0)
+            yield sorted({i for w, _ in subset for i in w}), [c for _, cs in subset for c in cs]
 
 
 def uses_covers(fg: ForceGeneration) -> bool:

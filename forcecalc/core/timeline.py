@@ -18,9 +18,14 @@ Definitions (month ``m`` = 1, 2, ... of the mandate):
 - **shortfall** = max(0, required − available), compared as ``run`` compares the pledges
   (:func:`forcecalc.core.shortfall.gaps`): required is the ``pledge_basis``'s (deployed, or
   committed); where pledges name the categories they ``cover``, it is the personnel the best
-  assignment leaves unfilled in the categories they cover (Hall's deficiency,
-  :func:`forcecalc.core.shortfall.restricted_gap`), so no shortfall in a month is exactly
-  ``run``'s ``pledge_coverage ≥ 1`` with that month's requirement.
+  assignment leaves unfilled in the categories they cover (Hall's deficiency, as
+  :func:`forcecalc.core.shortfall.restricted_gap`, with the top-up and the lift assigned at
+  best: :func:`forcecalc.core.timeline_gap.assigned_gap`), so with every pledge present and no
+  build-up no shortfall in a month is exactly ``run``'s ``pledge_coverage ≥ 1`` with that
+  month's requirement. More withdrawal never lowers the shortfall of any month.
+- **the build-up's end** (:func:`build_up_end`): the month from which the planned build-up no
+  longer limits what is available, the same whatever the withdrawals; "P(no shortfall after
+  the build-up)" looks at the months from it to the mandate's end.
 - **pool shortfall** (a scenario with ``force_generation.pool``) = max(0, required deployed of
   the categories the pool covers − the pool's sustainable personnel), as ``run``'s
   ``pool_coverage`` compares them: the pool is a steady state, with no build-up or withdrawal.
@@ -47,7 +52,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from forcecalc.core import shortfall, sustainment
+from forcecalc.core import shortfall, sustainment, timeline_gap
 from forcecalc.core.budget import MAX_VALUES
 from forcecalc.core.errors import ParameterError
 from forcecalc.core.limits import LIMITS
@@ -62,6 +67,7 @@ from forcecalc.core.sustainment import (
     pledge_personnel,
     rule_multiplier,
 )
+from forcecalc.core.timeline_gap import Supply
 
 FloatArray = NDArray[np.float64]
 BoolArray = NDArray[np.bool_]
@@ -189,6 +195,30 @@ def horizon(scenario: Scenario) -> int:
     return int(min(MAX_MONTHS, math.ceil(min(top, MAX_MONTHS))))
 
 
+def check_not_timeline(path: str, parameter: str, command: str) -> None:
+    """Refuse a timeline figure (``timeline.``) where ``command`` varies a figure: it has no
+    effect on ``run``'s numbers (the timeline draws it from a design of its own).
+
+    Raises
+    ------
+    ParameterError
+        ``parameter``, naming ``path`` and ``forcecalc timeline --set``.
+    """
+    if path.startswith(PREFIX):
+        raise ParameterError(
+            parameter,
+            "a timeline figure, which changes no number of " + command,
+            f"a figure of run's model; vary it with forcecalc timeline --set {path}=VALUE",
+            detail=path,
+        )
+
+
+def has_build_up(scenario: Scenario) -> bool:
+    """Whether the scenario plans a build-up (``build_up_months`` or
+    ``deployment_per_month``)."""
+    return any(PREFIX + k in scenario.figures for k in ("build_up_months", "deployment_per_month"))
+
+
 def monthly_outputs(scenario: Scenario) -> tuple[str, ...]:
     """The monthly outputs kept whole: :data:`MONTHLY_OUTPUTS`, and ``pool_shortfall`` for a
     scenario with a ``force_generation.pool``."""
@@ -220,6 +250,8 @@ class Month:
     pass_through: FloatArray
     #: The pool's shortfall, for a scenario with a ``force_generation.pool``, else None.
     pool_shortfall: FloatArray | None = None
+    #: Per sample, the month the build-up completes (:func:`build_up_end`). [months]
+    build_up_end: FloatArray | None = None
 
 
 def _figure(values: Mapping[str, ArrayLike], name: str, default: float) -> ArrayLike:
@@ -285,45 +317,47 @@ def _windowed(
 
 def supplies(
     scenario: Scenario, values: Mapping[str, ArrayLike], draws: FloatArray, months: FloatArray
-) -> tuple[list[FloatArray], FloatArray]:
-    """``(each pledge's personnel, their total)`` in each month ``(n, months)``, before the
-    mandate mask. [personnel]
+) -> Supply:
+    """What the pledges supply in each month ``(n, months)``, before the mandate mask.
+    [personnel]
 
     ``draws`` ``(n, pledges)`` are the withdrawal draws, one column per pledge in order.
 
     Notes
     -----
     With ``top_up``, the present pledges add, up to their ceilings, what the departed held:
-    ``total = min(Σ ceiling × present, held + departed)``; each present pledge takes a share of
-    the top-up in proportion to its room below its ceiling (what it supplies matters when
-    pledges ``cover`` different categories). The build-up scales each pledge alike.
+    ``total = Σ own + min(Σ room, departed)``, ``room = (ceiling − pledge) × present``. The
+    build-up scales each pledge, its room and the departed alike; ``deployment_per_month``
+    caps the total at ``rate × m``. Where pledges ``cover`` categories, the shortfall assigns
+    this supply at best (:func:`forcecalc.core.timeline_gap.assigned_gap`).
     """
     n, shape = draws.shape[0], (draws.shape[0], months.shape[-1])
     fg, timeline = scenario.force_generation, scenario.timeline
     if fg is None or not fg.pledges or timeline is None:
-        return [], np.zeros(shape)
+        return Supply([], [], np.zeros(shape), [], None, np.zeros(shape))
     rows = _windowed(fg.pledges, timeline, values, draws, months)
+    share: ArrayLike = 1.0
+    if PREFIX + "build_up_months" in values:
+        share = build_up_share(months, values[PREFIX + "build_up_months"])
     each = [np.broadcast_to(p * present, shape) for p, _, present, _ in rows]
     held = sum(each, np.zeros(shape))
-    total = held
+    total, room, left = held, [], []
+    departed = np.zeros(shape)
     if timeline.top_up:
         room = [np.broadcast_to((c - p) * present, shape) for p, c, present, _ in rows]
-        spare = sum(room, np.zeros(shape))
-        gone = [np.broadcast_to(p * left, shape) for p, _, _, left in rows]
-        departed = sum(gone, np.zeros(shape))
-        total = np.minimum(held + spare, held + departed)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            taken = np.where(spare > 0, (total - held) / np.where(spare > 0, spare, 1.0), 0.0)
-        each = [e + r * taken for e, r in zip(each, room, strict=True)]
-    scale: ArrayLike = 1.0
-    if PREFIX + "build_up_months" in values:
-        scale = build_up_share(months, values[PREFIX + "build_up_months"])
-    elif PREFIX + "deployment_per_month" in values:
-        most = _column(values[PREFIX + "deployment_per_month"]) * months
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.where(total > most, most / np.where(total > 0, total, 1.0), 1.0)
-    limited = np.broadcast_to(np.asarray(total * scale, dtype=float), (n, shape[1]))
-    return [np.asarray(e * scale, dtype=float) for e in each], np.array(limited)
+        left = [np.broadcast_to(gone & (p > 0), shape) for p, _, _, gone in rows]
+        departed = sum((np.broadcast_to(p * gone, shape) for p, _, _, gone in rows), departed)
+        total = np.minimum(held + sum(room, np.zeros(shape)), held + departed)
+    total = total * share  # the sums first, then the build-up: as each pledge scaled alike
+    own = [e * share for e in each]
+    room = [r * share for r in room]
+    departed = departed * share
+    lift = None
+    if PREFIX + "deployment_per_month" in values:
+        lift = np.broadcast_to(_column(values[PREFIX + "deployment_per_month"]) * months, shape)
+        total = np.minimum(total, lift)
+    total = np.array(np.broadcast_to(total, (n, shape[1])))
+    return Supply(own, room, departed, left, lift, total)
 
 
 def available(
@@ -331,7 +365,26 @@ def available(
 ) -> FloatArray:
     """Personnel the pledges supply in each month ``(n, months)``, before the mandate mask
     (the total of :func:`supplies`). [personnel]"""
-    return supplies(scenario, values, draws, months)[1]
+    return supplies(scenario, values, draws, months).total
+
+
+def build_up_end(
+    scenario: Scenario, values: Mapping[str, ArrayLike], outcome: Outcome, n: int
+) -> FloatArray:
+    """Per sample, the month from which the planned build-up no longer limits what is
+    available: ``build_up_months``, or with ``deployment_per_month`` the month its lift could
+    have deployed the whole full-strength requirement of the ``pledge_basis``
+    (``required / rate``); 0 without either. It depends on no withdrawal. [months]"""
+    if PREFIX + "build_up_months" in values:
+        return np.broadcast_to(np.asarray(values[PREFIX + "build_up_months"], float), (n,))
+    if PREFIX + "deployment_per_month" not in values:
+        return np.zeros(n)
+    fg = scenario.force_generation
+    basis = outcome.committed if fg is not None and fg.pledge_basis == "committed" else None
+    need = np.broadcast_to(np.asarray(outcome.deployed if basis is None else basis, float), (n,))
+    rate = np.broadcast_to(np.asarray(values[PREFIX + "deployment_per_month"], float), (n,))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(need > 0, need / rate, 0.0)
 
 
 def _column_of(x: ArrayLike, n: int) -> FloatArray:
@@ -343,7 +396,7 @@ def _shortfalls(
     values: Mapping[str, ArrayLike],
     outcome: Outcome,
     share: FloatArray,
-    each: list[FloatArray],
+    supply: Supply,
     total: FloatArray,
 ) -> tuple[FloatArray, FloatArray | None]:
     """``(pledges' shortfall, pool's shortfall or None)`` per month, compared as ``run``
@@ -356,12 +409,12 @@ def _shortfalls(
     committed_basis = fg is not None and fg.pledge_basis == "committed"
     basis = outcome.committed if committed_basis else outcome.deployed
     pledges: FloatArray = shortfall.shortfall(shortfall.gap(total, _column_of(basis, n) * share))
-    if fg is not None and each and any(p.covers for p in fg.pledges):
+    if fg is not None and supply.own and any(p.covers for p in fg.pledges):
         by = deployed
         if committed_basis:
             steady = sustainment.committed_by_category(scenario, values, outcome.by_category)
             by = {c: _column_of(v, n) * share for c, v in steady.items()}
-        gap = shortfall.restricted_gap(each, [p.covers for p in fg.pledges], by)
+        gap = timeline_gap.assigned_gap(supply, [p.covers for p in fg.pledges], by)
         pledges = np.broadcast_to(shortfall.shortfall(gap), share.shape)
     if fg is None or not fg.has_pool or outcome.pool_sustainable is None:
         return pledges, None
@@ -394,11 +447,9 @@ def monthly(
         c: _column_of(v, n) * share
         for c, v in _committed_categories(scenario, values, outcome).items()
     }
-    each, total = supplies(scenario, values, draws, m)
-    inside = m <= mandate
-    each = [np.where(inside, e, 0.0) for e in each]
-    supply = np.where(inside, total, 0.0)
-    short, pool = _shortfalls(scenario, values, outcome, share, each, supply)
+    supply = supplies(scenario, values, draws, m)
+    total = np.where(m <= mandate, supply.total, 0.0)
+    short, pool = _shortfalls(scenario, values, outcome, share, supply, total)
     tours = np.zeros(n)
     categories = outcome.by_category or {None: outcome.deployed}
     for category, steady in categories.items():
@@ -408,11 +459,12 @@ def monthly(
     return Month(
         required_deployed=_column_of(outcome.deployed, n) * share,
         required_committed=_column_of(outcome.committed, n) * share,
-        available=supply,
+        available=total,
         shortfall=np.asarray(short, dtype=float),
         committed_by_category=by_category,
         pass_through=tours,
         pool_shortfall=None if pool is None else np.asarray(pool, dtype=float),
+        build_up_end=build_up_end(scenario, values, outcome, n),
     )
 
 

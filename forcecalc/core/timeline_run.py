@@ -69,13 +69,16 @@ class TimelineResult:
         Share of samples with a shortfall, per month. [probability]
     mandate : mapping of str to Band
         ``peak_committed`` and ``pass_through`` [personnel]; ``first_shortfall_month``,
-        ``at_strength_month`` (first month without shortfall) and ``lost_strength_month``
-        (first shortfall after that) [months], over the samples where they happen (absent if
-        none).
+        ``at_strength_month`` (first month without shortfall, descriptive),
+        ``build_up_month`` (the month the planned build-up completes, with a build-up) and
+        ``after_build_up_shortfall_month`` (first shortfall from then on) [months], over the
+        samples where they happen (absent if none).
     probabilities : mapping of str to float
         ``p_no_shortfall`` (in no month), ``p_at_strength`` (some month without shortfall),
-        ``p_holds_strength`` (no shortfall from the first month at strength on), and for a
-        scenario with a pool ``p_pool_no_shortfall`` (the pool short in no month).
+        ``p_no_shortfall_after_build_up`` (none from the month the planned build-up completes
+        to the mandate's end: a window no withdrawal moves, so more withdrawal never raises
+        it), and for a scenario with a pool ``p_pool_no_shortfall`` (the pool short in no
+        month).
     toured, untoured : tuple of str
         Categories that pass-through counts (they state a tour length), and the others.
     """
@@ -120,19 +123,16 @@ def _first(flags: NDArray[np.bool_]) -> FloatArray:
 
 
 def _mandate_stats(
-    short: NDArray[np.bool_], in_mandate: NDArray[np.bool_]
+    short: NDArray[np.bool_], in_mandate: NDArray[np.bool_], build_up_end: FloatArray
 ) -> dict[str, FloatArray]:
-    """Per sample: first month of shortfall, first month at strength, whether it holds."""
-    first_short = _first(short)
-    at_strength = _first(~short & in_mandate)
-    months = tl.month_numbers(short.shape[1])
-    after = short & (months >= np.nan_to_num(at_strength, nan=np.inf)[:, np.newaxis])
-    holds = ~np.isnan(at_strength) & ~after.any(axis=1)
+    """Per sample: first month of shortfall, first month at strength, first shortfall after
+    the build-up (months ≥ ``build_up_end``, in the mandate) and whether there is none."""
+    after = short & in_mandate & (tl.month_numbers(short.shape[1]) >= build_up_end[:, None])
     return {
-        "first_shortfall_month": first_short,
-        "at_strength_month": at_strength,
-        "lost_strength_month": _first(after),
-        "holds": holds,
+        "first_shortfall_month": _first(short),
+        "at_strength_month": _first(~short & in_mandate),
+        "after_build_up_shortfall_month": _first(after),
+        "none_after_build_up": ~after.any(axis=1),
     }
 
 
@@ -193,7 +193,7 @@ def run_timeline(
     outputs = tl.monthly_outputs(scenario)
     keep = {k: np.empty((samples, horizon)) for k in outputs}
     by_cat = {c: np.empty((samples, horizon)) for c in categories}
-    tours = np.empty(samples)
+    tours, ends = np.empty(samples), np.empty(samples)
     mandate = np.empty((samples, 1))
     designs = zip(
         design_chunks(len(figures), samples, seed, sampler, chunk),
@@ -215,35 +215,41 @@ def run_timeline(
         for c in categories:
             by_cat[c][rows] = month.committed_by_category.get(c, 0.0)
         tours[rows] = month.pass_through
+        ends[rows] = month.build_up_end
         mandate[rows] = np.broadcast_to(values[tl.PREFIX + "mandate_months"], (len(u),))[:, None]
     provenance = build_provenance(scenario, samples, seed, sampler, given)
-    return _summarize(scenario, keep, by_cat, tours, mandate, provenance)
+    return _summarize(scenario, keep, by_cat, (tours, ends, mandate), provenance)
 
 
 def _summarize(
     scenario: Scenario,
     keep: Mapping[str, FloatArray],
     by_cat: Mapping[str, FloatArray],
-    tours: FloatArray,
-    mandate: FloatArray,
+    per_sample: tuple[FloatArray, FloatArray, FloatArray],
     provenance: Provenance,
 ) -> TimelineResult:
+    """The bands and probabilities of the kept arrays; ``per_sample`` is (pass-through, the
+    build-up's end, the mandate) of each sample."""
+    tours, ends, mandate = per_sample
     samples, horizon = keep["shortfall"].shape
     short = keep["shortfall"] > SHORTFALL_TOLERANCE
     in_mandate = tl.month_numbers(horizon) <= mandate
-    stats = _mandate_stats(short, in_mandate)
+    stats = _mandate_stats(short, in_mandate, ends)
     bands: dict[str, Band] = {
         "peak_committed": band(keep["required_committed"].max(axis=1), samples),
         "pass_through": band(tours, samples),
     }
-    for name in ("first_shortfall_month", "at_strength_month", "lost_strength_month"):
+    if tl.has_build_up(scenario):
+        bands["build_up_month"] = band(np.maximum(1.0, np.ceil(ends)), samples)
+    names = ("first_shortfall_month", "at_strength_month", "after_build_up_shortfall_month")
+    for name in names:
         happened = stats[name][~np.isnan(stats[name])]
         if happened.size:
             bands[name] = band(happened, happened.size)
     probabilities = {
         "p_no_shortfall": float(np.mean(~short.any(axis=1))),
         "p_at_strength": float(np.mean(~np.isnan(stats["at_strength_month"]))),
-        "p_holds_strength": float(np.mean(stats["holds"])),
+        "p_no_shortfall_after_build_up": float(np.mean(stats["none_after_build_up"])),
     }
     if "pool_shortfall" in keep:
         pool_short = (keep["pool_shortfall"] > SHORTFALL_TOLERANCE).any(axis=1)

@@ -119,8 +119,14 @@ def shortfall_label(scenario: Scenario, s: Shortfall) -> str:
     return f"{s.supply} short of {compares(scenario, s.supply, s.requirement)}"
 
 
+#: The row labels of a comparison's signed gap and of its shortfall, after the comparison's.
+GAP_LABEL = "gap (required − available; below 0: spare)"
+SHORTFALL_LABEL = "shortfall (0 or more)"
+
+
 def shortfall_rows(bands: Bands) -> list[list[Cell]]:
-    """For each comparison: the signed gap (required − available; below 0, spare) and the
+    """For each comparison: the signed gap (required − available; below 0, spare), the
+    shortfall (the gap where above 0, else 0: its mean is the expected shortfall) and the
     probability of a shortfall."""
     result = bands.result
     rows: list[list[Cell]] = []
@@ -130,7 +136,9 @@ def shortfall_rows(bands: Bands) -> list[list[Cell]]:
             continue
         label = shortfall_label(result.scenario, s)
         values = result.outcome.gaps[key(supply, requirement)]
-        rows.append(bands.row(label, "personnel", s.gap, values))
+        rows.append(bands.row(f"{label}: {GAP_LABEL}", "personnel", s.gap, values))
+        short = shortfall(values)
+        rows.append(bands.row(f"{label}: {SHORTFALL_LABEL}", "personnel", s.shortfall, short))
         rows.append(bands.blank(f"P({label})", "probability", s.p_short))
     return rows
 

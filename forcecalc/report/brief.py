@@ -21,7 +21,13 @@ from forcecalc.core.timeline_run import TimelineResult
 from forcecalc.report import charts
 from forcecalc.report.charts import Spec
 from forcecalc.report.charts_timeline import fan_spec
-from forcecalc.report.render import Table, fmt_number, provenance_lines, sources_rows
+from forcecalc.report.render import (
+    Table,
+    cell_texts,
+    fmt_number,
+    provenance_lines,
+    sources_rows,
+)
 
 #: Sections of the page, by anchor, in order.
 SECTIONS = {
@@ -79,23 +85,23 @@ def _figure(svg: str, caption: str) -> str:
     return f"<figure>{svg}<figcaption>{e(caption)}</figcaption></figure>"
 
 
+#: The attribute of a table cell holding a number (right-aligned by the page's CSS).
+NUMERIC = ' class="n"'
+
+
 def table_html(table: Table) -> str:
     """A :class:`~forcecalc.report.render.Table` as an HTML table, each cell formatted by its
     column's unit and escaped; sections as full-width rows."""
-    unit_col = table.columns.index("unit") if "unit" in table.columns else None
     head = "".join(f"<th>{e(c)}</th>" for c in table.columns)
     rows = []
     for name, section_rows in table.sections:
         if name:
             rows.append(f'<tr><th colspan="{len(table.columns)}">{e(name)}</th></tr>')
         for row in section_rows:
-            unit = str(row[unit_col]) if unit_col is not None else ""
-            cells = []
-            for col, value in zip(table.columns, row, strict=True):
-                kind = table.units.get(col, "")
-                text = fmt_number(value, unit if kind == "row" else kind)
-                numeric = "" if isinstance(value, str) else ' class="n"'
-                cells.append(f"<td{numeric}>{e(text)}</td>")
+            cells = (
+                f"<td{'' if isinstance(value, str) else NUMERIC}>{e(text)}</td>"
+                for value, text in zip(row, cell_texts(table, row), strict=True)
+            )
             rows.append("<tr>" + "".join(cells) + "</tr>")
     title = f"<p><b>{e(table.title)}</b></p>" if table.title else ""
     notes = "".join(f'<p class="small">{e(line)}</p>' for line in table.footer)

@@ -31,6 +31,8 @@ BAND_COLOUR, MEDIAN_COLOUR, PLEDGED_COLOUR = "#b45309", "#111827", "#b91c1c"
 _TOOLTIP_FORMAT = ",.0f"
 #: The label of the pledged total's mark on a distribution.
 PLEDGED = "pledged total (P50)"
+#: The percentiles of a band chart's columns.
+PCTS = ("p5", "p50", "p95")
 
 
 def _finite(rows: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
@@ -76,7 +78,7 @@ def distribution_spec(
 ) -> Spec:
     """Histogram of a requirement [personnel] with dashed rules at its P5, P50 and P95 and,
     where given, a solid rule at the pledged total (its P50). [personnel]"""
-    marks = [{"statistic": k.upper(), "value": band.stat(k)} for k in ("p5", "p50", "p95")]
+    marks = [{"statistic": k.upper(), "value": band.stat(k)} for k in PCTS]
     domain, colours = ["P5", "P50", "P95"], [BAND_COLOUR, MEDIAN_COLOUR, BAND_COLOUR]
     if pledged is not None:
         marks.append({"statistic": PLEDGED, "value": pledged})
@@ -218,10 +220,7 @@ def stacked(specs: Sequence[Spec]) -> Spec:
 
 def sweep_rows(result: Sweep, output: str) -> list[dict[str, float]]:
     """One row per swept value of a one-figure sweep: ``value`` and the output's P5/P50/P95."""
-    return [
-        {"value": p.coordinates[0], **{s: p.bands[output].stat(s) for s in ("p5", "p50", "p95")}}
-        for p in result.points
-    ]
+    return [{"value": p.coordinates[0], **band_dict(p.bands[output])} for p in result.points]
 
 
 def sweep_spec(
@@ -284,6 +283,12 @@ def _edges(values: Sequence[float]) -> dict[float, tuple[float, float]]:
     return {x: (lo, hi) for x, lo, hi in zip(v, lows, highs, strict=True)}
 
 
+def _grid_axis(field: str, title: str) -> Spec:
+    """A heatmap's axis: the cells' edges, no rounding of the scale to nice values or 0."""
+    scale = {"nice": False, "zero": False}
+    return {"field": field, "type": "quantitative", "title": title, "scale": scale}
+
+
 def heatmap_spec(
     rows: Sequence[Mapping[str, float]], x_title: str, y_title: str, output: str
 ) -> Spec:
@@ -298,19 +303,9 @@ def heatmap_spec(
         "data": {"values": _finite(cells)},
         "mark": "rect",
         "encoding": {
-            "x": {
-                "field": "x0",
-                "type": "quantitative",
-                "title": x_title,
-                "scale": {"nice": False, "zero": False},
-            },
+            "x": _grid_axis("x0", x_title),
             "x2": {"field": "x1"},
-            "y": {
-                "field": "y0",
-                "type": "quantitative",
-                "title": y_title,
-                "scale": {"nice": False, "zero": False},
-            },
+            "y": _grid_axis("y0", y_title),
             "y2": {"field": "y1"},
             "color": {
                 "field": "p50",
@@ -394,12 +389,15 @@ def band_spec(
     return _chart(title, [bars, ticks], data={"values": _finite(rows)})
 
 
-PCTS = ("p5", "p50", "p95")
+def band_dict(b: Band) -> dict[str, float]:
+    """A band's P5, P50 and P95 by name: the columns a band, sweep or distribution chart
+    reads. [the band's unit]"""
+    return {k: b.stat(k) for k in PCTS}
 
 
 def bands_chart(bands: Mapping[str, Band], kind: str, title: str) -> Spec:
     """:func:`band_spec` of named bands (a run's ``summary.tasks``, ``categories`` ...)."""
-    rows = [{kind: name, **{k: b.stat(k) for k in PCTS}} for name, b in bands.items()]
+    rows = [{kind: name, **band_dict(b)} for name, b in bands.items()]
     return band_spec(rows, kind, title)
 
 

@@ -52,12 +52,21 @@ class Table:
     provenance: Mapping[str, Cell] = field(default_factory=dict)
 
 
+#: The note under a run whose coverage is infinite in some samples.
+INFINITE_COVERAGE = (
+    "coverage ∞ (in JSON null): nothing is required of the categories it compares with, and "
+    "something is available"
+)
+
+
 def fmt_number(value: Cell, unit: str = "") -> str:
     """A number formatted for reading, by its unit."""
     if value is None:
         return "–"
     if isinstance(value, str):
         return value
+    if unit == "ratio" and value == math.inf:
+        return "∞"  # a coverage with nothing required (INFINITE_COVERAGE)
     if not math.isfinite(value):
         return str(value)
     if unit in ("personnel", "personnel_per_post"):
@@ -76,18 +85,19 @@ def fmt_number(value: Cell, unit: str = "") -> str:
     return f"{value:.3g}"
 
 
+def cell_texts(table: Table, row: Sequence[Cell]) -> list[str]:
+    """The cells of one row of ``table`` as text, each by its column's unit (a column of unit
+    ``row`` by the row's own ``unit`` column)."""
+    unit = str(row[table.columns.index("unit")]) if "unit" in table.columns else ""
+    kinds = (table.units.get(col, "") for col in table.columns)
+    return [
+        fmt_number(value, unit if kind == "row" else kind)
+        for kind, value in zip(kinds, row, strict=True)
+    ]
+
+
 def _text_rows(table: Table) -> list[list[str]]:
-    unit_col = table.columns.index("unit") if "unit" in table.columns else None
-    rows = []
-    for _, section_rows in table.sections:
-        for row in section_rows:
-            unit = str(row[unit_col]) if unit_col is not None else ""
-            cells = []
-            for col, value in zip(table.columns, row, strict=True):
-                kind = table.units.get(col, "")
-                cells.append(fmt_number(value, unit if kind == "row" else kind))
-            rows.append(cells)
-    return rows
+    return [cell_texts(table, row) for _, section_rows in table.sections for row in section_rows]
 
 
 def text_table(table: Table) -> str:
@@ -320,15 +330,20 @@ def run_table(result: RunResult, percentiles: Sequence[float] = PERCENTILES) -> 
         ("Totals", totals),
         ("Densities", densities),
         ("Force generation", supply),
-        ("Shortfall (required − available; below 0: spare)", bands.shortfall_rows(b)),
+        ("Shortfall (required − available, by sample)", bands.shortfall_rows(b)),
     ]
     ensemble = ensemble_lines(result.scenario)
     stamp = provenance_columns(result.provenance)
+    infinite = [
+        INFINITE_COVERAGE
+        for k in ("pledge_coverage", "pool_coverage")
+        if (v := s.metrics.get(k)) is not None and v.mean == math.inf
+    ][:1]
     return Table(
         title=result.scenario.name,
         columns=b.columns,
         sections=[(name, rows) for name, rows in sections if rows],
-        footer=[*ensemble, *provenance_lines(result.provenance)],
+        footer=[*ensemble, *infinite, *provenance_lines(result.provenance)],
         units={c: "row" for c in b.columns[2:]},
         provenance={**({"ensemble": ensemble[0]} if ensemble else {}), **stamp},
     )

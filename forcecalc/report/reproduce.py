@@ -11,6 +11,12 @@ the recorded one, forcecalc and its libraries are the recorded versions, every n
 new result is in the record (none missing: a record with ``"metrics": {}`` proves nothing) and
 every recorded number is identical. Anything else is reported and exits 1.
 
+The result is re-run as ``forcecalc run`` runs it (:func:`forcecalc.core.chunked.run_sized`):
+in one piece where it fits, in chunks where its samples need them, so a 10-million-sample record
+re-runs too. The chunk size is not recorded: a ``run-large --chunk N`` result of a scenario with
+``correlations`` (imposed chunk by chunk) at a chunk size other than ``run``'s does not
+reproduce; every other result re-runs to the same numbers.
+
 Only a scenario file is read as the record names it: a path ending ``.yaml`` or ``.yml``. If
 its sha256 is not the recorded one and it does not load, the error names the file and says
 so, without quoting its content (a forged record must not make forcecalc print another file).
@@ -26,9 +32,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from forcecalc.core.chunked import run_sized
 from forcecalc.core.errors import ParameterError, ScenarioError
 from forcecalc.core.ranged import Override, show_override
-from forcecalc.core.runner import RunResult, run
+from forcecalc.core.runner import RunResult
 from forcecalc.core.sampling import Sampler
 from forcecalc.core.scenario import Scenario
 from forcecalc.report.render import run_dict, to_json
@@ -346,7 +353,7 @@ def reproduce(results: Path | str) -> Reproduction:
     """
     recorded = read_recorded(results)
     scenario_path = locate_scenario(recorded)
-    result = run(
+    result = run_sized(  # as ``forcecalc run`` ran it: in chunks where the samples need it
         _load_recorded(recorded, scenario_path),
         samples=recorded.samples,
         seed=recorded.seed,

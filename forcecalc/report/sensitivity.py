@@ -19,6 +19,7 @@ from forcecalc.core.provenance import Provenance
 from forcecalc.report.render import (
     Cell,
     Table,
+    fmt_number,
     provenance_dict,
     provenance_lines,
     render_table,
@@ -351,7 +352,7 @@ def threshold_label(r: ThresholdAnalysis) -> str:
     """``P(committed > pledged) = 91.5%`` and the like; where pledges or the pool name the
     categories they ``cover``, ``P(pledged short of deployed of military) = 12.0%``."""
     if r.compared_with:
-        return f"P({r.supply} short of {r.compared_with}) = {r.probability:.1%}"
+        return f"P({r.supply} short of {r.compared_with}){_percent(r.probability)}"
     match r.supply:
         case "ceiling":
             against = f"{r.ceiling:,.0f}"
@@ -361,7 +362,14 @@ def threshold_label(r: ThresholdAnalysis) -> str:
             against = "the pool's sustainable personnel"
         case _:
             against = "the pledged total"
-    return f"P({r.requirement} > {against}) = {r.probability:.1%}"
+    return f"P({r.requirement} > {against}){_percent(r.probability)}"
+
+
+def _percent(probability: float) -> str:
+    """`` = 12.0%``, or `` >99.9%``: a probability as ``run`` prints it, never 0.0% or 100.0%
+    for what some samples did but not all."""
+    text = fmt_number(probability, "probability")
+    return f" {text}" if text[0] in "<>" else f" = {text}"
 
 
 def threshold_json(r: ThresholdAnalysis) -> str:

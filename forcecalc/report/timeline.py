@@ -8,6 +8,7 @@ from dataclasses import asdict
 
 from forcecalc.core.summary import Band
 from forcecalc.core.sustainment import compared_with
+from forcecalc.core.timeline import PREFIX, has_build_up
 from forcecalc.core.timeline_run import TimelineResult
 from forcecalc.report.render import (
     Cell,
@@ -33,15 +34,16 @@ MANDATE_LABELS = {
     "pass_through": ("personnel passing through (troop tours)", "personnel"),
     "first_shortfall_month": ("first month of shortfall (where one happens)", "months"),
     "at_strength_month": ("first month at strength (where reached)", "months"),
-    "lost_strength_month": (
-        "first shortfall after reaching strength (where one happens)",
+    "build_up_month": ("month the build-up completes", "months"),
+    "after_build_up_shortfall_month": (
+        "first shortfall after the build-up (where one happens)",
         "months",
     ),
 }
 PROBABILITY_LABELS = {
     "p_no_shortfall": "P(no shortfall in any month)",
     "p_at_strength": "P(at strength in some month)",
-    "p_holds_strength": "P(no shortfall once at strength)",
+    "p_no_shortfall_after_build_up": "P(no shortfall after the build-up)",
     "p_pool_no_shortfall": "P(pool short in no month)",
 }
 
@@ -99,6 +101,23 @@ def compared(result: TimelineResult) -> dict[str, str]:
     return out
 
 
+def after_build_up_note(result: TimelineResult) -> str:
+    """Which months "after the build-up" counts."""
+    if not has_build_up(result.scenario):
+        return "no build-up planned: after the build-up is every month of the mandate"
+    rate = PREFIX + "deployment_per_month" in result.scenario.figures
+    end = (
+        "the month lift could have deployed the whole requirement (deployment_per_month)"
+        if rate
+        else "the month the build-up completes (build_up_months)"
+    )
+    return (
+        f"after the build-up = from {end} to the mandate's end, a window no withdrawal moves; "
+        "the first month at strength is descriptive (a withdrawal during the build-up can "
+        "move it past a later shortfall)"
+    )
+
+
 def notes(result: TimelineResult) -> list[str]:
     """What a reader must know to read the numbers."""
     against = compared(result)
@@ -113,6 +132,7 @@ def notes(result: TimelineResult) -> list[str]:
         )
     else:
         lines.append("no force_generation.pool: the timeline compares the pledges only")
+    lines.append(after_build_up_note(result))
     if result.untoured:
         lines.append(
             "pass-through leaves out " + ", ".join(result.untoured) + " (no tour length stated: "

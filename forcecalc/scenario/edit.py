@@ -3,7 +3,9 @@
 The planner app (and any other caller) changes a figure's distribution through
 :func:`edit_scenario`. The edited figure keeps its source or assumption and gains a note that
 names the value in the scenario as loaded, so a scenario written back with
-:func:`~forcecalc.scenario.writer.dump_scenario` says which values a planner changed.
+:func:`~forcecalc.scenario.writer.dump_scenario`, or edited in its own text by
+:func:`~forcecalc.scenario.roundtrip.roundtrip_edits` (which keeps the file's comments and
+layout, as the app's download does), says which values a planner changed.
 
 One case cannot keep its source: a point that now differs from the number a register figure
 states. The loader refuses such a figure ("a note and an assumption" is what it asks for), so the

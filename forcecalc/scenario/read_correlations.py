@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from yaml.nodes import Node
 
-from forcecalc.core.correlation import Correlation, matrix_problem
+from forcecalc.core.correlation import Correlation, matrix_problem, normal_problem
 from forcecalc.core.sampling import TIMELINE_PREFIX
 from forcecalc.core.scenario import Figure
 from forcecalc.scenario.format_correlations import CORRELATION, RANK_CORRELATION_DOMAIN
@@ -105,6 +105,7 @@ def _check_matrix(
     named = [p for p in figures if any(p in c.between for c in correlations)]
     problem = matrix_problem(named, correlations)
     if problem is None:
+        _check_normal(r, node, named, correlations)
         return
     among = problem.figures
     r.fail(
@@ -115,4 +116,23 @@ def _check_matrix(
         "correlations that form a positive semi-definite matrix",
         "weaken one of the correlations between these figures: e.g. a with b and b with c both "
         "0.9 leave a with c no room to be negative",
+    )
+
+
+def _check_normal(r: Reader, node: Node, named: list[str], correlations: list[Correlation]) -> None:
+    """Refuse rank correlations whose normal-score matrix, ``2 sin(pi rho / 6)``, which
+    Iman–Conover imposes, is not positive semi-definite, naming the fewest figures involved."""
+    problem = normal_problem(named, correlations)
+    if problem is None:
+        return
+    among = problem.figures
+    r.fail(
+        node,
+        "correlations",
+        f"rank correlations among {', '.join(among[:-1])} and {among[-1]} that Iman–Conover "
+        "cannot reach (their normal-score matrix 2 sin(pi rho / 6) has smallest eigenvalue "
+        f"{problem.eigenvalue:.3g})",
+        "correlations whose normal-score matrix is positive semi-definite",
+        "weaken the negative correlations between these figures: three figures at one "
+        "correlation can go no lower than -0.48",
     )

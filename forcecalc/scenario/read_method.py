@@ -99,8 +99,10 @@ def _by_sector(
     geometry: Geometry,
 ) -> tuple[tuple[str, ...], tuple[SectorEnsemble, ...]]:
     """Every sector's own ensemble (the rules of its posture): the rules of all of them,
-    sorted, each with a weight figure of 1 that multiplies its share in every sector."""
-    own = sector_postures.sector_ensembles(geometry, site, catalogue)
+    sorted, each with a weight figure of 1 that multiplies its share in every sector; each
+    sector's rules in the line's one size order (:func:`~forcecalc.calibration.sector_postures.
+    size_order`), so that the shared draw is comonotone."""
+    own = sector_postures.sector_ensembles(geometry, site, figs.figures, catalogue)
     order = sorted({k for e in own for k in e.rules})
     figs.figures.update(sizing.rule_figures(catalogue[k] for k in order))
     figs.figures.update(
