@@ -152,9 +152,12 @@ def test_a_signal_mid_write_removes_the_temporary_file(tmp_path: Path, signum: i
     ready = tmp_path / "ready"
     script = textwrap.dedent(
         f"""
-        import os, time
+        import os, signal, time
         from pathlib import Path
         from forcecalc.scenario.files import write_atomic
+        # Ctrl-C as a terminal delivers it, even when the test runner was started in the
+        # background (a non-interactive shell starts background jobs with SIGINT ignored)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         def slow(fd):
             Path({str(ready)!r}).write_text("1")
             time.sleep(30)
