@@ -21,7 +21,7 @@ from forcecalc.scenario.resources import default_scenario
         (1 - 1 / 16_384, "probability", ">99.9%"),
         (0.0855, "probability", "8.6%"),
         (2.5, "ratio", "2.5"),
-        (math.inf, "ratio", "inf"),
+        (math.inf, "ratio", "∞"),  # a coverage with nothing required
         (None, "personnel", "–"),
     ],
 )
