@@ -294,7 +294,8 @@ def test_the_downloaded_yaml_round_trips_and_forcecalc_run_gives_the_same_number
     labels = [b.label for b in at.download_button]
     assert labels == [str(downloads[k]["label"]) for k in downloads]
     assert labels[0].startswith("Scenario YAML (1 edited figure,")
-    assert labels[1:] == ["Results CSV", "Results JSON (with provenance)"]
+    assert labels[1:3] == ["Results CSV", "Results JSON (with provenance)"]
+    assert labels[3:] == ["Results xlsx (with a Provenance sheet)"]  # the report: on demand
     yaml_file = downloads["download_yaml"]
     assert yaml_file["file_name"] == "seed-000-buffer-zone-edited.yaml"
     text = yaml_file["data"]

@@ -328,3 +328,68 @@ def test_a_hostile_scenario_fetches_nothing_outside_and_shows_no_link_or_image(
     assert not [u for u in images if outside(u, server.url)], images
     tag = re.compile(rf"<[^>]*\s(href|src|srcset)=[\"']?https?://[^\"' >]*{re.escape(OUTSIDE)}")
     assert not tag.search(html), tag.search(html)  # nothing of it as an attribute, only as text
+
+
+#: The tabs that draw charts, visited at each width (issue 14: none collapses on a phone).
+CHART_TABS = ("Breakdown", "Distribution", "Drivers", "Compare", "Precedents")
+#: The narrowest a chart may be drawn and still be read. [px]
+MIN_CHART_WIDTH = 200
+#: The narrowest a chart's plot area (inside its axes) may be. [px]
+MIN_PLOT_WIDTH = 150
+
+
+def chart_widths(page: object, tab: str, shots: Path) -> tuple[list[float], list[float]]:
+    """The width of every chart the tab shows, once each has drawn, and of its plot area
+    (inside the axes: the room long labels or a legend took left none); each picture is saved
+    in ``shots``."""
+    page.get_by_role("tab", name=tab).click()
+    charts = page.locator('[data-testid="stVegaLiteChart"]:visible')
+    charts.first.locator("canvas, svg").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(800)  # let a container-wide chart take its width
+    widths, plots = [], []
+    for i in range(charts.count()):
+        drawn = charts.nth(i).locator("canvas, svg").first
+        box = drawn.bounding_box()
+        widths.append(box["width"] if box else 0.0)
+        plot = charts.nth(i).locator(".role-frame.root path.background").first  # the plot area
+        area = plot.bounding_box() if plot.count() else None
+        plots.append(area["width"] if area else 0.0)
+        charts.nth(i).screenshot(path=str(shots / f"{tab.lower()}-{i}.png"))
+    return widths, plots
+
+
+@pytest.mark.parametrize("width", [1400, 420])
+def test_every_chart_keeps_a_usable_width_at_a_laptops_and_a_phones_width(
+    server: Server, tmp_path: Path, width: int
+) -> None:
+    """Issue 14: at 420 px the Drivers, Precedents and Compare charts collapsed to no width
+    (the labels took it all); every chart of every tab is now at least 200 px wide with a plot
+    area of at least 150 px, and no console error."""
+    console: list[str] = []
+    found: dict[str, list[float]] = {}
+    plots: dict[str, list[float]] = {}
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+            page.on("pageerror", lambda exc: console.append(str(exc)))
+            page.goto(server.url, wait_until="domcontentloaded")
+            page.locator('[data-testid="stMetric"]').first.wait_for(timeout=60_000)
+            page.screenshot(path=str(tmp_path / f"headline-{width}.png"))
+            for tab in CHART_TABS:
+                found[tab], plots[tab] = chart_widths(page, tab, tmp_path)
+            errors = page.locator('[data-testid="stException"]').all_inner_texts()
+        except sync_api.Error as exc:
+            raise AssertionError(server.explain(f"the browser failed: {exc}")) from exc
+        finally:
+            browser.close()
+    assert not errors, server.explain(f"the page shows an exception: {errors}")
+    assert not console, f"console errors at {width} px: {console}"
+    assert all(found.values()), f"a tab drew no chart at {width} px: {found}"
+    narrow = {t: w for t, ws in found.items() for w in ws if w < MIN_CHART_WIDTH}
+    assert not narrow, f"charts under {MIN_CHART_WIDTH} px at {width} px: {narrow}"
+    assert all(w <= width for ws in found.values() for w in ws)  # no sideways scroll
+    cramped = {t: w for t, ws in plots.items() for w in ws if w < MIN_PLOT_WIDTH}
+    assert not cramped, f"plot areas under {MIN_PLOT_WIDTH} px at {width} px: {cramped}"
+    assert (tmp_path / "distribution-1.png").stat().st_size > 5_000  # the exceedance curve

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 
 import streamlit as st
 
@@ -38,10 +39,16 @@ def compare_options(base: texts.ScenarioText) -> tuple[list[str], list[str]]:
 
 
 def show_compare(
-    base: texts.ScenarioText, current: texts.ScenarioText, settings: RunSettings
+    base: texts.ScenarioText,
+    current: texts.ScenarioText,
+    settings: RunSettings,
+    variants: Mapping[str, texts.ScenarioText] | None = None,
 ) -> None:
-    """Two or more scenarios side by side at the same settings."""
+    """Two or more scenarios side by side at the same settings; the planner's variants
+    (by name, :mod:`forcecalc.app.share`) are offered after this one."""
+    variants = variants or {}
     options, default = compare_options(base)
+    options = [CURRENT, *variants, *options[1:]]
     chosen = st.multiselect(
         "Scenarios to compare (the published ones too)",
         options,
@@ -51,7 +58,7 @@ def show_compare(
     results: dict[str, RunResult] = {}
     shown: dict[str, texts.ScenarioText] = {}
     for label in chosen:
-        text = current if label == CURRENT else cached_shipped(label)
+        text = current if label == CURRENT else variants.get(label) or cached_shipped(label)
         with shown_errors(f"{label}: "):
             results[label] = run_of(text, settings)
             shown[label] = text

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from forcecalc.app import texts
+from forcecalc.app.report_files import show_report, show_workbook
 from forcecalc.app.widgets import table_height
 from forcecalc.core.runner import RunResult
 from forcecalc.core.scenario import Scenario
@@ -51,10 +52,14 @@ def show_correlations(scenario: Scenario) -> None:
 
 
 def show_downloads(current: texts.ScenarioText, result: RunResult | None, n_edited: int) -> None:
-    """Download the edited scenario as YAML and the results (if any) as CSV and JSON."""
+    """Download the edited scenario as YAML and the results (if any) as CSV, JSON and xlsx,
+    and the one-page report as HTML."""
     files = texts.downloads(current, result, n_edited)
     for f in files:
         st.download_button(f.label, f.data, file_name=f.file_name, mime=f.mime, key=f.key)
+    if result is not None:  # the workbook and the one-page report (on demand)
+        show_workbook(current, result)
+        show_report(current, result)
     if result is None:
         st.caption("No results to download at these settings (see the error above).")
     else:

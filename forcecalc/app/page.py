@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from forcecalc.app import texts
+from forcecalc.app import share, texts
 from forcecalc.app.about import show_about
 from forcecalc.app.assumptions_tab import edit_figures, edited_scenario, show_edit_error
 from forcecalc.app.cached import cached_parse, run_of, shown_errors
@@ -44,12 +44,14 @@ TABS = (
 def main() -> None:
     """The whole page, top to bottom."""
     st.set_page_config(page_title="forcecalc planner", layout="wide")
+    share.read_link()  # a reload or a sent link: its scenario and edits (first run only)
     with st.sidebar:
         base = scenario_input()
         settings = run_settings()
         show_about()
     scenario = cached_parse(base.text, base.name)
     st.title(plain(plain_title(scenario.name, default_register())), anchor=False)
+    share.show_link_error()
     bad_file = upload_error()
     if bad_file is not None:  # the sidebar shows it too, beside the file picker
         st.error(plain(bad_file[0]))
@@ -58,11 +60,15 @@ def main() -> None:
         st.text(scenario.description)  # st.text reads no Markdown: a URL stays text
         st.caption(f"Title in the file: {plain(scenario.name)}")
         st.caption(f"File: {plain(base.name)}")
+    share.apply_pending(base, scenario)  # the link's edits into the inputs, before drawn
     head = st.container()
     tabs = dict(zip(TABS, st.tabs(list(TABS)), strict=True))
     with tabs["Assumptions"]:
+        panel = st.container()  # the link, undo and variants, once the edits are known
         entered = edit_figures(scenario, base)
     current, n_edited, error = edited_scenario(base, scenario, entered)
+    with panel:
+        share.show_share(base, scenario, entered, current)
     result: RunResult | None = None
     reference: RunResult | None = None
     with head:
@@ -97,7 +103,7 @@ def main() -> None:
     with tabs["Sweep"]:  # the sweep and the precedents run at the same settings
         if_run(result, lambda r: show_sweep(current, r.scenario, settings))
     with tabs["Compare"]:
-        show_compare(base, current, settings)
+        show_compare(base, current, settings, share.variants())
     with tabs["Precedents"], shown_errors():
         if_run(result, lambda r: show_precedents(current, settings))
     with tabs["Sources"]:

@@ -9,13 +9,19 @@ from forcecalc.app import fidelity, headline, tables
 from forcecalc.app.widgets import plain, show_table, wide_columns
 from forcecalc.core.runner import RunResult
 from forcecalc.report import charts
+from forcecalc.report.charts_fit import for_container
 from forcecalc.report.render import provenance_lines
 
 
 def show_chart(spec: charts.Spec) -> None:
     """A chart of :mod:`forcecalc.report.charts` (those ``forcecalc report`` and ``--plot``
-    draw), as wide as the page (the spec's own width is for a file)."""
-    st.vega_lite_chart(spec={k: v for k, v in spec.items() if k != "width"}, width="stretch")
+    draw), as wide as the page (the spec's own width is for a file), its labels capped at a
+    share of that width (:func:`forcecalc.report.charts_fit.for_container`)."""
+    st.vega_lite_chart(spec=for_container(spec), width="stretch")
+
+
+#: The width of one headline number's cell. [px]
+HEADLINE_WIDTH = 175
 
 
 def show_headlines(result: RunResult, reference: RunResult | None) -> None:
@@ -27,9 +33,11 @@ def show_headlines(result: RunResult, reference: RunResult | None) -> None:
     items = headline.headlines(result, reference)
     people = [i for i in items if i.key not in headline.DENSITIES]
     # the densities on a row of their own, each named for what it divides by
+    # a wrapping row of fixed-width cells: one line at 1400 px, two to a line on a phone
     for row in (people, [i for i in items if i.key in headline.DENSITIES]):
-        for column, item in zip(st.columns(len(row)), row, strict=True):
-            with column:
+        grid = st.container(horizontal=True, wrap=True, gap="medium")
+        for item in row:
+            with grid.container(width=HEADLINE_WIDTH):
                 st.metric(
                     item.label,
                     item.value_text,
@@ -128,10 +136,16 @@ def show_distribution(result: RunResult) -> None:
     if not charts.histogram(tables.samples_of(result, metric)):
         st.info(f"No finite sample of {metric} to draw.")
         return
-    show_chart(charts.distribution_chart(result, metric))
+    show_chart(charts.distribution_chart(result, metric, tooltips=True))
     has_pledges = "pledged" in result.summary.metrics
     pledged = " and a solid line at the pledged total (P50)" if has_pledges else ""
     st.caption(
         f"{result.samples.n:,} samples; dashed lines at P5, P50 and P95{pledged}. A single bar "
         "means no figure the requirement depends on is uncertain."
+    )
+    show_chart(charts.exceedance_chart(result, metric))
+    st.caption(
+        f"The probability that {metric} exceeds X, read from the same samples: where the curve "
+        f"crosses the pledged line{'' if has_pledges else ' (none here)'}, the chance that the "
+        "pledges fall short."
     )

@@ -8,11 +8,6 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from forcecalc.analysis.problem import figure_at
-from forcecalc.analysis.sweep import Sweep, axis, sweep
-from forcecalc.analysis.tornado import tornado
-from forcecalc.calibration.analogs import compare
-from forcecalc.calibration.missions import default_missions
 from forcecalc.cli.options import (
     EXIT_OK,
     Command,
@@ -23,49 +18,21 @@ from forcecalc.cli.options import (
     scenario_argument,
 )
 from forcecalc.core.errors import ParameterError
-from forcecalc.core.runner import RunResult
-from forcecalc.core.timeline_run import run_timeline
 from forcecalc.report.brief import BriefInputs, brief_html
-from forcecalc.report.calibration import analogs_tables
+from forcecalc.report.brief_run import brief_inputs_for
 from forcecalc.report.plot import INSTALL, available, inline_svg
 from forcecalc.scenario.files import write_atomic
 
-FRONT = "geometry.front_length_km"
-#: The front-length sweep: from half to one and a half times its median, in this many steps.
-FRONT_STEPS = 11
 #: Chromium's names, in the order looked for, and how long a print may take. [s]
 CHROMIUMS = ("chromium", "chromium-browser", "google-chrome")
 PRINT_TIMEOUT_S = 60
-
-
-def _front_sweep(
-    result: RunResult, overrides: dict[str, float], args: argparse.Namespace
-) -> Sweep | None:
-    figure = result.scenario.figures.get(FRONT)
-    if figure is None or FRONT in overrides:
-        return None
-    median = float(figure_at(figure, 0.5))
-    grid = axis(FRONT, median * 0.5, median * 1.5, FRONT_STEPS)
-    return sweep(result.scenario, [grid], args.samples, args.seed, args.sampler, overrides)
 
 
 def brief_inputs(args: argparse.Namespace) -> BriefInputs:
     """Every result the page shows, with the run options of ``args``."""
     overrides = dict(parse_assignment(a) for a in args.overrides)
     result = run_from_args(args)
-    scenario = result.scenario
-    missions = default_missions()
-    timeline = None
-    if scenario.timeline is not None:
-        timeline = run_timeline(scenario, args.samples, args.seed, args.sampler, overrides)
-    front: Sweep | None = _front_sweep(result, overrides, args)
-    return BriefInputs(
-        result=result,
-        tornado=tornado(scenario, overrides=overrides),
-        front=front,
-        precedents=analogs_tables(compare(result, missions), missions),
-        timeline=timeline,
-    )
+    return brief_inputs_for(result, args.samples, args.seed, args.sampler, overrides)
 
 
 def chromium() -> str:

@@ -75,6 +75,7 @@ def distribution_spec(
     band: Band,
     metric: str,
     pledged: float | None = None,
+    tooltips: bool = False,
 ) -> Spec:
     """Histogram of a requirement [personnel] with dashed rules at its P5, P50 and P95 and,
     where given, a solid rule at the pledged total (its P50). [personnel]"""
@@ -119,19 +120,126 @@ def distribution_spec(
             ],
         },
     }
+    if tooltips:  # the app's hover values (a file's SVG has no hover)
+        bars["encoding"]["tooltip"] = [
+            {"field": "start", "type": "quantitative", "format": _TOOLTIP_FORMAT, "title": "from"},
+            {"field": "end", "type": "quantitative", "format": _TOOLTIP_FORMAT, "title": "to"},
+            {"field": "share", "type": "quantitative", "format": ".1%", "title": "of samples"},
+        ]
     return _chart(f"Distribution of {metric}", [bars, rules])
 
 
-def distribution_chart(result: RunResult, metric: str = "deployed") -> Spec:
-    """:func:`distribution_spec` of a run's ``metric`` (``deployed`` or ``committed``), with
-    the pledged total's P50 marked where the scenario has pledges."""
-    values = np.broadcast_to(
+def _metric_values(result: RunResult, metric: str) -> np.ndarray:
+    return np.broadcast_to(
         np.asarray(getattr(result.outcome, metric), dtype=float), (result.samples.n,)
     )
+
+
+def distribution_chart(result: RunResult, metric: str = "deployed", tooltips: bool = False) -> Spec:
+    """:func:`distribution_spec` of a run's ``metric`` (``deployed`` or ``committed``), with
+    the pledged total's P50 marked where the scenario has pledges (``tooltips``: hover values
+    on the bars too, for the app)."""
     pledged = result.summary.metrics.get("pledged")
     return distribution_spec(
-        histogram(values), result.summary.metrics[metric], metric, pledged.p50 if pledged else None
+        histogram(_metric_values(result, metric)),
+        result.summary.metrics[metric],
+        metric,
+        pledged.p50 if pledged else None,
+        tooltips,
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Exceedance
+
+#: Points of an exceedance curve, at most (evenly spaced through the sorted samples).
+EXCEEDANCE_POINTS = 200
+
+
+def exceedance_rows(
+    values: ArrayLike, max_points: int = EXCEEDANCE_POINTS
+) -> list[dict[str, float]]:
+    """The probability that the requirement exceeds each of its sampled values: rows
+    ``requirement`` (a sampled value, ascending) and ``exceedance`` = 1 − the empirical CDF
+    there (the share of all samples, not finite ones too, that are not at or below it).
+
+    At most ``max_points`` distinct values (the first, the last and evenly spaced ones between);
+    each row's probability is exact. No finite sample: no rows.
+    """
+    arr = np.asarray(values, dtype=float).ravel()
+    finite = np.sort(arr[np.isfinite(arr)])
+    if finite.size == 0:
+        return []
+    distinct = np.unique(finite)
+    if distinct.size > max_points:
+        distinct = distinct[
+            np.unique(np.linspace(0, distinct.size - 1, max_points).round()).astype(int)
+        ]
+    at_or_below = np.searchsorted(finite, distinct, side="right")
+    return [
+        {"requirement": float(v), "exceedance": float(1.0 - k / arr.size)}
+        for v, k in zip(distinct, at_or_below, strict=True)
+    ]
+
+
+def exceedance_spec(
+    rows: Sequence[Mapping[str, float]], metric: str, pledged: float | None = None
+) -> Spec:
+    """The probability [0–1] that the requirement [personnel] exceeds X, as a step line, with
+    a solid rule at the pledged total (its P50) where given."""
+    x = {"field": "requirement", "type": "quantitative", "title": f"{metric} [personnel]"}
+    curve = {
+        "data": {"values": _finite(rows)},
+        "mark": {"type": "line", "interpolate": "step-after", "point": False},
+        "encoding": {
+            "x": x,
+            "y": {
+                "field": "exceedance",
+                "type": "quantitative",
+                "title": f"P({metric} > X)",
+                "axis": {"format": "%"},
+                "scale": {"domain": [0, 1]},
+            },
+            "tooltip": [
+                {
+                    "field": "requirement",
+                    "type": "quantitative",
+                    "format": _TOOLTIP_FORMAT,
+                    "title": "X",
+                },
+                {
+                    "field": "exceedance",
+                    "type": "quantitative",
+                    "format": ".1%",
+                    "title": f"P({metric} > X)",
+                },
+            ],
+        },
+    }
+    layers = [curve]
+    if pledged is not None and math.isfinite(pledged):
+        layers.append(
+            {
+                "data": {"values": [{"statistic": PLEDGED, "value": pledged}]},
+                "mark": {"type": "rule", "strokeWidth": 2, "color": PLEDGED_COLOUR},
+                "encoding": {
+                    "x": {"field": "value", "type": "quantitative"},
+                    "tooltip": [
+                        {"field": "statistic", "type": "nominal"},
+                        {"field": "value", "type": "quantitative", "format": _TOOLTIP_FORMAT},
+                    ],
+                },
+            }
+        )
+    return _chart(f"Probability that {metric} exceeds X", layers)
+
+
+def exceedance_chart(result: RunResult, metric: str = "deployed") -> Spec:
+    """:func:`exceedance_spec` of a run's ``metric`` from its samples, with the pledged
+    total's P50 marked where the scenario has pledges."""
+    pledged = result.summary.metrics.get("pledged")
+    rows = exceedance_rows(_metric_values(result, metric))
+    return exceedance_spec(rows, metric, pledged.p50 if pledged else None)
 
 
 # --------------------------------------------------------------------------------------------
