@@ -20,6 +20,7 @@ from forcecalc.calibration.analogs import Comparison
 from forcecalc.core import glossary
 from forcecalc.core.runner import RunResult
 from forcecalc.core.summary import Band
+from forcecalc.report import calibration
 from forcecalc.report.charts import band_dict
 from forcecalc.report.render import claim_dict, fmt_number, metric_label
 
@@ -125,26 +126,11 @@ def rule_label(rule_id: str, description: str) -> str:
     return f"{rule_id}: {description.rsplit(': ', 1)[-1]}"
 
 
-#: The densities a scenario is set beside past missions by, labelled as ``forcecalc run``
-#: labels the run's density each one is (:func:`~forcecalc.report.render.metric_label`,
-#: without "deployed "): per km of front, per km² of buffer.
-DENSITIES = {
-    metric_label("deployed_per_km").removeprefix("deployed "): "troops_per_km",
-    metric_label("deployed_per_km2").removeprefix("deployed "): "troops_per_km2",
-    "per 1,000 inhabitants": "troops_per_1000",
-}
-#: The label of ``troops_per_km`` for a scenario with borders or sectors, whose density per km
-#: is the run's per km of the whole line (the whole force over the whole line it covers).
-WHOLE_LINE = metric_label("deployed_per_km_line").removeprefix("deployed ")
-
-
 def density_labels(c: Comparison) -> dict[str, str]:
-    """The densities the comparison holds, by label: a scenario with quiet borders or sectors
-    is measured per km of the whole line (as the run's ``deployed_per_km_line``)."""
-    names = dict(DENSITIES)
-    if c.border_km is not None:
-        names = {WHOLE_LINE if d == "troops_per_km" else k: d for k, d in names.items()}
-    return {k: d for k, d in names.items() if d in c.densities}
+    """The densities the comparison holds, by label, as the precedents table names them
+    (:func:`forcecalc.report.calibration.density_labels`: per km of the whole line for a
+    scenario with borders or sectors)."""
+    return {label: d for d, label in calibration.density_labels(c).items() if d in c.densities}
 
 
 def precedent_rows(c: Comparison, density: str) -> list[dict[str, object]]:
