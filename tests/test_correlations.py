@@ -39,6 +39,7 @@ from forcecalc.core.sampling import (
     unit_design,
 )
 from forcecalc.core.sources import Assumption
+from forcecalc.core.streams import lhs_column, mc_rows, sobol_rows
 from forcecalc.report.render import render_sources
 from forcecalc.report.sensitivity import render_sensitivity
 from forcecalc.scenario.loader import load_scenario, parse_scenario
@@ -237,11 +238,19 @@ def test_correlated_sampling_is_deterministic_from_the_seed() -> None:
 def test_no_correlations_samples_exactly_as_the_independent_design(name: str, sampler: str) -> None:
     s = load_scenario(SCENARIOS / f"{name}.yaml")
     assert s.correlations == ()
-    figures = design_figures(s)  # the timeline's figures have a design of their own
-    u = unit_design(len(figures), 1024, 5, Sampler(sampler))
+    figures = design_figures(s)  # the timeline's figures are drawn apart
+    uncertain = [f.path for f in figures if f.is_uncertain]  # one stream each (mc, lhs)
+    if sampler == "sobol":
+        joint = sobol_rows(len(uncertain), 5, 0, 1024)
+        u = {p: joint[:, j] for j, p in enumerate(uncertain)}
+    elif sampler == "lhs":
+        u = {p: lhs_column(5, p, 1024) for p in uncertain}
+    else:
+        u = {p: mc_rows(5, p, 0, 1024) for p in uncertain}
     drawn = sample(s, 1024, seed=5, sampler=sampler).values
-    for j, f in enumerate(figures):
-        assert np.array_equal(drawn[f.path], figure_values(f, u[:, j]))
+    for f in figures:
+        unit = np.clip(u[f.path], 1e-12, 1 - 1e-12) if f.is_uncertain else None
+        assert np.array_equal(drawn[f.path], figure_values(f, unit))
 
 
 def test_a_figure_set_to_a_point_drops_its_correlations() -> None:

@@ -59,10 +59,9 @@ from forcecalc.core.model import evaluate
 from forcecalc.core.runner import override
 from forcecalc.core.sampling import (
     Sampler,
-    correlate,
     design_figures,
+    draw_figure_rows,
     figure_values,
-    unit_design,
 )
 from forcecalc.core.scenario import Figure, Scenario
 from forcecalc.core.shares import check_shares
@@ -350,10 +349,9 @@ def figure_at(figure: Figure, u: ArrayLike) -> FloatArray:
 def draw(problem: Problem, n: int, seed: int, sampler: Sampler | str) -> dict[str, FloatArray]:
     """``n`` samples of every figure, exactly as :func:`forcecalc.core.sampling.sample` draws
     them."""
-    u = unit_design(len(problem.figures), n, seed, Sampler(sampler))
-    if problem.scenario is not None:  # its correlations, as sample() imposes them
-        u = correlate(problem.scenario, u)
-    return {f.path: figure_values(f, u[:, j]) for j, f in enumerate(problem.figures)}
+    scenario = problem.scenario  # its correlations, as sample() imposes them
+    correlations = scenario.correlations if scenario is not None else ()
+    return draw_figure_rows(problem.figures, n, seed, sampler, correlations=correlations)
 
 
 def prepare(

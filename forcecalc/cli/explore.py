@@ -13,8 +13,10 @@ from forcecalc.analysis.goal import SUPPLIES as GOAL_SUPPLIES
 from forcecalc.analysis.rank import rank_correlation
 from forcecalc.analysis.sobol import sobol
 from forcecalc.analysis.sweep import SweepAxis, axis, axis_by_step, axis_of_values, sweep
+from forcecalc.analysis.sweep_engine import sweep_on
 from forcecalc.analysis.threshold import SUPPLIES, threshold
 from forcecalc.analysis.tornado import TornadoResult, tornado
+from forcecalc.cli.engines import add_engine_options, dask_asked, open_engine
 from forcecalc.cli.options import (
     EXIT_OK,
     Command,
@@ -238,8 +240,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     scenario, overrides = _load(args)
     axes = [parse_vary(v) for v in args.vary]
     check_plot(args)
-    with Progress("sweep") as bar:
-        r = sweep(scenario, axes, args.samples, args.seed, args.sampler, overrides, on_progress=bar)
+    settings = (args.samples, args.seed, args.sampler, overrides)
+    if dask_asked(args):
+        with open_engine(args) as engine, Progress("sweep") as bar:
+            r = sweep_on(engine, scenario, axes, *settings, on_progress=bar)
+    else:
+        with Progress("sweep") as bar:
+            r = sweep(scenario, axes, *settings, on_progress=bar)
     if args.format == "json":
         emit(result_json(r, r.provenance, shape=list(r.shape)), args)
     else:
@@ -261,6 +268,7 @@ def _sweep_args(p: argparse.ArgumentParser) -> None:
     add_run_options(p)
     add_output_options(p)
     add_plot_option(p, "P50 with its P5–P95 band (one figure) or a heatmap of P50 (two)")
+    add_engine_options(p)
     p.epilog = NO_PERCENTILES_SWEEP
 
 

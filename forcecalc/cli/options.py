@@ -48,6 +48,9 @@ OPTION_OF: dict[str, str] = {
     "results": "--from",
     "months": "--months",
     "plot": "--plot",
+    "engine": "--engine",
+    "scheduler": "--scheduler",
+    "workers": "--workers",
 }
 
 #: The sampling options' ``args`` names, in the order their flags are listed.

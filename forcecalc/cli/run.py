@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from forcecalc.cli.engines import add_engine_options, dask_asked, engine_result
 from forcecalc.cli.options import (
     EXIT_INPUT,
     EXIT_OK,
@@ -25,6 +26,7 @@ from forcecalc.core.chunked import run_sized
 from forcecalc.core.errors import ForcecalcError, ParameterError, ScenarioError
 from forcecalc.core.runner import RunResult
 from forcecalc.core.sampling import TIMELINE_PREFIX
+from forcecalc.core.streaming import StreamedRun
 from forcecalc.core.summary import PERCENTILES
 from forcecalc.core.text import escape
 from forcecalc.report.bands import parse_percentiles
@@ -36,6 +38,7 @@ from forcecalc.report.render import (
     render_sources,
     render_table,
 )
+from forcecalc.report.streamed import render_streamed
 from forcecalc.scenario.collect import MAX_ERRORS
 from forcecalc.scenario.loader import load_scenario
 from forcecalc.scenario.resources import default_scenario
@@ -48,7 +51,12 @@ def cmd_run(args: argparse.Namespace) -> int:
             raise ParameterError("plot", "--plot with --from", "one of the two")
         return cmd_rerun(args)
     check_plot(args)
-    result = sized_result(args)
+    result = engine_result(args) if dask_asked(args) else sized_result(args)
+    if isinstance(result, StreamedRun):
+        if args.plot:  # a streamed run keeps no samples to draw
+            raise ParameterError("plot", "--plot with a streamed run", "a run that fits in memory")
+        emit(render_streamed(result, args.format), args)
+        return EXIT_OK
     emit(render_run(result, args.format, args.percentiles), args)
     write_plot(distribution_chart(result, pledge_metric(result)), args)
     return EXIT_OK
@@ -157,6 +165,7 @@ def _run_args(p: argparse.ArgumentParser) -> None:
     add_output_options(p)
     add_percentiles_option(p)
     add_plot_option(p, "the distribution of the requirement, the pledged total marked")
+    add_engine_options(p)
     p.add_argument(
         "--from",
         dest="from_result",

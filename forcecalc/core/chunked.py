@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from forcecalc.core.budget import MAX_VALUES
 from forcecalc.core.errors import ParameterError
+from forcecalc.core.heap import kept_heap
 from forcecalc.core.model import Outcome, evaluate
 from forcecalc.core.provenance import build_provenance
 from forcecalc.core.ranged import Override
@@ -27,10 +28,8 @@ from forcecalc.core.sampling import (
     Samples,
     check_sample_count,
     check_seed,
-    correlate,
-    design_chunks,
     design_figures,
-    figure_values,
+    draw_rows,
 )
 from forcecalc.core.scenario import Scenario
 from forcecalc.core.summary import summarize
@@ -171,24 +170,32 @@ def run_chunked(
         raise ParameterError("chunk_samples", f"{chunk_samples}", "a whole number ≥ 1")
     overrides = dict(overrides or {})
     scenario = override(scenario, overrides)
-    figures = design_figures(scenario)  # the timeline's figures are not drawn
-    store: dict[str, FloatArray | np.float64] = {}
-    aliases: dict[str, str] = {}
-    for start, u in design_chunks(len(figures), samples, seed, sampler, chunk_samples):
-        u = correlate(scenario, u)  # per chunk: a correlated run depends on chunk_samples
-        values = {f.path: figure_values(f, u[:, j]) for j, f in enumerate(figures)}
-        with np.errstate(over="ignore", invalid="ignore"):  # check_finite reports it
-            chunk = evaluate(scenario, values)
-        check_finite(scenario, values, chunk)
-        flat = _flatten(chunk)
-        _store(store, aliases, flat, start, samples)
-        _check_kept(store, samples)
-        if on_progress is not None:
-            on_progress(start + len(u), samples)
-    outcome = _unflatten({k: store[aliases.get(k, k)] for k in flat})  # in the model's order
-    provenance = build_provenance(scenario, samples, seed, sampler, overrides)
-    drawn = Samples(values={}, n=samples, seed=seed, sampler=sampler)
-    return RunResult(scenario, drawn, outcome, summarize(outcome, samples), provenance)
+    if sampler is Sampler.LHS and samples > chunk_samples:
+        raise ParameterError(
+            "sampler",
+            f"{samples:,} samples in chunks of {chunk_samples:,}",
+            "mc or sobol for runs of more than one chunk (a Latin hypercube's strata depend on n)",
+            detail="lhs",
+        )
+    with kept_heap():  # each chunk reuses the last one's memory: no page faults
+        store: dict[str, FloatArray | np.float64] = {}
+        aliases: dict[str, str] = {}
+        for start in range(0, samples, chunk_samples):
+            stop = min(start + chunk_samples, samples)
+            # per chunk: a correlated run depends on chunk_samples; the timeline's are not drawn
+            values = draw_rows(scenario, samples, seed, sampler, start, stop)
+            with np.errstate(over="ignore", invalid="ignore"):  # check_finite reports it
+                chunk = evaluate(scenario, values)
+            check_finite(scenario, values, chunk)
+            flat = _flatten(chunk)
+            _store(store, aliases, flat, start, samples)
+            _check_kept(store, samples)
+            if on_progress is not None:
+                on_progress(stop, samples)
+        outcome = _unflatten({k: store[aliases.get(k, k)] for k in flat})  # in the model's order
+        provenance = build_provenance(scenario, samples, seed, sampler, overrides)
+        drawn = Samples(values={}, n=samples, seed=seed, sampler=sampler)
+        return RunResult(scenario, drawn, outcome, summarize(outcome, samples), provenance)
 
 
 def _flatten(outcome: Outcome) -> dict[str, object]:

@@ -65,6 +65,9 @@ class ScenarioError(ValueError, ForcecalcError):
             message += f" ({hint})"
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[object, ...]:  # pickled intact: raised on a dask worker
+        return (type(self), (self.where, self.got, self.expected, self.hint))
+
 
 class UsageError(ValueError, ForcecalcError):
     """A command-line argument or library call with a value that cannot be used."""
@@ -98,6 +101,9 @@ class ParameterError(UsageError):
         self.expected = expected
         self.detail = detail
         super().__init__(self.named(parameter))
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickled intact: raised on a dask worker
+        return (type(self), (self.parameter, self.got, self.expected, self.detail))
 
     def named(self, name: str) -> str:
         """The message with the parameter called ``name``."""

@@ -4,15 +4,24 @@ whole or in chunks of rows (:func:`design_chunks`); the sampling defaults and li
 Sampling is one call, separate from the model (as SALib separates ``sample`` and ``analyze``):
 ``values = sample(scenario, n, seed)``, ``outcome = evaluate(scenario, values)``.
 
-Every figure of the scenario, point or uncertain, owns one dimension of the design, in document
-order. A point ignores its column, so overriding a figure with ``--set`` leaves every other
-figure's samples unchanged (common random numbers across what-if runs).
+Only uncertain figures are drawn, each from its own random stream keyed by its key path
+(:mod:`forcecalc.core.streams`); points stay scalars and consume no random numbers. With ``lhs``
+and ``mc``, overriding a figure with ``--set``, or adding or removing other figures, leaves every
+other figure's samples bit for bit (common random numbers by path). A scrambled Sobol' design
+is joint: ``sobol`` draws the uncertain figures together in document order, so there common
+random numbers hold only while the set of uncertain figures is unchanged.
+:func:`draw_rows` draws any block of rows of the design (bit for bit rows of :func:`sample` for
+``mc`` and ``sobol``): the chunked run and the distributed engine use it.
 
-The figures of a ``timeline`` (paths under ``timeline.``) are not in that design
-(:func:`design_figures`): they are sampled from a design of their own
-(:func:`timeline_figures`, :func:`timeline_seed`), by the same sampler with a seed derived from
-the run's, so adding a timeline to a scenario leaves ``run`` and every analysis bit for bit as
-they were, and ``forcecalc timeline`` draws the steady-state figures exactly as ``run`` does.
+The figures of a ``timeline`` (paths under ``timeline.``) are not in the main design
+(:func:`design_figures`): :func:`timeline_rows` draws them (with ``mc`` and ``lhs`` by path, as
+every figure; with ``sobol`` in a design of their own seeded by :func:`timeline_seed`), so
+adding a timeline to a scenario leaves ``run`` and every analysis bit for bit as they were, and
+``forcecalc timeline`` draws the steady-state figures exactly as ``run`` does.
+
+:func:`unit_design` and :func:`design_chunks` are joint designs over ``d`` dimensions, kept
+for what draws a design of its own (the analogs' rule backtests,
+:mod:`forcecalc.calibration.rules`).
 
 References
 ----------
@@ -25,19 +34,19 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import qmc
 
 from forcecalc.core.budget import MAX_VALUES, check_sobol_dimensions
-from forcecalc.core.correlation import active, impose
+from forcecalc.core.correlation import Correlation, active, impose
 from forcecalc.core.distributions import Point, truncated_ppf
 from forcecalc.core.errors import ParameterError
 from forcecalc.core.scenario import Figure, Scenario
+from forcecalc.core.streams import lhs_column, mc_rows, sobol_rows
 
 #: Default number of samples: a power of two, so scrambled Sobol works at the default too.
 DEFAULT_SAMPLES = 16_384
@@ -45,6 +54,10 @@ DEFAULT_SAMPLES = 16_384
 DEFAULT_SEED = 20_250_101
 #: Most samples a single evaluation accepts.
 MAX_SAMPLES = 10_000_000
+#: Most rows of a design :func:`draw_rows` draws from: 10⁹, the distributed engine's limit
+#: (mc and sobol rows do not depend on the design's size; one evaluation still takes at most
+#: :data:`MAX_SAMPLES`).
+MAX_DESIGN_ROWS = 1_000_000_000
 #: Seeds are whole numbers in [0, MAX_SEED].
 MAX_SEED = 2**64 - 1
 
@@ -100,6 +113,8 @@ def unit_design(d: int, n: int, seed: int, sampler: Sampler) -> NDArray[np.float
     rng = np.random.default_rng(seed)
     if d == 0:
         return np.empty((n, 0))
+    from scipy.stats import qmc  # lazy: scipy.stats costs ~300 ms of start-up
+
     if sampler is Sampler.LHS:
         u = qmc.LatinHypercube(d, rng=rng).random(n)
     elif sampler is Sampler.SOBOL:
@@ -213,11 +228,145 @@ def sample_timeline(
     seed: int = DEFAULT_SEED,
     sampler: Sampler | str = DEFAULT_SAMPLER,
 ) -> dict[str, NDArray[np.float64]]:
-    """``n`` samples of the timeline's figures, from their own design (:func:`timeline_seed`):
-    what ``forcecalc timeline`` adds to :func:`sample`'s values in a run of one chunk."""
+    """``n`` samples of the timeline's figures (:func:`timeline_rows` of every row): what
+    ``forcecalc timeline`` adds to :func:`sample`'s values."""
+    return timeline_rows(scenario, n, seed, sampler, 0, n)
+
+
+def timeline_rows(
+    scenario: Scenario,
+    n: int,
+    seed: int,
+    sampler: Sampler | str,
+    start: int,
+    stop: int,
+) -> dict[str, NDArray[np.float64] | np.float64]:
+    """Rows ``start:stop`` of the timeline's figures (``timeline.``), as :func:`draw_rows`.
+
+    ``mc`` and ``lhs`` draw each from its own stream keyed by its path, as every figure;
+    ``sobol`` draws the uncertain ones in a Sobol' design of their own, seeded with
+    :func:`timeline_seed`, so that a timeline leaves the main design (and so ``run``) as it is.
+    The scenario's correlations are not imposed on them.
+    """
+    sampler = Sampler(sampler)
+    _check_rows(n, seed, sampler, start, stop)
     figures = timeline_figures(scenario)
-    u = unit_design(len(figures), n, timeline_seed(seed), Sampler(sampler))
-    return {f.path: figure_values(f, u[:, j]) for j, f in enumerate(figures)}
+    own = timeline_seed(seed) if sampler is Sampler.SOBOL else seed
+    u = _unit_columns(figures, n, own, sampler, start, stop)
+    return {f.path: figure_values(f, u.get(f.path)) for f in figures}
+
+
+def draw_rows(
+    scenario: Scenario,
+    n: int,
+    seed: int = DEFAULT_SEED,
+    sampler: Sampler | str = DEFAULT_SAMPLER,
+    start: int = 0,
+    stop: int | None = None,
+) -> dict[str, NDArray[np.float64] | np.float64]:
+    """The values of every figure of the design (:func:`design_figures`) for rows
+    ``start:stop`` of the ``n``-row design: arrays of ``stop - start`` values (uncertain
+    figures) or scalars (points).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        A loaded scenario (overrides already applied).
+    n : int
+        Rows of the whole design (a power of two for ``sobol``).
+    seed : int
+        Seed of the run.
+    sampler : Sampler or str
+        ``mc``, ``sobol`` or ``lhs``.
+    start, stop : int
+        The rows drawn, ``0 <= start < stop <= n``; ``stop`` defaults to ``n``.
+
+    Raises
+    ------
+    ParameterError
+        ``samples``, ``seed`` or ``sampler`` for values that cannot be used; ``sampler`` for
+        ``lhs`` unless ``start == 0`` and ``stop == n`` (a Latin hypercube's strata depend on
+        ``n``, so it is drawn whole).
+
+    Notes
+    -----
+    Only uncertain figures are drawn, each from its own stream keyed by its path
+    (:mod:`forcecalc.core.streams`); points consume no stream. For ``mc`` and ``sobol`` the
+    rows equal rows ``start:stop`` of :func:`sample` bit for bit, whatever the partition, as
+    long as the scenario has no ``correlations``: those are imposed (Iman–Conover) on the
+    block's rows, so a correlated run drawn in several blocks depends on the blocks (each
+    figure keeps its values, so its distribution, exactly).
+    """
+    figures = design_figures(scenario)
+    return draw_figure_rows(figures, n, seed, sampler, start, stop, scenario.correlations)
+
+
+def draw_figure_rows(
+    figures: Sequence[Figure],
+    n: int,
+    seed: int,
+    sampler: Sampler | str,
+    start: int = 0,
+    stop: int | None = None,
+    correlations: Sequence[Correlation] = (),
+) -> dict[str, NDArray[np.float64] | np.float64]:
+    """:func:`draw_rows` of the given ``figures`` (with ``correlations`` imposed among them):
+    the same values for the figures of a scenario's design and its correlations."""
+    sampler = Sampler(sampler)
+    stop = n if stop is None else stop
+    _check_rows(n, seed, sampler, start, stop)
+    check_memory(stop - start, len(figures))
+    u = _unit_columns(figures, n, seed, sampler, start, stop)
+    u = _correlate_columns(correlations, u)
+    return {f.path: figure_values(f, u.get(f.path)) for f in figures}
+
+
+def _check_rows(n: int, seed: int, sampler: Sampler, start: int, stop: int) -> None:
+    check_sample_count(n, sampler, most=MAX_DESIGN_ROWS)
+    check_seed(seed)
+    if not 0 <= start < stop <= n:
+        raise ParameterError("rows", f"{start}:{stop}", f"0 <= start < stop <= {n:,}")
+    if sampler is Sampler.LHS and (start, stop) != (0, n):
+        raise ParameterError(
+            "sampler",
+            f"rows {start:,}:{stop:,} of {n:,}",
+            "mc or sobol for part of a design (a Latin hypercube's strata depend on n)",
+            detail="lhs",
+        )
+
+
+def _unit_columns(
+    figures: Sequence[Figure], n: int, seed: int, sampler: Sampler, start: int, stop: int
+) -> dict[str, NDArray[np.float64]]:
+    """Rows ``start:stop`` of the uniform column of every uncertain figure of ``figures``,
+    kept inside (0, 1) by :data:`_EPS`."""
+    paths = [f.path for f in figures if f.is_uncertain]
+    if sampler is Sampler.SOBOL:
+        check_sobol_dimensions(len(paths))
+        block = sobol_rows(len(paths), seed, start, stop) if paths else None
+        columns = {p: np.ascontiguousarray(block[:, j]) for j, p in enumerate(paths)}
+    elif sampler is Sampler.LHS:
+        columns = {p: lhs_column(seed, p, n) for p in paths}
+    else:
+        columns = {p: mc_rows(seed, p, start, stop) for p in paths}
+    for u in columns.values():
+        np.clip(u, _EPS, 1.0 - _EPS, out=u)
+    return columns
+
+
+def _correlate_columns(
+    correlations: Sequence[Correlation], columns: dict[str, NDArray[np.float64]]
+) -> dict[str, NDArray[np.float64]]:
+    """``columns`` (uncertain figures' uniform columns) with ``correlations`` imposed on
+    those they join (:func:`forcecalc.core.correlation.impose`)."""
+    chosen = active(correlations, list(columns))
+    if not chosen:
+        return columns
+    named = [p for p in columns if any(p in c.between for c in chosen)]
+    joined = impose(
+        np.column_stack([columns[p] for p in named]), named, [True] * len(named), chosen
+    )
+    return {**columns, **{p: joined[:, j] for j, p in enumerate(named)}}
 
 
 def sample(
@@ -226,17 +375,16 @@ def sample(
     seed: int = DEFAULT_SEED,
     sampler: Sampler | str = DEFAULT_SAMPLER,
 ) -> Samples:
-    """Draw ``n`` samples of every figure of ``scenario``.
+    """Draw ``n`` samples of every figure of ``scenario`` (:func:`draw_rows` of every row).
 
     Points stay scalars (they broadcast in the model); uncertain figures become arrays of
-    length ``n``. The scenario's ``correlations`` are imposed on the design (:func:`correlate`).
-    The timeline's figures are not drawn (:func:`design_figures`; ``forcecalc timeline`` draws
-    them from their own design).
+    length ``n``, each drawn from its own stream keyed by its path. The scenario's
+    ``correlations`` are imposed on the uncertain columns. The timeline's figures are not
+    drawn (:func:`design_figures`; ``forcecalc timeline`` adds :func:`timeline_rows`).
     """
     sampler = Sampler(sampler)
-    figures = design_figures(scenario)
-    u = correlate(scenario, unit_design(len(figures), n, seed, sampler))
-    values = {f.path: figure_values(f, u[:, j]) for j, f in enumerate(figures)}
+    check_sample_count(n, sampler)  # one evaluation: at most MAX_SAMPLES
+    values = draw_rows(scenario, n, seed, sampler, 0, n)
     return Samples(values=values, n=n, seed=seed, sampler=sampler)
 
 
@@ -302,7 +450,11 @@ def design_chunks(
     if sampler is Sampler.SOBOL:
         check_sobol_dimensions(d)
     rng = np.random.default_rng(seed)
-    engine = qmc.Sobol(d, scramble=True, rng=rng) if sampler is Sampler.SOBOL and d else None
+    engine = None
+    if sampler is Sampler.SOBOL and d:
+        from scipy.stats import qmc  # lazy: scipy.stats costs ~300 ms of start-up
+
+        engine = qmc.Sobol(d, scramble=True, rng=rng)
     for start in range(0, n, chunk):
         m = min(chunk, n - start)
         if d == 0:

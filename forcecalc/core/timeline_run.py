@@ -1,12 +1,13 @@
 """One call from a scenario with a ``timeline`` to its month-by-month result:
 :func:`run_timeline`, shared by ``forcecalc timeline`` and the library.
 
-The steady-state figures' samples are the same as :func:`forcecalc.run`'s (the design of
-:func:`~forcecalc.core.sampling.design_figures`, drawn whole or in chunks by
-:func:`forcecalc.core.sampling.design_chunks`, so a chunked run equals an unchunked one, except
-that a scenario's correlations are imposed chunk by chunk, as in ``run-large``). The timeline's
-own figures (``timeline.``) come from a design of their own: the same sampler, its own
-dimensions, seeded with :func:`~forcecalc.core.sampling.timeline_seed` of the run's seed, so a
+The steady-state figures' samples are the same as :func:`forcecalc.run`'s (rows of
+:func:`forcecalc.core.sampling.draw_rows`, drawn whole or in chunks, so a chunked run equals an
+unchunked one, except that a scenario's correlations are imposed chunk by chunk, as in
+``run-large``). The timeline's own figures (``timeline.``) come from
+:func:`~forcecalc.core.sampling.timeline_rows`: with ``mc`` and ``lhs`` each figure has its own
+stream keyed by its path, as every figure; with ``sobol`` they form a design of their own,
+seeded with :func:`~forcecalc.core.sampling.timeline_seed` of the run's seed. Either way a
 timeline never moves ``run``'s numbers. The model of :mod:`forcecalc.core.timeline` runs on
 each chunk, and the monthly outputs are kept whole for exact percentiles.
 """
@@ -33,12 +34,10 @@ from forcecalc.core.sampling import (
     Sampler,
     check_sample_count,
     check_seed,
-    correlate,
-    design_chunks,
     design_figures,
-    figure_values,
+    draw_rows,
     timeline_figures,
-    timeline_seed,
+    timeline_rows,
 )
 from forcecalc.core.scenario import Scenario
 from forcecalc.core.summary import Band, band, band_rows
@@ -195,28 +194,24 @@ def run_timeline(
     by_cat = {c: np.empty((samples, horizon)) for c in categories}
     tours, ends = np.empty(samples), np.empty(samples)
     mandate = np.empty((samples, 1))
-    designs = zip(
-        design_chunks(len(figures), samples, seed, sampler, chunk),
-        design_chunks(len(own), samples, timeline_seed(seed), sampler, chunk),
-        strict=True,
-    )
-    for (start, u), (_, v) in designs:
-        u = correlate(scenario, u)  # per chunk, as run-large does
-        values = {f.path: figure_values(f, u[:, j]) for j, f in enumerate(figures)}
-        values.update({f.path: figure_values(f, v[:, j]) for j, f in enumerate(own)})
+    for start in range(0, samples, chunk):
+        stop = min(start + chunk, samples)
+        values = draw_rows(scenario, samples, seed, sampler, start, stop)  # correlated per chunk
+        values.update(timeline_rows(scenario, samples, seed, sampler, start, stop))
+        m = stop - start
         with np.errstate(over="ignore", invalid="ignore"):
             outcome = evaluate(scenario, values)
         check_finite(scenario, values, outcome)
-        draws = rng.random((len(u), pledges))
+        draws = rng.random((m, pledges))
         month = tl.monthly(scenario, values, outcome, draws, horizon)
-        rows = slice(start, start + len(u))
+        rows = slice(start, stop)
         for k in outputs:
             keep[k][rows] = getattr(month, k)
         for c in categories:
             by_cat[c][rows] = month.committed_by_category.get(c, 0.0)
         tours[rows] = month.pass_through
         ends[rows] = month.build_up_end
-        mandate[rows] = np.broadcast_to(values[tl.PREFIX + "mandate_months"], (len(u),))[:, None]
+        mandate[rows] = np.broadcast_to(values[tl.PREFIX + "mandate_months"], (m,))[:, None]
     provenance = build_provenance(scenario, samples, seed, sampler, given)
     return _summarize(scenario, keep, by_cat, (tours, ends, mandate), provenance)
 
