@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import numpy as np
 from hypothesis import strategies as st
 
 from forcecalc.core import glossary
@@ -263,3 +264,36 @@ def figure_edits(draw: st.DrawFn, scenario: Scenario, paths: list[str], max_edit
             high = min(round(low * draw(st.floats(1.05, 2.0)) + 1e-3, 4), upper)
             edits[path] = Interval90(low, high) if high > low else Point(low)
     return edits
+
+
+#: Values whose order is hard to get right bit for bit: ties, both zeros, both infinities.
+AWKWARD_VALUES = (0.0, -0.0, 1.0, -1.0, 2.5, 1e300, -1e300, math.inf, -math.inf)
+
+
+@st.composite
+def sample_rows(draw: st.DrawFn, max_n: int = 2000, max_rows: int = 3, nan: bool = True):
+    """``(G, n)`` float rows for percentiles: random and awkward values mixed (ties, -0.0,
+    infinities), some rows with NaN when ``nan``; n from 1 to ``max_n``."""
+    g = draw(st.integers(1, max_rows))
+    n = draw(st.integers(1, max_n))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    pool = np.array(AWKWARD_VALUES + (math.nan,) * nan)
+    kind = draw(st.sampled_from(("normal", "few", "awkward", "mixed")))
+    if kind == "normal":
+        rows = rng.normal(size=(g, n))
+    elif kind == "few":
+        rows = rng.integers(-2, 3, size=(g, n)).astype(float)
+    elif kind == "awkward":
+        rows = rng.choice(pool[:-1] if nan else pool, size=(g, n))
+    else:
+        awkward = rng.choice(pool, size=(g, n))
+        rows = np.where(rng.random((g, n)) < 0.1, awkward, rng.normal(size=(g, n)))
+    return rows
+
+
+percentile_lists = st.lists(
+    st.one_of(st.sampled_from((0.0, 5.0, 50.0, 95.0, 100.0)), st.floats(0.0, 100.0)),
+    min_size=1,
+    max_size=6,
+)

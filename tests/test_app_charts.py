@@ -19,7 +19,7 @@ from forcecalc.analysis.tornado import tornado
 from forcecalc.app.sidebar import UPLOAD
 from forcecalc.app.tables import samples_of
 from forcecalc.app.texts import read_shipped, run_text
-from forcecalc.report import charts, plot, workbook
+from forcecalc.report import charts, plot
 from forcecalc.report.charts_fit import LABEL_LIMIT, MIN_HEIGHT, for_container
 from forcecalc.scenario.resources import DEFAULT_SCENARIO
 
@@ -115,12 +115,12 @@ def test_the_apps_charts_fill_their_container_and_the_files_keep_their_width() -
     assert "tooltip" not in charts.distribution_chart(result)["layer"][0]["encoding"]
 
 
-@pytest.mark.skipif(workbook.openpyxl is None, reason="openpyxl is not installed")
 def test_the_xlsx_download_opens_and_holds_the_runs_p50(captured) -> None:
+    openpyxl = pytest.importorskip("openpyxl", reason="openpyxl is not installed")
     text = shipped()
     start(text)
     data = captured["download_xlsx"]
-    book = workbook.openpyxl.load_workbook(io.BytesIO(data))
+    book = openpyxl.load_workbook(io.BytesIO(data))
     sheet = book["Results"]
     header = [c.value for c in sheet[1]]
     rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(2)]

@@ -393,3 +393,39 @@ def test_every_chart_keeps_a_usable_width_at_a_laptops_and_a_phones_width(
     cramped = {t: w for t, ws in plots.items() for w in ws if w < MIN_PLOT_WIDTH}
     assert not cramped, f"plot areas under {MIN_PLOT_WIDTH} px at {width} px: {cramped}"
     assert (tmp_path / "distribution-1.png").stat().st_size > 5_000  # the exceedance curve
+
+
+#: A scenario whose headline has the longest labels: densities per km of the whole line (it
+#: has borders) and the pledges' shortfall.
+LONG_LABELS = "deterrent-force-density.yaml"
+#: The labels of the headline cut short: an element of a metric's label whose text is wider
+#: than its box (Streamlit cuts it there with an ellipsis).
+CUT_LABELS = """() => Array.from(document.querySelectorAll('[data-testid="stMetricLabel"]'))
+  .filter(label => [label, ...label.querySelectorAll("*")]
+    .some(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth))
+  .map(label => label.innerText)"""
+
+
+@pytest.mark.parametrize("width", [1400, 420])
+def test_no_headline_label_is_cut_at_a_laptops_and_a_phones_width(
+    server: Server, tmp_path: Path, width: int
+) -> None:
+    """Issue 14: "Pledges' gap to deploye…" was cut with an ellipsis; every label of the
+    headline is now shown whole (a shorter label, or a wider cell for a long one)."""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(f"{server.url}?s={LONG_LABELS}", wait_until="domcontentloaded")
+            page.get_by_text("Shortfall vs deployed (P50)").first.wait_for(timeout=60_000)
+            page.wait_for_timeout(500)  # let the grid settle at the page's width
+            labels = page.locator('[data-testid="stMetricLabel"]').all_inner_texts()
+            cut = page.evaluate(CUT_LABELS)
+            page.screenshot(path=str(tmp_path / f"labels-{width}.png"), full_page=True)
+        except sync_api.Error as exc:
+            raise AssertionError(server.explain(f"the browser failed: {exc}")) from exc
+        finally:
+            browser.close()
+    assert "Deployed per km of the whole line (P50)" in [s.strip() for s in labels], labels
+    assert len(labels) >= 7, labels
+    assert not cut, f"headline labels cut at {width} px: {cut}"

@@ -89,6 +89,10 @@ def comparison(scenario: Scenario, supply: str, requirement: str, parameter: str
     return Comparison(supply, requirement, scenario, text)
 
 
+#: The outputs of the model :func:`supply_coverage` reads.
+SUPPLY_OUTPUTS = ("pledge_coverage", "pool_coverage", "pool_sustainable")
+
+
 def supply_coverage(c: Comparison, outcome: Outcome, values: Mapping[str, ArrayLike]) -> FloatArray:
     """The coverage of ``c``: the model's ``pledge_coverage`` or ``pool_coverage``, or the
     pool's against the committed requirement of its categories. [ratio]"""
@@ -114,7 +118,7 @@ def coverage_problem(c: Comparison) -> Problem:
 
     def model(values: Mapping[str, ArrayLike]) -> dict[str, ArrayLike]:
         check_shares(c.scenario, values)
-        outcome = evaluate(c.scenario, values)
+        outcome = evaluate(c.scenario, values, (c.requirement, *SUPPLY_OUTPUTS))
         return {
             c.requirement: getattr(outcome, c.requirement),
             COVERAGE: supply_coverage(c, outcome, values),

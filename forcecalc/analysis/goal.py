@@ -24,7 +24,13 @@ from typing import Any, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from forcecalc.analysis.against import AGAINST, Comparison, comparison, supply_coverage
+from forcecalc.analysis.against import (
+    AGAINST,
+    SUPPLY_OUTPUTS,
+    Comparison,
+    comparison,
+    supply_coverage,
+)
 from forcecalc.analysis.goal_search import (
     ANSWER_DIGITS,
     PLAUSIBLE_FACTOR,
@@ -389,10 +395,11 @@ class _Gap:
         self.base, self.values, self.path, self.requirement = base, values, path, requirement
         self.n, self.k, self.pool, self.compared, self.track = samples, k, pool, compared, track
 
-    def outcome(self, x: float) -> Outcome:
+    def outcome(self, x: float, outputs: tuple[str, ...] | None = None) -> Outcome:
+        """The model at ``x``: the ``outputs`` named (all if None, :func:`evaluate`)."""
         self.values[self.path] = np.float64(x)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return evaluate(self.base, self.values)
+            return evaluate(self.base, self.values, outputs)
 
     def _quantile(self, y: Any) -> float:
         """The ``k``-th smallest of ``y`` over the samples."""
@@ -400,11 +407,12 @@ class _Gap:
 
     def coverage(self, x: float) -> FloatArray:
         """Run's coverage of the comparison at ``x``. [ratio]"""
-        return supply_coverage(cast(Comparison, self.compared), self.outcome(x), self.values)
+        outcome = self.outcome(x, SUPPLY_OUTPUTS)
+        return supply_coverage(cast(Comparison, self.compared), outcome, self.values)
 
     def need(self, x: float) -> float:
         """The requirement's ``c``-quantile at ``x``. [personnel]"""
-        return self._quantile(getattr(self.outcome(x), self.requirement))
+        return self._quantile(getattr(self.outcome(x, (self.requirement,)), self.requirement))
 
     def __call__(self, x: float) -> float:
         if self.compared is None:

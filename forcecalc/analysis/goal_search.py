@@ -17,8 +17,6 @@ from collections.abc import Callable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from fractions import Fraction
 
-from scipy import optimize
-
 from forcecalc.core.sampling import figure_values
 from forcecalc.core.scenario import Figure
 
@@ -153,6 +151,8 @@ def bracket(
 
 def solve_root(gap: Callable[[float], float], a: float, b: float, feasible_high: bool) -> float:
     """Brent's root of ``gap`` in ``[a, b]``, moved onto the side where ``gap <= 0``."""
+    from scipy import optimize  # lazy: scipy.optimize costs ~0.1 s at start-up
+
     tol = 1e-10 * max(abs(a), abs(b), 1e-300)
     root = optimize.brentq(gap, a, b, xtol=tol, rtol=1e-12, maxiter=200)
     step = tol

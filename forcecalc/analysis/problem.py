@@ -304,7 +304,7 @@ def problem_of(scenario: Scenario, outputs: Sequence[str] = DEFAULT_OUTPUTS) -> 
 
     def model(values: Mapping[str, ArrayLike]) -> dict[str, ArrayLike]:
         check_shares(scenario, values)  # shares of a whole reaching 1: one line, not NaN
-        outcome = evaluate(scenario, values)
+        outcome = evaluate(scenario, values, outputs)
         return {name: getattr(outcome, name) for name in outputs}
 
     return Problem(

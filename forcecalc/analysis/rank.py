@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
 
 from forcecalc.analysis.problem import (
     DEFAULT_OUTPUTS,
@@ -101,6 +100,8 @@ def spearman(x: FloatArray, y: FloatArray) -> FloatArray:
 
 
 def _standard_ranks(a: FloatArray) -> FloatArray:
+    from scipy import stats  # lazy: scipy.stats costs ~0.3 s at start-up
+
     ranks = stats.rankdata(a, axis=0)
     sd = ranks.std(axis=0)
     safe = np.where(sd > 0, sd, 1.0)
@@ -170,6 +171,8 @@ def rank_correlation(
             rho[j] = np.clip(np.sum(_standard_ranks(encoded) * zy, axis=0) / n, -1.0, 1.0)
             levels[f.path] = [tuple(c.levels[k] for k in o) for o in order]
     steps.advance(n - n // 2)
+    from scipy import stats  # lazy: scipy.stats costs ~0.3 s at start-up
+
     half = stats.norm.ppf(0.5 + confidence / 2.0) * 1.03 / math.sqrt(n - 3)
     with np.errstate(divide="ignore"):
         z = np.arctanh(rho)

@@ -27,8 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike
-from scipy import stats
-from scipy.stats import qmc
 
 from forcecalc.analysis.problem import (
     DEFAULT_OUTPUTS,
@@ -216,6 +214,8 @@ def _design(
     """The ``(d, n)`` matrices A and B, drawn as ``scipy.stats.sobol_indices`` draws them: one
     scrambled Sobol' design of ``2 d`` columns, each mapped by its input's quantiles."""
     d = len(inputs)
+    from scipy.stats import qmc  # lazy: scipy.stats costs ~0.3 s at start-up
+
     a_b = qmc.Sobol(d=2 * d, rng=rng, bits=64).random(n).T.reshape(2, d, -1)
     for j, figure in enumerate(inputs):
         a_b[:, j] = np.array(figure_at(figure, a_b[:, j]))
@@ -352,5 +352,7 @@ def _mean_interval(x: FloatArray, confidence: float) -> tuple[FloatArray, FloatA
     mean = x.mean(axis=0)
     if r < 2:
         return mean, np.full_like(mean, np.nan)
+    from scipy import stats  # lazy: scipy.stats costs ~0.3 s at start-up
+
     t = stats.t.ppf(0.5 + confidence / 2.0, r - 1)
     return mean, t * x.std(axis=0, ddof=1) / math.sqrt(r)

@@ -253,7 +253,7 @@ def _sweep_stats(
         for path, column in zip(paths, grid, strict=True):
             values[path] = column[block]
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            outcome = evaluate(scenario, values)
+            outcome = evaluate(scenario, values, (*outputs, *_COVERAGES))
         shape = (block.stop - block.start, n)
         check_results(scenario, named_results(outcome), "the sweep's grid")
         for name in outputs:
@@ -265,6 +265,10 @@ def _sweep_stats(
         if on_progress is not None:
             on_progress(block.stop, g)
     return {k: np.concatenate(v, axis=-1) for k, v in parts.items()}
+
+
+#: The coverages whose probabilities every sweep reports, where the scenario has them.
+_COVERAGES = ("pledge_coverage", "pool_coverage")
 
 
 def _coverages(outcome: Outcome) -> dict[str, FloatArray]:

@@ -10,18 +10,22 @@ expected error as the app words it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import ctypes
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import numpy as np
 import streamlit as st
 
 from forcecalc.analysis.sweep import Sweep
 from forcecalc.analysis.tornado import TornadoResult
 from forcecalc.app import drivers, messages, texts
-from forcecalc.app.memo import MIB, bounded
+from forcecalc.app.memo import MIB, BoundedCache, bounded
 from forcecalc.app.widgets import plain
 from forcecalc.calibration.analogs import Comparison, compare
+from forcecalc.calibration.rules import draws_key, rule_draws
+from forcecalc.core.densities import Rule
 from forcecalc.core.errors import ForcecalcError
 from forcecalc.core.runner import RunResult
 from forcecalc.core.scenario import Scenario
@@ -45,8 +49,11 @@ OTHER_CACHE_BYTES = 64 * MIB
 
 @bounded(RUN_CACHE_BYTES)
 def cached_run(text: str, name: str, samples: int, seed: int, sampler: str) -> RunResult:
-    """:func:`forcecalc.app.texts.run_text`, cached on the scenario text and the run settings."""
-    return texts.run_text(text, name, samples, seed, sampler)
+    """:func:`forcecalc.app.texts.run_text`, cached on the scenario text and the run settings;
+    the memory its work freed is handed back to the system (:func:`return_memory`)."""
+    result = texts.run_text(text, name, samples, seed, sampler)
+    return_memory()
+    return result
 
 
 @bounded(OTHER_CACHE_BYTES)
@@ -115,4 +122,46 @@ def cached_timeline(text: str, name: str, samples: int, seed: int, sampler: str)
 @bounded(OTHER_CACHE_BYTES)
 def cached_compare(text: str, name: str, samples: int, seed: int, sampler: str) -> Comparison:
     """The scenario beside past missions (:func:`forcecalc.calibration.analogs.compare`), cached."""
-    return compare(cached_run(text, name, samples, seed, sampler))
+    return compare(cached_run(text, name, samples, seed, sampler), draw=cached_rule_draws)
+
+
+#: The past missions' rule draws kept, across edits and sessions (:func:`cached_rule_draws`).
+RULE_DRAWS = BoundedCache(OTHER_CACHE_BYTES)
+
+
+def cached_rule_draws(rules: Mapping[str, Rule], n: int, seed: int) -> Mapping[str, np.ndarray]:
+    """:func:`forcecalc.calibration.rules.rule_draws`, cached on what they depend on: the
+    rules' figures (:func:`~forcecalc.calibration.rules.draws_key`), ``n`` and ``seed``, not
+    the scenario's figures, so an edit draws them again only when it changes which rules fit
+    or the samples. The arrays are made read-only: every session shares them."""
+    key = (draws_key(rules), n, seed)
+    found, draws = RULE_DRAWS.get(key)
+    if found:
+        return draws  # type: ignore[return-value]
+    fresh = rule_draws(rules, n, seed)
+    for array in fresh.values():
+        if isinstance(array, np.ndarray):  # a point figure's draw is a numpy scalar
+            array.flags.writeable = False
+    RULE_DRAWS.put(key, fresh)
+    return fresh
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None where the C library has none (musl, macOS, Windows)."""
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (AttributeError, OSError, TypeError):
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
+
+
+def return_memory() -> bool:
+    """Hand the memory freed by a run back to the system (glibc's ``malloc_trim(0)``), so the
+    long-lived app's resident memory falls back after a large run instead of holding the
+    allocator's high-water mark; False, doing nothing, without glibc."""
+    if _MALLOC_TRIM is None:
+        return False
+    _MALLOC_TRIM(0)
+    return True

@@ -146,7 +146,21 @@ def shortfall_headlines(result: RunResult, reference: RunResult | None = None) -
         f"{compared} minus the pledges delivered, by sample (below 0: that many spare); "
         f"short in {fmt_number(s.p_short, 'probability')} of samples"
     )
-    label = f"Pledges' gap to {compared} (P50; below 0: spare)"
+    label = f"Shortfall vs {compared} (P50)"  # below 0: spare, as its tooltip says
     b = s.gap
     delta = (b.p50 - ref.gap.p50, ref.gap.p50) if ref is not None else (None, None)
     return [Headline(name, label, "personnel", b.p50, b.p5, b.p95, *delta, note=note)]
+
+
+#: The narrowest headline cell, and the room its label takes per character and beside it (the
+#: tooltip's icon): Streamlit cuts a metric's label with an ellipsis where it does not fit, so
+#: a longer label gets a wider cell (``tests/test_browser.py`` checks none is cut). [px]
+HEADLINE_WIDTH, LABEL_CHAR_PX, LABEL_PAD_PX = 175, 7.5, 32
+#: The widest cell: a phone's 420 px page less its margins. [px]
+MAX_HEADLINE_WIDTH = 370
+
+
+def headline_width(label: str) -> int:
+    """The width of a headline's cell that shows ``label`` whole, from 175 to 370 px. [px]"""
+    wanted = math.ceil(len(label) * LABEL_CHAR_PX + LABEL_PAD_PX)
+    return min(MAX_HEADLINE_WIDTH, max(HEADLINE_WIDTH, wanted))

@@ -21,6 +21,7 @@ from forcecalc.app.drivers_tab import show_drivers, show_sweep
 from forcecalc.app.files_tab import show_downloads, show_sources
 from forcecalc.app.results_tabs import show_breakdown, show_distribution, show_headlines
 from forcecalc.app.sidebar import run_settings, scenario_input, upload_error
+from forcecalc.app.structure_panel import show_structure
 from forcecalc.app.timeline_tab import show_timeline
 from forcecalc.app.widgets import if_run, plain
 from forcecalc.core.runner import RunResult
@@ -46,9 +47,10 @@ def main() -> None:
     st.set_page_config(page_title="forcecalc planner", layout="wide")
     share.read_link()  # a reload or a sent link: its scenario and edits (first run only)
     with st.sidebar:
-        base = scenario_input()
+        raw = scenario_input()  # the file as shipped, uploaded or pasted
         settings = run_settings()
         show_about()
+    base = share.structured(raw)  # with the contributors, tasks and sectors added and removed
     scenario = cached_parse(base.text, base.name)
     st.title(plain(plain_title(scenario.name, default_register())), anchor=False)
     share.show_link_error()
@@ -60,7 +62,7 @@ def main() -> None:
         st.text(scenario.description)  # st.text reads no Markdown: a URL stays text
         st.caption(f"Title in the file: {plain(scenario.name)}")
         st.caption(f"File: {plain(base.name)}")
-    share.apply_pending(base, scenario)  # the link's edits into the inputs, before drawn
+    share.apply_pending(raw, base, scenario)  # the link's edits into the inputs, before drawn
     head = st.container()
     tabs = dict(zip(TABS, st.tabs(list(TABS)), strict=True))
     with tabs["Assumptions"]:
@@ -68,7 +70,10 @@ def main() -> None:
         entered = edit_figures(scenario, base)
     current, n_edited, error = edited_scenario(base, scenario, entered)
     with panel:
-        share.show_share(base, scenario, entered, current)
+        edits = share.show_share(raw, scenario, entered, current, settings)
+    with tabs["Assumptions"]:
+        show_structure(raw, scenario, edits)
+    n_added = edits.structure.count  # contributors, tasks and sectors added or removed
     result: RunResult | None = None
     reference: RunResult | None = None
     with head:
@@ -82,14 +87,13 @@ def main() -> None:
                 st.error(f"{summary} — showing {held} until this is fixed.")
             else:
                 st.warning(f"{summary} — showing {held} until this is fixed.")
-        elif n_edited:
-            st.info(
-                f"{texts.count(n_edited, 'figure')} edited; changes shown against the scenario "
-                "as loaded."
-            )
+        elif n_edited or n_added:
+            changed = [texts.count(n_edited, "figure") + " edited"] if n_edited else []
+            changed += [texts.count(n_added, "item") + " added or removed"] if n_added else []
+            st.info(f"{'; '.join(changed)}; changes shown against the scenario as loaded.")
         with shown_errors():  # e.g. too many samples for this many figures
             result = run_of(current, settings)
-            reference = run_of(base, settings) if current is not base else None
+            reference = run_of(raw, settings) if current != raw else None
         if result is not None:
             show_headlines(result, reference)
     with tabs["Breakdown"]:
@@ -103,10 +107,10 @@ def main() -> None:
     with tabs["Sweep"]:  # the sweep and the precedents run at the same settings
         if_run(result, lambda r: show_sweep(current, r.scenario, settings))
     with tabs["Compare"]:
-        show_compare(base, current, settings, share.variants())
+        show_compare(raw, current, settings, share.variants())
     with tabs["Precedents"], shown_errors():
         if_run(result, lambda r: show_precedents(current, settings))
     with tabs["Sources"]:
         show_sources(cached_parse(current.text, current.name))
     with tabs["Download"]:
-        show_downloads(current, result, n_edited)
+        show_downloads(current, result, n_edited + n_added)

@@ -40,7 +40,7 @@ def cached_report(text: str, name: str, samples: int, seed: int, sampler: str) -
 
 def show_workbook(current: texts.ScenarioText, result: RunResult) -> None:
     """The results CSV as an ``.xlsx`` workbook, or a note where openpyxl is missing."""
-    if workbook.openpyxl is None:
+    if not workbook.available():
         st.caption(f"Results as xlsx need openpyxl: {workbook.INSTALL}")
         return
     st.download_button(

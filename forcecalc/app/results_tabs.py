@@ -20,10 +20,6 @@ def show_chart(spec: charts.Spec) -> None:
     st.vega_lite_chart(spec=for_container(spec), width="stretch")
 
 
-#: The width of one headline number's cell. [px]
-HEADLINE_WIDTH = 175
-
-
 def show_headlines(result: RunResult, reference: RunResult | None) -> None:
     """The headline metrics with their P5–P95 bands and change from the scenario as loaded.
 
@@ -37,7 +33,7 @@ def show_headlines(result: RunResult, reference: RunResult | None) -> None:
     for row in (people, [i for i in items if i.key in headline.DENSITIES]):
         grid = st.container(horizontal=True, wrap=True, gap="medium")
         for item in row:
-            with grid.container(width=HEADLINE_WIDTH):
+            with grid.container(width=headline.headline_width(item.label)):
                 st.metric(
                     item.label,
                     item.value_text,

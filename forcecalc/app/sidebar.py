@@ -7,6 +7,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from forcecalc.app import texts
 from forcecalc.app.cached import RunSettings, cached_parse, cached_shipped
+from forcecalc.app.link_extras import SAMPLE_CHOICES as LINK_SAMPLE_CHOICES
 from forcecalc.app.widgets import plain
 from forcecalc.core.errors import ForcecalcError
 from forcecalc.core.sampling import DEFAULT_SAMPLES, DEFAULT_SEED, Sampler
@@ -15,15 +16,22 @@ from forcecalc.scenario.files import MAX_BYTES
 from forcecalc.scenario.register import default_register
 from forcecalc.scenario.resources import DEFAULT_SCENARIO
 
-#: Sample counts offered: powers of two, so every sampler (Sobol too) accepts them.
-SAMPLE_CHOICES = tuple(2**k for k in range(10, 19))
+#: Sample counts offered: powers of two, so every sampler (Sobol too) accepts them (a link
+#: may ask for these only).
+SAMPLE_CHOICES = LINK_SAMPLE_CHOICES
 
 
 SHIPPED, UPLOAD, PASTE = "Shipped scenario", "Upload a file", "Paste YAML"
 
 
+#: Session-state key of the contributors, tasks and sectors added and removed in the page
+#: (:mod:`forcecalc.app.share`), which "Reset to scenario" takes back too.
+STRUCTURE = "structure"
+
+
 def _reset() -> None:
     st.session_state["generation"] = st.session_state.get("generation", 0) + 1
+    st.session_state.pop(STRUCTURE, None)
 
 
 #: Session-state key of the last scenario shown, kept on screen while a bad file is fixed.

@@ -14,13 +14,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
-from forcecalc.app.forms import FORMS, form_of
-from forcecalc.core.distributions import FAMILIES, Distribution
+from forcecalc.app.state_structure import StateError, dist_json, read_dist, read_structure
+from forcecalc.app.state_structure import structure_json as _structure_json
+from forcecalc.core.distributions import Distribution
 from forcecalc.scenario.edit_pledges import PledgeEdit
+from forcecalc.scenario.edit_structure import NO_STRUCTURE, Structure
 from forcecalc.scenario.format import PLEDGE_STATUSES
 
 #: The longest encoded edits a link carries, in characters (browsers and proxies cut longer
@@ -31,28 +32,23 @@ MAX_HISTORY = 50
 #: The longest pledge note, and variant name, a state holds. [characters]
 MAX_NOTE, MAX_NAME = 2000, 80
 
-_CLASS_OF: dict[str, type] = {**{f.label: f.cls for f in FAMILIES}, **FORMS}
-
-
-class StateError(ValueError):
-    """A link's state that cannot be read: the one-line reason."""
-
 
 @dataclass(frozen=True)
 class Edits:
-    """The edits entered: figures by path, pledges by contributor."""
+    """The edits entered: figures by path, pledges by contributor, and the contributors,
+    tasks and sectors added and removed (applied to the file before the figures' edits)."""
 
     figures: Mapping[str, Distribution]
     pledges: Mapping[str, PledgeEdit]
+    structure: Structure = NO_STRUCTURE
 
     def to_json(self) -> dict[str, object]:
-        """The edits as plain JSON: ``{"f": {path: {"form": ..., "low": ...}}, "p": {...}}``."""
-        figures = {
-            path: {"form": form_of(d), **{f.name: float(getattr(d, f.name)) for f in fields(d)}}
-            for path, d in sorted(self.figures.items())
-        }
+        """The edits as plain JSON: ``{"f": {path: {"form": ..., "low": ...}}, "p": {...}}``,
+        with ``"x"`` for the additions and removals when there are any."""
+        figures = {path: dist_json(d) for path, d in sorted(self.figures.items())}
         pledges = {who: [e.status, e.note] for who, e in sorted(self.pledges.items())}
-        return {"f": figures, "p": pledges}
+        extra = {"x": _structure_json(self.structure)} if self.structure else {}
+        return {"f": figures, "p": pledges, **extra}
 
 
 NO_EDITS = Edits({}, {})
@@ -61,30 +57,17 @@ NO_EDITS = Edits({}, {})
 def encode_edits(edits: Edits) -> str | None:
     """The edits as base64url text (no padding); ``""`` for none, ``None`` when longer than
     :data:`MAX_ENCODED` (too long for a link)."""
-    if not edits.figures and not edits.pledges:
+    if not edits.figures and not edits.pledges and not edits.structure:
         return ""
     raw = json.dumps(edits.to_json(), separators=(",", ":"), allow_nan=False, ensure_ascii=False)
     text = base64.urlsafe_b64encode(raw.encode("utf-8")).decode("ascii").rstrip("=")
     return text if len(text) <= MAX_ENCODED else None
 
 
-def _number(value: object, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise StateError(f"{where}: got {str(value)[:40]!r}; expected a finite number")
-    return float(value)
-
-
 def _figure(path: object, spec: object) -> tuple[str, Distribution]:
     if not isinstance(path, str) or not isinstance(spec, dict):
         raise StateError("a figure's edit is not a path and its parameters")
-    form = spec.get("form")
-    cls = _CLASS_OF.get(form) if isinstance(form, str) else None
-    if cls is None:
-        raise StateError(f"{path[:80]}: got form {str(form)[:40]!r}; expected one of {list(FORMS)}")
-    names = [f.name for f in fields(cls)]
-    if set(spec) != {"form", *names}:
-        raise StateError(f"{path[:80]}: a {form} takes {', '.join(names)}")
-    return path, cls(**{n: _number(spec[n], f"{path[:80]}.{n}") for n in names})
+    return path, read_dist(spec, path[:80])
 
 
 def _pledge(who: object, spec: object) -> tuple[str, PledgeEdit]:
@@ -118,12 +101,13 @@ def decode_edits(text: str) -> Edits:
         data = json.loads(raw.decode("utf-8"))
     except (binascii.Error, ValueError, UnicodeDecodeError, RecursionError):
         raise StateError("the link's edits are not readable (cut short or changed?)") from None
-    if not isinstance(data, dict) or set(data) != {"f", "p"}:
+    if not isinstance(data, dict) or set(data) - {"x"} != {"f", "p"}:
         raise StateError("the link's edits are not figures and pledges")
     if not isinstance(data["f"], dict) or not isinstance(data["p"], dict):
         raise StateError("the link's edits are not figures and pledges")
     figures = dict(_figure(p, s) for p, s in data["f"].items())
-    return Edits(figures, dict(_pledge(w, s) for w, s in data["p"].items()))
+    pledges = dict(_pledge(w, s) for w, s in data["p"].items())
+    return Edits(figures, pledges, read_structure(data["x"]) if "x" in data else NO_STRUCTURE)
 
 
 def variant_name(text: str) -> str:

@@ -24,7 +24,7 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,6 +43,7 @@ from forcecalc.calibration.rules import (
     derived_seed,
     ensemble,
     group_weights,
+    rule_draws,
     scenario_posture,
 )
 from forcecalc.core import glossary, sectors
@@ -53,6 +54,8 @@ from forcecalc.core.runner import RunResult
 from forcecalc.core.summary import Band, band
 
 FloatArray = NDArray[np.float64]
+#: ``draw(rules, n, seed)``: the rules' draws (:func:`forcecalc.calibration.rules.rule_draws`).
+RuleDraws = Callable[[Mapping[str, Rule], int, int], Mapping[str, FloatArray]]
 
 #: Seed offset of the comparison's own rule draws, so they are independent of the run's.
 _SALT = 0xA4A1
@@ -247,6 +250,7 @@ def compare(
     result: RunResult,
     missions: MissionSet | None = None,
     rules: Mapping[str, Rule] | None = None,
+    draw: RuleDraws = rule_draws,
 ) -> Comparison:
     """The scenario of ``result`` beside the dataset's missions and rules.
 
@@ -258,6 +262,10 @@ def compare(
         The dataset (default: the shipped one).
     rules : mapping of str to Rule, optional
         The rules to apply (default: every rule of the dataset and doctrine).
+    draw : callable, optional
+        ``draw(rules, n, seed)``: the draws of the rules' figures
+        (:func:`forcecalc.calibration.rules.rule_draws`, which depend on neither the scenario's
+        figures nor its geometry; the app passes a cached one).
     """
     missions = default_missions() if missions is None else missions
     n, p = result.samples.n, result.provenance
@@ -284,7 +292,9 @@ def compare(
         weights = {k: 0.0 for k in fitting} | group_weights(choice.rules)
         note = "Ensemble: " + choice.describe() + "."
         with np.errstate(over="ignore", invalid="ignore"):  # check_results reports it
-            e = ensemble(fitting, site, n, derived_seed(p.seed, _SALT), weights=weights)
+            seed = derived_seed(p.seed, _SALT)
+            draws = draw(fitting, n, seed)
+            e = ensemble(fitting, site, n, seed, weights=weights, draws=draws)
         check_rules(result, e.by_rule)
         estimates = tuple(
             RuleEstimate(k, r.description, band(e.by_rule[k], n), r.missions)

@@ -489,6 +489,24 @@ def derived_seed(seed: int, salt: int) -> int:
     return int(np.random.SeedSequence([seed, salt]).generate_state(1)[0])
 
 
+def rule_draws(
+    rules: Mapping[str, Rule], n: int, seed: int, sampler: Sampler | str = Sampler.LHS
+) -> dict[str, FloatArray]:
+    """The ``n`` draws of the rules' figures and of the mixture's choice
+    (:data:`RULE_CHOICE`), by path, as :func:`ensemble` mixes them: they depend on the rules'
+    figures, ``n``, ``seed`` and ``sampler`` only, not on the site. [each figure's unit]"""
+    figures = [*rule_figures(rules.values()).values(), rule_choice_figure()]
+    u = unit_design(len(figures), n, seed, Sampler(sampler))
+    return {f.path: figure_values(f, u[:, j]) for j, f in enumerate(figures)}
+
+
+def draws_key(rules: Mapping[str, Rule]) -> tuple[object, ...]:
+    """What :func:`rule_draws` depends on besides ``n``, ``seed`` and the sampler: each
+    figure's path and distribution, in order (hashable, a cache's key)."""
+    figures = rule_figures(rules.values()).values()
+    return tuple((f.path, f.dist, f.domain) for f in figures)
+
+
 def ensemble(
     rules: Mapping[str, Rule],
     site: Site,
@@ -496,6 +514,7 @@ def ensemble(
     seed: int = DEFAULT_SEED,
     weights: Mapping[str, float] | None = None,
     sampler: Sampler | str = Sampler.LHS,
+    draws: Mapping[str, FloatArray] | None = None,
 ) -> Ensemble:
     """Apply every rule to the site and mix them, equal weights unless given.
 
@@ -511,6 +530,9 @@ def ensemble(
         Seed of the rules' uncertain figures and of the mixture's draws.
     weights : mapping of str to float, optional
         Relative weight of each rule (1 when left out).
+    draws : mapping of str to ndarray, optional
+        :func:`rule_draws` of these rules, ``n``, ``seed`` and ``sampler``, drawn before (they
+        do not depend on the site: the app keeps them across edits); drawn here if None.
 
     Raises
     ------
@@ -520,9 +542,7 @@ def ensemble(
     if not rules:
         raise UsageError("ensemble: got no rules; expected at least one rule the geometry allows")
     sampler = Sampler(sampler)
-    figures = [*rule_figures(rules.values()).values(), rule_choice_figure()]
-    u = unit_design(len(figures), n, seed, sampler)
-    values = {f.path: figure_values(f, u[:, j]) for j, f in enumerate(figures)}
+    values = rule_draws(rules, n, seed, sampler) if draws is None else draws
     by_rule = {
         k: np.broadcast_to(requirement(r, values, site), (n,)).astype(float)
         for k, r in rules.items()

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.linalg import solve_triangular
 from scipy.special import ndtri
 
 from forcecalc.core.errors import ParameterError
@@ -193,6 +192,8 @@ def iman_conover(x: FloatArray, target: FloatArray) -> FloatArray:
     scores = van_der_waerden(x)
     p = _factor(normal_matrix(target))
     e = np.corrcoef(scores, rowvar=False)
+    from scipy.linalg import solve_triangular  # lazy: scipy.linalg costs ~0.1 s at start-up
+
     try:
         q = np.linalg.cholesky(e)
         whitened = solve_triangular(q, scores.T, lower=True).T

@@ -12,13 +12,14 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from forcecalc.core import densities, sectors, shares, shortfall, sustainment
+from forcecalc.core.errors import ParameterError
 from forcecalc.core.scenario import Basis, Scenario
 from forcecalc.core.sustainment import coverage, rotation_multiplier
 
@@ -138,9 +139,11 @@ class Outcome:
         Committed ÷ deployed. [ratio]
     committed : ndarray
         Personnel tied up including rotation. [personnel]
-    deployed_per_km : ndarray
-        Deployed personnel per km of front. [troops_per_km]
-    deployed_per_km2 : ndarray
+    deployed_per_km : ndarray or None
+        Deployed personnel per km of front; None where not asked for
+        (:func:`evaluate`'s ``outputs``, as for every output of :data:`SELECTABLE`).
+        [troops_per_km]
+    deployed_per_km2 : ndarray or None
         Deployed personnel per km² of buffer. [troops_per_km2]
     deployed_per_km_line : ndarray or None
         Deployed personnel per km of the whole line covered (every sector, front plus
@@ -175,8 +178,8 @@ class Outcome:
     deployed: FloatArray
     rotation_multiplier: FloatArray
     committed: FloatArray
-    deployed_per_km: FloatArray
-    deployed_per_km2: FloatArray
+    deployed_per_km: FloatArray | None
+    deployed_per_km2: FloatArray | None
     pledged: FloatArray | None = None
     pledge_coverage: FloatArray | None = None
     pool_sustainable: FloatArray | None = None
@@ -246,7 +249,27 @@ def task_personnel(scenario: Scenario, values: Mapping[str, ArrayLike]) -> dict[
     return shares.resolve(scenario.tasks, values, out, offset)  # solved with the wholes
 
 
-def evaluate(scenario: Scenario, values: Mapping[str, ArrayLike]) -> Outcome:
+#: Outputs of :func:`evaluate` computed only when asked for; every other output (tasks,
+#: categories, rules, deployed, the multiplier, committed and committed by category) is what
+#: these are computed from, so it always is.
+SELECTABLE = frozenset(
+    {
+        "deployed_per_km",
+        "deployed_per_km2",
+        "deployed_per_km_line",
+        "pledged",
+        "pledge_coverage",
+        "pool_sustainable",
+        "pool_coverage",
+        "by_sector",
+        "gaps",
+    }
+)
+
+
+def evaluate(
+    scenario: Scenario, values: Mapping[str, ArrayLike], outputs: Collection[str] | None = None
+) -> Outcome:
     """Evaluate the scenario for given figure values (scalars or arrays over samples).
 
     Parameters
@@ -255,11 +278,21 @@ def evaluate(scenario: Scenario, values: Mapping[str, ArrayLike]) -> Outcome:
         Structure of the force: tasks, sustainment rule, force generation.
     values : mapping of str to array_like
         A value (or an array of sampled values, all of one length) for every figure path.
+    outputs : collection of str, optional
+        Names of :class:`Outcome`'s fields wanted (all if None): those of :data:`SELECTABLE`
+        not named are left out (None, or empty), each computed output equal bit for bit to
+        its value in the full evaluation (``tests/test_model_outputs.py``).
 
     Returns
     -------
     Outcome
+
+    Raises
+    ------
+    ParameterError
+        ``outputs``, naming no field of :class:`Outcome`.
     """
+    want = _wanted(outputs)
     by_task = task_personnel(scenario, values)
     by_category: dict[str, FloatArray] = {}
     for task in scenario.tasks:
@@ -269,29 +302,60 @@ def evaluate(scenario: Scenario, values: Mapping[str, ArrayLike]) -> Outcome:
     multiplier, committed, committed_by = sustainment.sustain(
         scenario, values, deployed, by_category
     )
-    geometry = scenario.geometry
-    front, area = sectors.front_km(geometry, values), sectors.buffer_km2(geometry, values)
-    if geometry.has_border or geometry.sectors:
-        extra = {"deployed_per_km_line": coverage(deployed, sectors.line_km(geometry, values))}
-    else:
-        extra = {}
-    extra |= _force_generation(scenario, values, deployed, committed, by_category)
+    dens = _densities(scenario, values, deployed, want)
+    extra = _force_generation(scenario, values, deployed, committed, by_category, want)
     pool = extra.get("pool_sustainable")
-    gaps = shortfall.gaps(scenario, values, deployed, committed, by_category, pool)
+    if "gaps" in want:
+        gaps = shortfall.gaps(scenario, values, deployed, committed, by_category, pool)
+    else:
+        gaps = {}
     return Outcome(
         by_task=by_task,
         by_category=by_category,
         deployed=deployed,
         rotation_multiplier=multiplier,
         committed=committed,
-        deployed_per_km=coverage(deployed, front),
-        deployed_per_km2=coverage(deployed, area),
+        deployed_per_km=dens.get("deployed_per_km"),
+        deployed_per_km2=dens.get("deployed_per_km2"),
         by_rule=by_rule,
         committed_by_category=committed_by,
-        by_sector=sectors.by_sector(scenario, values, by_rule),
+        by_sector=sectors.by_sector(scenario, values, by_rule) if "by_sector" in want else {},
         gaps=gaps,
+        deployed_per_km_line=dens.get("deployed_per_km_line"),
         **extra,
     )
+
+
+def _wanted(outputs: Collection[str] | None) -> frozenset[str]:
+    """The outputs of :data:`SELECTABLE` to compute: all of them if ``outputs`` is None."""
+    if outputs is None:
+        return SELECTABLE
+    fields = Outcome.__dataclass_fields__
+    unknown = sorted(name for name in outputs if name not in fields)
+    if unknown:
+        raise ParameterError(
+            "outputs", ", ".join(unknown), f"fields of Outcome: {', '.join(fields)}"
+        )
+    return SELECTABLE.intersection(outputs)
+
+
+def _densities(
+    scenario: Scenario,
+    values: Mapping[str, ArrayLike],
+    deployed: FloatArray,
+    want: frozenset[str],
+) -> dict[str, FloatArray]:
+    """The densities wanted: deployed per km of front, per km² of buffer, and per km of the
+    whole line where the scenario has borders or sectors. [troops_per_km, troops_per_km2]"""
+    geometry = scenario.geometry
+    out: dict[str, FloatArray] = {}
+    if "deployed_per_km" in want:
+        out["deployed_per_km"] = coverage(deployed, sectors.front_km(geometry, values))
+    if "deployed_per_km2" in want:
+        out["deployed_per_km2"] = coverage(deployed, sectors.buffer_km2(geometry, values))
+    if "deployed_per_km_line" in want and (geometry.has_border or geometry.sectors):
+        out["deployed_per_km_line"] = coverage(deployed, sectors.line_km(geometry, values))
+    return out
 
 
 def _force_generation(
@@ -300,21 +364,23 @@ def _force_generation(
     deployed: FloatArray,
     committed: FloatArray,
     by_category: Mapping[str, FloatArray],
+    want: frozenset[str] = SELECTABLE,
 ) -> dict[str, FloatArray]:
     """Pledged, the pool's sustainable personnel, and their coverages
-    (:mod:`forcecalc.core.sustainment`: delivery probabilities, ``covers``)."""
+    (:mod:`forcecalc.core.sustainment`: delivery probabilities, ``covers``), those wanted (the
+    pool also for the gaps)."""
     fg = scenario.force_generation
     if fg is None:
         return {}
     out: dict[str, FloatArray] = {}
-    if fg.pledges:
+    if fg.pledges and want & {"pledged", "pledge_coverage"}:
         committed_basis = fg.pledge_basis == "committed"
         by = by_category
         if committed_basis and any(p.covers for p in fg.pledges):
             by = sustainment.committed_by_category(scenario, values, by_category)
         required = committed if committed_basis else deployed
         out.update(sustainment.pledge_outputs(fg, values, required, by))
-    if fg.has_pool:
+    if fg.has_pool and want & {"pool_sustainable", "pool_coverage", "gaps"}:
         sustainable = pool_sustainable(
             values["force_generation.pool.personnel"],
             values["force_generation.pool.deployable_share"],

@@ -6,11 +6,11 @@ Nothing of the samples is gathered. Each pass evaluates every chunk again on the
 1. per output, its sum, how many values are not finite, and a histogram of the top 16 bits
    of each value's order key (:func:`forcecalc.core.order_stats.order_key`: bins fixed in
    advance, so the chunks' counts add up exactly);
-2. for each order statistic a percentile needs (:func:`~forcecalc.core.order_stats.order_ranks`),
+2. for each order statistic a percentile needs (:func:`~forcecalc.core.quantiles.order_ranks`),
    the bin holding it is known from the counts: the next pass histograms the next 16 bits of the
    keys in that bin, or, once a bin holds at most :data:`MAX_BIN_VALUES` values, returns them.
 
-Usually three passes. The percentile is then :func:`~forcecalc.core.order_stats.interpolate` of
+Usually three passes. The percentile is then :func:`~forcecalc.core.quantiles.combine` of
 its order statistics, bit for bit ``np.percentile`` of all the values (as
 :func:`forcecalc.core.summary.band_rows` takes it: ``linear``, ``nearest`` for an output with a
 value that is not finite). Probabilities are exact counts over ``n``, as ``np.mean`` of the
@@ -39,8 +39,9 @@ from forcecalc.core.engine import (
     prepare,
 )
 from forcecalc.core.model import Outcome
-from forcecalc.core.order_stats import interpolate, key_value, order_key, order_ranks
+from forcecalc.core.order_stats import key_value, order_key
 from forcecalc.core.provenance import Provenance, build_provenance
+from forcecalc.core.quantiles import combine, order_ranks
 from forcecalc.core.ranged import Override
 from forcecalc.core.sampling import DEFAULT_SEED, Sampler
 from forcecalc.core.scenario import Scenario
@@ -236,16 +237,16 @@ def stream_run(
     ranks: dict[str, tuple[Any, ...]] = {}
     pending: list[_Rank] = []
     for name in first[0]["sum"]:
-        lo, hi, t = order_ranks(samples, wanted, "nearest" if bad[name] else "linear")
-        found = {int(i): _Rank(name, int(i)) for i in (*lo, *hi)}
-        ranks[name] = (lo, hi, t, found)
+        r = order_ranks(samples, wanted, "nearest" if bad[name] else "linear")
+        found = {int(i): _Rank(name, int(i)) for i in (*r.lower, *r.upper)}
+        ranks[name] = (r, found)
         pending += found.values()
     made = _resolve(run_pass, first, pending)
     at = {}
-    for name, (lo, hi, t, found) in ranks.items():
-        a = [found[int(i)].value for i in lo]
-        b = [found[int(i)].value for i in hi]
-        at[name] = tuple(float(v) for v in interpolate(a, b, t))
+    for name, (r, found) in ranks.items():
+        a = [found[int(i)].value for i in r.lower]
+        b = [found[int(i)].value for i in r.upper]
+        at[name] = tuple(float(v) for v in combine(r, a, b))
     for name, value in first[0]["scalar"].items():
         at[name] = tuple(float(value) for _ in wanted)
     summary = _summary(first, at, wanted, samples)

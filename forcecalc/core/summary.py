@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from forcecalc.core import shortfall
+from forcecalc.core import quantiles, shortfall
 from forcecalc.core.model import Outcome
 from forcecalc.core.scenario import Expectation, Scenario
 
@@ -44,14 +44,20 @@ def band_rows(
 
     Interpolating between infinite values gives NaN (inf - inf): a ratio over a requirement of
     0 with something available is infinite by design (:func:`forcecalc.core.model.coverage`), so a
-    row holding a value that is not finite takes the nearest sample instead.
+    row holding a value that is not finite takes the nearest sample instead. The percentiles are
+    those of ``np.percentile`` bit for bit, found by partition (:mod:`forcecalc.core.quantiles`).
     """
-    finite = np.isfinite(values).all(axis=-1)
     out = np.empty((1 + len(percentiles), values.shape[0]))
     out[0] = values.mean(axis=-1)
+    # A row's mean is finite only if all its values are: only the others need looking at.
+    finite = np.isfinite(out[0])
+    if not finite.all():
+        finite[~finite] = np.isfinite(values[~finite]).all(axis=-1)
     for rows, method in ((finite, "linear"), (~finite, "nearest")):
-        if rows.any():
-            out[1:, rows] = np.percentile(values[rows], percentiles, axis=-1, method=method)
+        if rows.all():
+            out[1:] = quantiles.percentiles(values, percentiles, method)
+        elif rows.any():
+            out[1:, rows] = quantiles.percentiles(values[rows], percentiles, method)
     return out
 
 

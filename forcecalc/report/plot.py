@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import ModuleType
 
 from forcecalc.core.errors import ParameterError
 from forcecalc.report.charts import Spec
-
-try:
-    import vl_convert
-except ImportError:  # the optional extra is not installed: plot_bytes says so
-    vl_convert = None
 
 #: File formats by extension.
 FORMATS = {".svg": "svg", ".png": "png"}
@@ -41,28 +37,37 @@ def plot_format(path: Path | str) -> str:
     return FORMATS[suffix]
 
 
+def _vl_convert() -> ModuleType | None:
+    """vl-convert, imported on first use (commands without a plot need not load it)."""
+    try:
+        import vl_convert  # lazy: the optional extra forcecalc[report]
+    except ImportError:  # the optional extra is not installed: _require says so
+        return None
+    return vl_convert
+
+
 def available() -> bool:
     """Whether vl-convert is installed."""
-    return vl_convert is not None
+    return _vl_convert() is not None
 
 
-def _require(path: Path | str = "") -> None:
+def _require(path: Path | str = "") -> ModuleType:
+    vl_convert = _vl_convert()
     if vl_convert is None:
         raise ParameterError(
             "plot", "vl-convert is not installed", f"it installed: {INSTALL}", str(path)
         )
+    return vl_convert
 
 
 def svg(spec: Spec) -> str:
     """The chart as an SVG document."""
-    _require()
-    return vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
+    return _require().vegalite_to_svg(spec, allowed_base_urls=[])
 
 
 def png(spec: Spec) -> bytes:
     """The chart as a PNG image."""
-    _require()
-    return bytes(vl_convert.vegalite_to_png(spec, scale=PNG_SCALE, allowed_base_urls=[]))
+    return bytes(_require().vegalite_to_png(spec, scale=PNG_SCALE, allowed_base_urls=[]))
 
 
 def plot_bytes(spec: Spec, fmt: str) -> bytes:

@@ -11,13 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import math
+from types import ModuleType
 
 from forcecalc.core.errors import UsageError
-
-try:
-    import openpyxl
-except ImportError:  # an optional extra: forcecalc[xlsx]
-    openpyxl = None
 
 #: The CSV columns that hold the provenance (:func:`forcecalc.report.render.provenance_columns`
 #: and a footer's ``provenance`` column); they go to the Provenance sheet.
@@ -37,10 +33,30 @@ TEXT_COLUMNS = frozenset({"section", "name", "seed", "scenario_sha256"})
 INSTALL = 'pip install "forcecalc[xlsx]"'
 
 
-def check_available() -> None:
-    """Raise :class:`UsageError` unless openpyxl is installed."""
-    if openpyxl is None:
-        raise UsageError(f"--format xlsx: got no openpyxl; expected it installed: {INSTALL}")
+def available() -> bool:
+    """Whether openpyxl is installed (importing it: a workbook is about to be written)."""
+    try:
+        check_available()
+    except UsageError:
+        return False
+    return True
+
+
+def check_available() -> ModuleType:
+    """openpyxl, imported on first use (it takes ~0.1 s, which no other command should pay).
+
+    Raises
+    ------
+    UsageError
+        Naming ``--format xlsx`` and the extra to install, when openpyxl is not installed.
+    """
+    try:
+        import openpyxl  # lazy: the optional extra forcecalc[xlsx], ~0.1 s to import
+    except ImportError:
+        raise UsageError(
+            f"--format xlsx: got no openpyxl; expected it installed: {INSTALL}"
+        ) from None
+    return openpyxl
 
 
 def _number(text: str) -> float | None:
@@ -70,7 +86,7 @@ def _cell(text: str, numeric: bool) -> object:
 def workbook_bytes(csv_text: str, sheet: str = "Results") -> bytes:
     """The CSV table ``csv_text`` as an ``.xlsx`` workbook: the table on ``sheet``, its
     provenance columns on a ``Provenance`` sheet (one row per distinct stamp)."""
-    check_available()
+    openpyxl = check_available()
     header, *rows = list(csv.reader(io.StringIO(csv_text))) or [[]]
     kept = [j for j, c in enumerate(header) if c not in PROVENANCE_COLUMNS]
     stamp = [j for j, c in enumerate(header) if c in PROVENANCE_COLUMNS]
