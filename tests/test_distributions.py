@@ -82,3 +82,13 @@ def test_ppf_inverts_cdf_and_is_monotone(dist, u) -> None:
     x = dist.ppf(us)
     assert np.all(np.diff(x) >= -1e-12)
     np.testing.assert_allclose(dist.cdf(x), us, atol=1e-6)
+
+
+def test_z90_is_scipys_95th_percentile_of_the_standard_normal() -> None:
+    """Z90 is written out (importing the model does not load scipy.special): it must be
+    ``ndtri(0.95)`` to the bit."""
+    from scipy import special
+
+    from forcecalc.core.distributions import Z90
+
+    assert float(special.ndtri(0.95)) == Z90

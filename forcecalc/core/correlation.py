@@ -28,7 +28,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.special import ndtri
 
 from forcecalc.core.errors import ParameterError
 from forcecalc.core.sources import Source
@@ -150,6 +149,8 @@ def van_der_waerden(x: FloatArray) -> FloatArray:
     ranks 1 to n [2]_ (ties broken by position). [ratio]"""
     n = x.shape[0]
     ranks = np.argsort(np.argsort(x, axis=0, kind="stable"), axis=0, kind="stable")
+    from scipy.special import ndtri  # lazy: ~2× numpy's import time; only correlated runs
+
     return ndtri((ranks + 1.0) / (n + 1.0))
 
 
