@@ -65,6 +65,7 @@ def test_model_parameters_name_their_unit() -> None:
         "required",
         "scenario",
         "values",
+        "outputs",  # names of the outputs to compute, not a figure
     }
     for name, fn in inspect.getmembers(model, inspect.isfunction):
         if name.startswith("_") or fn.__module__ != model.__name__:
