@@ -161,3 +161,20 @@ def test_kept_heap_restores_glibc_after_an_error() -> None:
     with pytest.raises(ValueError, match="inside"), kept_heap():
         raise ValueError("inside")
     assert np.ones(1 << 20).sum() == 1 << 20  # allocation works after it
+
+
+def test_the_memory_bound_counts_only_the_figures_drawn() -> None:
+    """Points draw nothing, so a design's memory is its uncertain figures' (the default
+    scenario: 2,097,152 samples of 4 uncertain among 10 figures fit in MAX_VALUES)."""
+    from forcecalc.core.budget import MAX_VALUES
+    from forcecalc.core.sampling import design_figures, sample
+    from forcecalc.scenario.loader import load_scenario
+    from forcecalc.scenario.resources import default_scenario
+
+    scenario = load_scenario(default_scenario())
+    figures = design_figures(scenario)
+    uncertain = sum(f.is_uncertain for f in figures)
+    n = MAX_VALUES // uncertain
+    assert n * len(figures) > MAX_VALUES  # refused when every figure counted
+    values = sample(scenario, n, 1, "mc").values
+    assert sum(getattr(v, "ndim", 0) == 1 for v in values.values()) == uncertain

@@ -315,7 +315,7 @@ def draw_figure_rows(
     sampler = Sampler(sampler)
     stop = n if stop is None else stop
     _check_rows(n, seed, sampler, start, stop)
-    check_memory(stop - start, len(figures))
+    check_memory(stop - start, sum(f.is_uncertain for f in figures))  # points draw nothing
     u = _unit_columns(figures, n, seed, sampler, start, stop)
     u = _correlate_columns(correlations, u)
     return {f.path: figure_values(f, u.get(f.path)) for f in figures}
