@@ -73,7 +73,10 @@ class Normal:
     def ppf(self, u: ArrayLike) -> FloatArray:
         from scipy import special  # lazy: ~2× numpy's import time; --help and validate need none
 
-        return self.mean + self.sd * special.ndtri(np.asarray(u, dtype=float))
+        x = special.ndtri(np.asarray(u, dtype=float))  # then in place: mean + sd * z
+        x *= self.sd
+        x += self.mean
+        return x
 
     def describe(self) -> str:
         return f"{family_of(self).name}(mean={self.mean:g}, sd={self.sd:g})"
@@ -100,7 +103,11 @@ class LogNormal:
     def ppf(self, u: ArrayLike) -> FloatArray:
         from scipy import special  # lazy: ~2× numpy's import time; --help and validate need none
 
-        return self.median * np.exp(self.sigma * special.ndtri(np.asarray(u, dtype=float)))
+        x = special.ndtri(np.asarray(u, dtype=float))  # then in place: median * exp(sigma * z)
+        x *= self.sigma
+        x = np.exp(x, out=x) if isinstance(x, np.ndarray) else np.exp(x)
+        x *= self.median
+        return x
 
     def describe(self) -> str:
         return f"{family_of(self).name}(median={self.median:g}, sigma={self.sigma:g})"
@@ -121,7 +128,9 @@ class Uniform:
         return np.clip((x - self.low) / (self.high - self.low), 0.0, 1.0)
 
     def ppf(self, u: ArrayLike) -> FloatArray:
-        return self.low + (self.high - self.low) * np.asarray(u, dtype=float)
+        x = np.multiply(self.high - self.low, u, dtype=float)  # then in place: low + span * u
+        x += self.low
+        return x
 
     def describe(self) -> str:
         return f"{family_of(self).name}({self.low:g}, {self.high:g})"

@@ -296,9 +296,14 @@ def evaluate(
     by_task = task_personnel(scenario, values)
     by_category: dict[str, FloatArray] = {}
     for task in scenario.tasks:
-        by_category[task.category] = by_category.get(task.category, 0.0) + by_task[task.name]
+        by_category[task.category] = shares.accumulate(
+            by_category.get(task.category, 0.0), by_task[task.name]
+        )
     by_rule = rule_personnel(scenario, values) if scenario.method != "tasks" else {}
-    deployed = _rule_deployed(scenario, values, by_rule) if by_rule else sum(by_task.values())
+    if by_rule:
+        deployed = _rule_deployed(scenario, values, by_rule)
+    else:
+        deployed = shares.running_sum(by_task.values())  # sum(), without a new array per task
     multiplier, committed, committed_by = sustainment.sustain(
         scenario, values, deployed, by_category
     )

@@ -76,8 +76,13 @@ def area_km2(values: Mapping[str, ArrayLike], sector: Sector) -> FloatArray:
 def total(parts: list[ArrayLike]) -> FloatArray:
     """The sum of a list of arrays (0.0 for none), added left to right."""
     out: FloatArray | float = 0.0
-    for p in parts:
-        out = out + np.asarray(p, dtype=float)
+    for i, p in enumerate(parts):
+        p = np.asarray(p, dtype=float)
+        own = i and isinstance(out, np.ndarray)  # a new array since the first part
+        if own and np.broadcast_shapes(out.shape, p.shape) == out.shape:
+            out += p  # in place into the running sum
+        else:
+            out = out + p
     return np.asarray(out, dtype=float)
 
 

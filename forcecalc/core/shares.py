@@ -48,7 +48,7 @@ the personnel (``V``, the unreduced part of each whole), and do not change ``ρ(
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -142,8 +142,27 @@ class Affine:
 
 def _total(items: Sequence[Affine], k: int) -> Affine:
     """The sum of ``items``, as ``sum`` adds them (from 0, in order)."""
-    const = sum(a.const for a in items)
-    return Affine(const, tuple(sum(a.coefs[j] for a in items) for j in range(k)))
+    const = running_sum(a.const for a in items)
+    return Affine(const, tuple(running_sum(a.coefs[j] for a in items) for j in range(k)))
+
+
+def accumulate(total: ArrayLike, part: ArrayLike) -> FloatArray:
+    """``total + part``, in place when ``total`` is an array of the sum's shape: pass only a
+    running sum made by this (``0 + first`` is a new array), so no input is written to."""
+    own = isinstance(total, np.ndarray) and np.result_type(total, part) == total.dtype
+    if own and np.broadcast_shapes(total.shape, np.shape(part)) == total.shape:
+        total += part
+        return total
+    return total + part
+
+
+def running_sum(parts: Iterable[ArrayLike]) -> FloatArray:
+    """``sum(parts)`` (``0 + first + ...``, left to right) bit for bit, without a new array
+    for each part."""
+    total: ArrayLike = 0
+    for part in parts:
+        total = accumulate(total, part)
+    return total
 
 
 def _unit(k: int, j: int) -> Affine:

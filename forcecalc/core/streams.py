@@ -30,7 +30,9 @@ References
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import threading
 import warnings
 
 import numpy as np
@@ -87,11 +89,24 @@ def sobol_rows(k: int, seed: int, start: int, stop: int) -> FloatArray:
     The engine is fast-forwarded to ``start``, so any partition of the rows gives the same
     points bit for bit.
     """
+    with _SOBOL_LOCK:  # one engine per (k, seed), reset to its scrambled start
+        engine = _sobol_engine(k, seed).reset()
+        if start:
+            engine.fast_forward(start)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="The balance properties")
+            return engine.random(stop - start)
+
+
+#: Guards the cached engines: a reset engine is drawn from by one caller at a time.
+_SOBOL_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=8)
+def _sobol_engine(k: int, seed: int):
+    """``qmc.Sobol(k, scramble=True, rng=default_rng(seed))``, built once: scrambling costs
+    ~10× drawing 1,024 points, and ``reset()`` returns the engine to the state it was built
+    in (its scrambled direction numbers and shift), so its points are the same bit for bit."""
     from scipy.stats import qmc  # lazy: scipy.stats costs ~300 ms of start-up, sobol only
 
-    engine = qmc.Sobol(k, scramble=True, rng=np.random.default_rng(seed))
-    if start:
-        engine.fast_forward(start)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="The balance properties")
-        return engine.random(stop - start)
+    return qmc.Sobol(k, scramble=True, rng=np.random.default_rng(seed))

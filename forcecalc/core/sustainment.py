@@ -88,7 +88,13 @@ def coverage(available: ArrayLike, required: ArrayLike) -> FloatArray:
     required = np.asarray(required, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.divide(available, required)
-    return np.where((required == 0) & (available == 0), 1.0, ratio)[()]
+    if not isinstance(ratio, np.ndarray):  # scalars
+        return np.where((required == 0) & (available == 0), 1.0, ratio)[()]
+    zero = required == 0
+    if zero.any():  # in place: 1 where both are 0
+        zero = zero & (available == 0)
+        np.copyto(ratio, 1.0, where=zero)
+    return ratio
 
 
 def rule_multiplier(form: str, values: Mapping[str, ArrayLike], prefix: str) -> FloatArray:
