@@ -467,3 +467,21 @@ def test_goal_seek_honours_the_correlations() -> None:
 
     # correlated drivers raise the P80 of deployed, so the pool leaves room for fewer others
     assert answer(CORRELATED) < 0.95 * answer(BASE)
+
+
+@pytest.mark.parametrize("correlated", [False, True], ids=["independent", "correlated"])
+def test_a_chunked_run_takes_the_lean_chunk_unless_correlations_depend_on_it(
+    monkeypatch: pytest.MonkeyPatch, correlated: bool
+) -> None:
+    """Without correlations the chunk changes no number, so run_sized takes LEAN_CHUNK; a
+    correlated run (imposed per chunk) keeps DEFAULT_CHUNK, the chunk its numbers had."""
+    from forcecalc.core import chunked
+
+    scenario = parse_scenario(CORRELATED if correlated else BASE)
+    chunks: list[int] = []
+    monkeypatch.setattr(chunked, "run_chunked", lambda *args: chunks.append(args[5]))
+    chunked.run_sized(scenario, 3_000_000, 1, "mc", at_once=2**24)
+    d = len(chunked.design_figures(scenario))
+    wanted = chunked.DEFAULT_CHUNK if correlated else chunked.LEAN_CHUNK
+    assert chunks == [min(wanted, 2**24 // d)]
+    assert chunked.LEAN_CHUNK < chunked.DEFAULT_CHUNK <= 2**24 // d

@@ -58,7 +58,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         emit(render_streamed(result, args.format), args)
         return EXIT_OK
     emit(render_run(result, args.format, args.percentiles), args)
-    write_plot(distribution_chart(result, pledge_metric(result)), args)
+    if args.plot:  # the chart's histogram copies the output: not for nothing
+        write_plot(distribution_chart(result, pledge_metric(result)), args)
     return EXIT_OK
 
 

@@ -43,6 +43,10 @@ DEFAULT_LARGE_SAMPLES = MAX_SAMPLES
 DEFAULT_LARGE_SAMPLER = Sampler.MC
 #: Samples evaluated at once by :func:`run_chunked`.
 DEFAULT_CHUNK = 1 << 19
+#: Samples evaluated at once by :func:`run_sized` for a scenario without ``correlations``
+#: (whose results do not depend on the chunk): a smaller working set (10 million samples of
+#: the default scenario: ~20 MB against ~145 MB at :data:`DEFAULT_CHUNK`), no slower.
+LEAN_CHUNK = 1 << 16
 #: Most samples :func:`run_chunked` accepts: those of ``forcecalc run``
 #: (:data:`~forcecalc.core.sampling.MAX_SAMPLES`), whose memory grows ~8 bytes per sample per
 #: output that varies.
@@ -75,7 +79,8 @@ def run_sized(
     chunk_samples : int, optional
         Chunk the run, this many samples at a time, whatever its size; by default a run is
         chunked only when it must be, ``at_once // figures`` samples (at most
-        :data:`DEFAULT_CHUNK`) at a time.
+        :data:`LEAN_CHUNK`, or :data:`DEFAULT_CHUNK` for a scenario with ``correlations``,
+        whose chunks change its numbers) at a time.
     on_progress : callable, optional
         Called as ``on_progress(done, total)`` after each chunk.
     at_once : int
@@ -102,7 +107,9 @@ def run_sized(
     check_sample_count(samples, chosen)
     if fits:
         return run(scenario, samples, seed, chosen, overrides)
-    chunk = chunk_samples or max(1, min(DEFAULT_CHUNK, at_once // d))
+    # Without correlations the chunk changes no number: the smaller one bounds memory better.
+    default = DEFAULT_CHUNK if scenario.correlations else LEAN_CHUNK
+    chunk = chunk_samples or max(1, min(default, at_once // d))
     if chosen is Sampler.LHS and samples > chunk:
         raise ParameterError(
             "sampler",

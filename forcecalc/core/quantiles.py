@@ -42,6 +42,7 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from forcecalc.core import selection
 from forcecalc.core.errors import ParameterError
 
 FloatArray = NDArray[np.float64]
@@ -218,6 +219,10 @@ def _row_statistics(
 
     Once a rank is placed, the elements above it are the larger order statistics, so the next
     one is their minimum, up to the next placed rank."""
+    if original.size >= selection.MIN_N:
+        found = _selected(original, ranks)
+        if found is not None:
+            return found
     row = original.copy()
     for start, stop, k in plan.partitions:
         row[start:stop].partition(k - start)
@@ -225,11 +230,30 @@ def _row_statistics(
     upper = np.array(
         [lower[i] if s is None else row[s].min() for i, s in enumerate(plan.upper_slices)]
     )
-    refer = bool(np.isnan(row[plan.top :].max()))
-    if not refer and ((lower == 0).any() or (upper == 0).any()):
-        bits = original.view(np.int64)
-        refer = bool((bits == _NEGATIVE_ZERO).any() and (bits == 0).any())
+    refer = bool(np.isnan(row[plan.top :].max())) or _refer(original, lower, upper)
     return lower, upper, refer
+
+
+def _refer(original: FloatArray, lower: FloatArray, upper: FloatArray) -> bool:
+    """Whether a row without NaN must go to numpy: it mixes signed zeros where a result is 0."""
+    if (lower == 0).any() or (upper == 0).any():
+        bits = original.view(np.int64)
+        return bool((bits == _NEGATIVE_ZERO).any() and (bits == 0).any())
+    return False
+
+
+def _selected(
+    original: FloatArray, ranks: OrderRanks
+) -> tuple[FloatArray, FloatArray, bool] | None:
+    """:func:`_row_statistics` of a long row without copying it
+    (:func:`forcecalc.core.selection.order_statistics`), or None where that cannot say."""
+    needed = ranks.needed()
+    values = selection.order_statistics(original, needed)
+    if values is None:
+        return None
+    lower = values[np.searchsorted(needed, ranks.lower)]
+    upper = values[np.searchsorted(needed, ranks.upper)]
+    return lower, upper, _refer(original, lower, upper)
 
 
 @lru_cache(maxsize=64)

@@ -9,6 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from forcecalc.core import quantiles, shortfall
+from forcecalc.core.clipped import clipped_band
 from forcecalc.core.model import Outcome
 from forcecalc.core.scenario import Expectation, Scenario
 
@@ -34,6 +35,16 @@ def band(values: ArrayLike, n: int) -> Band:
     arr = np.broadcast_to(np.asarray(values, dtype=float), (n,))
     mean, p5, p50, p95 = (float(v) for v in band_rows(arr[np.newaxis])[:, 0])
     return Band(mean=mean, p5=p5, p50=p50, p95=p95)
+
+
+def _band_once(seen: dict[int, tuple[object, Band]], values: ArrayLike, n: int) -> Band:
+    """:func:`band` of ``values``, taken from ``seen`` if that very array was summarised."""
+    if not isinstance(values, np.ndarray) or values.ndim == 0:
+        return band(values, n)
+    held = seen.get(id(values))
+    if held is None or held[0] is not values:  # the array is held, so its id is not reused
+        seen[id(values)] = held = (values, band(values, n))
+    return held[1]
 
 
 def band_rows(
@@ -88,11 +99,17 @@ def shortfall_summary(name: str, gap: ArrayLike, n: int) -> Shortfall:
     """A :class:`Shortfall` of the gap ``name`` (``pledged_vs_deployed``) over ``n`` samples."""
     supply, _, requirement = name.partition("_vs_")
     arr = np.broadcast_to(np.asarray(gap, dtype=float), (n,))
+    clipped = clipped_band(arr, PERCENTILES)  # without an array of the shortfall, if it can
+    if clipped is None:
+        short = band(shortfall.shortfall(arr), n)
+    else:
+        mean, (p5, p50, p95) = clipped
+        short = Band(mean=mean, p5=p5, p50=p50, p95=p95)
     return Shortfall(
         supply=supply,
         requirement=requirement,
         gap=band(arr, n),
-        shortfall=band(shortfall.shortfall(arr), n),
+        shortfall=short,
         p_short=float(np.mean(arr > 0)),
     )
 
@@ -154,7 +171,15 @@ METRIC_NAMES = (
 
 
 def summarize(outcome: Outcome, n: int) -> Summary:
-    """Bands for every output of ``outcome`` and the probabilities that supply suffices."""
+    """Bands for every output of ``outcome`` and the probabilities that supply suffices.
+
+    An array held by several outputs (a category of one task, the same object) is summarised
+    once: its band is the same, bit for bit."""
+    seen: dict[int, tuple[object, Band]] = {}
+
+    def band(values: ArrayLike, n: int) -> Band:
+        return _band_once(seen, values, n)
+
     metrics = {
         name: band(getattr(outcome, name), n)
         for name in METRIC_NAMES

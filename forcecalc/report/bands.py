@@ -66,6 +66,12 @@ class Bands:
     def columns(self) -> tuple[str, ...]:
         return ("name", "unit", *(column(q) for q in self.percentiles), "mean")
 
+    @property
+    def reads_values(self) -> bool:
+        """Whether :meth:`row` and :meth:`extra` read ``values`` (percentiles other than a
+        :class:`Band`'s), so that an array made only for them can be left unmade."""
+        return self.percentiles != PERCENTILES
+
     def row(self, name: str, unit: str, b: Band, values: ArrayLike) -> list[Cell]:
         """``[name, unit, percentiles..., mean]`` of ``values`` (whose band is ``b``)."""
         if self.percentiles == PERCENTILES:
@@ -137,7 +143,7 @@ def shortfall_rows(bands: Bands) -> list[list[Cell]]:
         label = shortfall_label(result.scenario, s)
         values = result.outcome.gaps[key(supply, requirement)]
         rows.append(bands.row(f"{label}: {GAP_LABEL}", "personnel", s.gap, values))
-        short = shortfall(values)
+        short = shortfall(values) if bands.reads_values else ()  # 8 bytes a sample: if read
         rows.append(bands.row(f"{label}: {SHORTFALL_LABEL}", "personnel", s.shortfall, short))
         rows.append(bands.blank(f"P({label})", "probability", s.p_short))
     return rows
@@ -155,7 +161,7 @@ def shortfall_dict(bands: Bands) -> dict[str, object]:
             "supply": s.supply,
             "compared_with": compares(result.scenario, s.supply, s.requirement),
             "gap": bands.extra(s.gap, gap),
-            "shortfall": bands.extra(s.shortfall, shortfall(gap)),
+            "shortfall": bands.extra(s.shortfall, shortfall(gap) if bands.reads_values else ()),
             "p_short": s.p_short,
         }
     return {"shortfalls": out} if out else {}

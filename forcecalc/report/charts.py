@@ -59,7 +59,8 @@ def histogram(values: ArrayLike, bins: int = 50) -> list[dict[str, float]]:
     no finite sample there are no rows.
     """
     arr = np.asarray(values, dtype=float).ravel()
-    finite = arr[np.isfinite(arr)]
+    ok = np.isfinite(arr)
+    finite = arr if ok.all() else arr[ok]  # no copy of a whole output where every value counts
     with np.errstate(over="ignore"):
         if finite.size == 0 or not np.isfinite(np.ptp(finite)):
             return []
