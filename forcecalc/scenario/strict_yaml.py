@@ -20,7 +20,10 @@ from collections.abc import Iterable
 from typing import NoReturn
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from forcecalc.core import glossary
 from forcecalc.core.errors import ScenarioError, Where
@@ -60,7 +63,7 @@ def compose(text: str, name: str) -> Node:
     _check_characters(text, name)
     try:
         _check_depth(text, name)
-        node = yaml.compose(text, Loader=_Loader)
+        node = _compose_nodes(text)
     except yaml.reader.ReaderError as exc:
         before = text[: exc.position]
         line, column = before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1
@@ -147,8 +150,8 @@ def _check_events(events: Iterable[yaml.Event], name: str) -> None:
             pass
 
 
-class _Loader(yaml.SafeLoader):
-    """PyYAML's safe loader, marking every node written with an explicit tag.
+class _MarkTags(Composer):
+    """PyYAML's composer, marking every node written with an explicit tag.
 
     A node keeps only its resolved tag, so ``!!float "100"`` and ``! 100`` would look like
     plain numbers once composed. The tag as written (``event.tag``) is kept on the node as
@@ -162,6 +165,59 @@ class _Loader(yaml.SafeLoader):
         if written is not None and node is not None:
             node.explicit_tag = written  # type: ignore[attr-defined]
         return node
+
+
+class _Loader(_MarkTags, yaml.SafeLoader):
+    """PyYAML's safe loader, pure Python, marking explicit tags."""
+
+
+_CParser = getattr(getattr(yaml, "cyaml", None), "CParser", None)
+
+
+if _CParser is not None:
+
+    class _CLoader(_MarkTags, _CParser, SafeConstructor, Resolver):
+        """The same composer and resolver on libyaml's scanner and parser (several times
+        faster). libyaml writes a plain scalar's style as ``""`` where PyYAML writes None:
+        it is made None, so that the nodes are the pure-Python loader's, value for value
+        (``tests/test_strict_yaml_c.py`` holds them equal over every shipped and test file).
+        """
+
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            _MarkTags.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+        def compose_scalar_node(self, anchor: str | None) -> Node:
+            node = super().compose_scalar_node(anchor)
+            if node.style == "":
+                node.style = None
+            return node
+
+else:  # pragma: no cover - PyYAML built without libyaml
+    _CLoader = None
+
+
+#: Where libyaml's nodes differ from PyYAML's: a byte-order mark (start indexes), tags (``! x``
+#: resolves otherwise), explicit ``?`` keys (an empty key's position), tabs (libyaml accepts
+#: some PyYAML refuses). A text holding any of these characters, even in a comment, or not
+#: ending in a line break (an empty value at the very end is placed otherwise), is composed by
+#: PyYAML alone.
+_NOT_FAST = re.compile("[?!\t\ufeff]")
+
+
+def _compose_nodes(text: str, fast: bool = True) -> Node | None:
+    """The node tree of ``text``: through libyaml when it is installed, ``fast`` and the text
+    ends in a line break and has none of :data:`_NOT_FAST`; on any YAML error there, again
+    with PyYAML's own parser, which reports the error in its own words (the messages and
+    positions users see are PyYAML's either way)."""
+    if fast and _CLoader is not None and text.endswith("\n") and not _NOT_FAST.search(text):
+        try:
+            return yaml.compose(text, Loader=_CLoader)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=_Loader)
 
 
 def _foreign_tag(node: Node) -> str:
