@@ -30,7 +30,11 @@ from forcecalc.core.sampling import DEFAULT_SAMPLES  # noqa: E402
 
 APP = str(REPO / "app.py")
 #: Scenario, figure and parameter edited: the default scenario and the one with most figures.
+#: The first case carries the target: an edit of a figure the Sweep tab does not sweep (the
+#: sweep pins the front length, so an edit of the front length reuses the kept sweep,
+#: forcecalc/app/reuse.py: that case is shown beside it, not in its place).
 CASES = (
+    ("seed-001-basic-ceasefire.yaml", "tasks.line_infantry.rate", "high"),
     ("seed-001-basic-ceasefire.yaml", "geometry.front_length_km", "high"),
     ("reassurance-force.yaml", "geometry.front_length_km", "high"),
 )

@@ -457,11 +457,11 @@ def test_a_bug_in_the_loader_is_reported_as_one_and_the_app_keeps_working(
 
 def test_too_many_samples_for_a_big_scenario_is_a_one_line_error_not_a_crash() -> None:
     pledges = "".join(
-        f"    - contributor: C{i}\n      personnel: {{value: 1, assumption: a}}\n"
-        for i in range(60)
+        f"    - contributor: C{i}\n      personnel: {{low: 1, high: 2, assumption: a}}\n"
+        for i in range(70)
     )
     text = VALID_BASE.replace("  pledges:\n", "  pledges:\n" + pledges)
-    n_figures = len(parse_scenario(text, "pasted.yaml").figures)
+    n_figures = len(parse_scenario(text, "pasted.yaml").uncertain)  # points draw nothing
     at = start()
     at.radio(key="origin").set_value(PASTE).run()
     at.text_area(key="paste").set_value(text).run()
@@ -469,7 +469,8 @@ def test_too_many_samples_for_a_big_scenario_is_a_one_line_error_not_a_crash() -
     at.select_slider(key="samples").set_value(2**18).run()
     assert not at.exception
     expected = (
-        f"Samples (sidebar): got 262,144 for a scenario of {n_figures} figures; expected at most"
+        f"Samples (sidebar): got 262,144 for a scenario of {n_figures} uncertain figures; "
+        "expected at most"
     )
     assert at.error and all(expected in literal(e.value) for e in at.error)
     assert all("\n" not in literal(e.value) for e in at.error)

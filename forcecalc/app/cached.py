@@ -20,7 +20,7 @@ import streamlit as st
 
 from forcecalc.analysis.sweep import Sweep
 from forcecalc.analysis.tornado import TornadoResult
-from forcecalc.app import drivers, messages, texts
+from forcecalc.app import drivers, messages, reuse, texts
 from forcecalc.app.memo import MIB, BoundedCache, bounded
 from forcecalc.app.widgets import plain
 from forcecalc.calibration.analogs import Comparison, compare
@@ -68,7 +68,10 @@ def cached_tornado(text: str, name: str) -> TornadoResult:
     return drivers.tornado_text(text, name)
 
 
-@bounded(OTHER_CACHE_BYTES)
+#: The sweeps kept, by what their points depend on (:func:`cached_sweep`).
+SWEEPS = BoundedCache(OTHER_CACHE_BYTES)
+
+
 def cached_sweep(
     text: str,
     name: str,
@@ -80,8 +83,19 @@ def cached_sweep(
     seed: int,
     sampler: str,
 ) -> Sweep:
-    """:func:`forcecalc.app.drivers.sweep_text`, cached on the scenario text and its settings."""
-    return drivers.sweep_text(text, name, path, start, stop, steps, samples, seed, sampler)
+    """:func:`forcecalc.app.drivers.sweep_text`, cached on the scenario with the swept figure
+    pinned (:func:`forcecalc.app.reuse.pinned_key`) and the settings, so an edit of the swept
+    figure itself reuses the points; the sweep is stamped with this text's file."""
+    scenario = texts.parse_text(text, name)
+    pinned = reuse.pinned_key(scenario, path, start, stop, steps)
+    held = (text, name) if pinned is None else pinned  # None: the sweep raises its own error
+    key = (held, path, start, stop, steps, samples, seed, sampler)
+    found, kept = SWEEPS.get(key)
+    if found:
+        return reuse.restamped(kept, scenario)  # type: ignore[arg-type]
+    result = drivers.sweep_text(text, name, path, start, stop, steps, samples, seed, sampler)
+    SWEEPS.put(key, result)
+    return result
 
 
 @st.cache_data(max_entries=64, show_spinner=False)  # the shipped files only: a few KB each

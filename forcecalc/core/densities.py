@@ -170,6 +170,16 @@ def mixture(
             f"mixture: got {len(requirements)} requirements and {len(weights)} weights; "
             "expected one weight per rule, at least one rule"
         )
+    fixed = np.asarray(weights, dtype=float) if all(np.ndim(w) == 0 for w in weights) else None
+    if fixed is not None and np.all(np.isfinite(fixed)) and np.all(fixed >= 0) and fixed.any():
+        return _fixed_mixture(requirements, fixed, rule_choice)
+    return _varying_mixture(requirements, weights, rule_choice)
+
+
+def _varying_mixture(
+    requirements: Sequence[ArrayLike], weights: Sequence[ArrayLike], rule_choice: ArrayLike
+) -> FloatArray:
+    """:func:`mixture` sample by sample: the weights broadcast with the samples."""
     arrays = np.broadcast_arrays(
         *(np.asarray(r, dtype=float) for r in requirements),
         *(np.asarray(w, dtype=float) for w in weights),
@@ -183,6 +193,26 @@ def mixture(
             f"mixture: got weights {shown}; expected finite weights, 0 or more, not all 0"
         )
     index = rule_index(w, u)
+    return np.take_along_axis(stacked, index[np.newaxis], axis=0)[0]
+
+
+def _fixed_mixture(
+    requirements: Sequence[ArrayLike], weights: NDArray[np.float64], rule_choice: ArrayLike
+) -> FloatArray:
+    """:func:`mixture` with one valid weight per rule, the same in every sample: the
+    cumulative weights are worked out once, not per sample, and bit for bit as the per-sample
+    path works them (a running sum of the rules in order, divided by its last term, which is
+    the sum over axis 0 of the per-sample path: numpy adds along an outer axis in order, when
+    there are two samples or more)."""
+    arrays = np.broadcast_arrays(
+        *(np.asarray(r, dtype=float) for r in requirements), np.asarray(rule_choice, dtype=float)
+    )
+    stacked, u = np.stack(arrays[:-1]), arrays[-1]
+    if u.size < 2:  # one sample: numpy sums the (k, 1) weights pairwise, not in order
+        return _varying_mixture(requirements, list(weights), rule_choice)
+    running = np.cumsum(weights)
+    index = np.searchsorted(running / running[-1], u, side="right")  # edges <= u, as counted
+    index = np.minimum(index, weights.shape[0] - 1)
     return np.take_along_axis(stacked, index[np.newaxis], axis=0)[0]
 
 

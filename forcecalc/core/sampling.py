@@ -143,13 +143,13 @@ def check_seed(seed: int) -> None:
         raise ParameterError("seed", f"{seed}", "a whole number from 0 to 2**64 - 1")
 
 
-def check_memory(n: int, d: int) -> None:
+def check_memory(n: int, d: int, what: str = "figures") -> None:
     """Raise :class:`ParameterError` (``samples``) if ``n`` samples of ``d`` figures exceed
-    :data:`MAX_VALUES`."""
+    :data:`MAX_VALUES`; ``what`` names them in the message (``uncertain figures``)."""
     if n * d > MAX_VALUES:
         raise ParameterError(
             "samples",
-            f"{n:,} for a scenario of {d:,} figures",
+            f"{n:,} for a scenario of {d:,} {what}",
             f"at most {MAX_VALUES // d:,} (at most {MAX_VALUES:,} sampled values, to bound memory)",
         )
 
@@ -315,7 +315,7 @@ def draw_figure_rows(
     sampler = Sampler(sampler)
     stop = n if stop is None else stop
     _check_rows(n, seed, sampler, start, stop)
-    check_memory(stop - start, sum(f.is_uncertain for f in figures))  # points draw nothing
+    check_memory(stop - start, sum(f.is_uncertain for f in figures), "uncertain figures")
     u = _unit_columns(figures, n, seed, sampler, start, stop)
     u = _correlate_columns(correlations, u)
     return {f.path: figure_values(f, u.get(f.path)) for f in figures}
