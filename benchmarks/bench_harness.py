@@ -17,7 +17,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -208,6 +208,8 @@ class Recorder:
     errors: dict[str, str] = field(default_factory=dict)
 
     def add(self, row: Row) -> Row:
+        if row.met is not None:  # a numpy bool is not a JSON bool (it was written as "True")
+            row = replace(row, met=bool(row.met))
         self.rows.append(row)
         verdict = {True: "met", False: "MISSED", None: ""}[row.met]
         tag = "" if self.preset.name == "full" else f"[{self.preset.name}] "

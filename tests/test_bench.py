@@ -101,3 +101,14 @@ def test_a_clear_win_is_called_met_only_from_two_times(ratio: float, met: bool) 
     from bench_harness import at_least
 
     assert at_least(ratio, 2.0) is met
+
+
+def test_a_numpy_verdict_is_recorded_as_a_json_bool() -> None:
+    """A verdict computed with numpy (np.bool_) once reached the JSON as the string "True"."""
+    import numpy as np
+    from bench_harness import PRESETS, Recorder, Row
+
+    rec = Recorder(PRESETS["tiny"])
+    row = rec.add(Row("x", "s", "x", "1×", 1.0, "≥ 1×", np.float64(2.0) >= 1.0, {}))
+    assert row.met is True
+    assert json.loads(json.dumps(rec.as_json(), default=str))["rows"][0]["met"] is True
