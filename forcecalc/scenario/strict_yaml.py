@@ -201,10 +201,11 @@ else:  # pragma: no cover - PyYAML built without libyaml
 
 #: Where libyaml's nodes differ from PyYAML's: a byte-order mark (start indexes), tags (``! x``
 #: resolves otherwise), explicit ``?`` keys (an empty key's position), tabs (libyaml accepts
-#: some PyYAML refuses). A text holding any of these characters, even in a comment, or not
-#: ending in a line break (an empty value at the very end is placed otherwise), is composed by
-#: PyYAML alone.
-_NOT_FAST = re.compile("[?!\t\ufeff]")
+#: some PyYAML refuses), a ``|`` or ``>`` not followed by at most two block-scalar indicators
+#: and a line break (libyaml accepts ``|#``, which PyYAML refuses). A text holding any of these,
+#: even in a comment or in prose, or not ending in a line break (an empty value at the very end
+#: is placed otherwise), is composed by PyYAML alone.
+_NOT_FAST = re.compile("[?!\t\ufeff]|[|>](?![-+1-9]{0,2}\n)")
 
 
 def _compose_nodes(text: str, fast: bool = True) -> Node | None:
