@@ -2,7 +2,7 @@
 
 Each case runs in a fresh interpreter (what a module imports cannot be undone in this one) and
 lists which of :data:`HEAVY` ended up in ``sys.modules``. The time they cost is measured in
-``benchmarks/startup.py``, not here.
+``python benchmarks/bench.py --only startup``, not here.
 """
 
 from __future__ import annotations

@@ -10,8 +10,7 @@ expected error as the app words it.
 
 from __future__ import annotations
 
-import ctypes
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -27,6 +26,7 @@ from forcecalc.calibration.analogs import Comparison, compare
 from forcecalc.calibration.rules import draws_key, rule_draws
 from forcecalc.core.densities import Rule
 from forcecalc.core.errors import ForcecalcError
+from forcecalc.core.heap import return_memory
 from forcecalc.core.runner import RunResult
 from forcecalc.core.scenario import Scenario
 from forcecalc.core.timeline_run import TimelineResult, run_timeline
@@ -158,24 +158,3 @@ def cached_rule_draws(rules: Mapping[str, Rule], n: int, seed: int) -> Mapping[s
             array.flags.writeable = False
     RULE_DRAWS.put(key, fresh)
     return fresh
-
-
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's ``malloc_trim``, or None where the C library has none (musl, macOS, Windows)."""
-    try:
-        return ctypes.CDLL(None).malloc_trim
-    except (AttributeError, OSError, TypeError):
-        return None
-
-
-_MALLOC_TRIM = _malloc_trim()
-
-
-def return_memory() -> bool:
-    """Hand the memory freed by a run back to the system (glibc's ``malloc_trim(0)``), so the
-    long-lived app's resident memory falls back after a large run instead of holding the
-    allocator's high-water mark; False, doing nothing, without glibc."""
-    if _MALLOC_TRIM is None:
-        return False
-    _MALLOC_TRIM(0)
-    return True

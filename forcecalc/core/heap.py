@@ -61,3 +61,14 @@ def kept_heap() -> Iterator[None]:
         libc.mallopt(M_TRIM_THRESHOLD, DEFAULT_TRIM_THRESHOLD)
         libc.mallopt(M_MMAP_THRESHOLD, DEFAULT_MMAP_THRESHOLD)
         libc.malloc_trim(0)
+
+
+def return_memory() -> bool:
+    """Hand the memory freed by a run back to the system (glibc's ``malloc_trim(0)``), so a
+    long-lived process (the app) falls back after a large run instead of holding the
+    allocator's high-water mark; False, doing nothing, without glibc."""
+    libc = _glibc()
+    if libc is None:
+        return False
+    libc.malloc_trim(0)
+    return True

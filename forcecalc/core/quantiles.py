@@ -12,12 +12,10 @@ a row holding both +0.0 and -0.0) that row is handed to ``np.percentile`` itself
 The arithmetic is public so that order statistics gathered elsewhere (a distributed engine's
 workers) give the same percentiles: :func:`order_ranks` says which order statistics a percentile
 needs and with what weight, and :func:`combine` (:func:`interpolate` for method ``linear``) turns
-their values into the percentile::
-
-    ranks = order_ranks(n, (5.0, 50.0, 95.0))
-    s = np.sort(x)  # or the order statistics found any other way
-    assert np.array_equal(combine(ranks, s[ranks.lower], s[ranks.upper]),
-                          np.percentile(x, (5.0, 50.0, 95.0)))
+their values into the percentile: for ``ranks = order_ranks(n, (5.0, 50.0, 95.0))`` and
+``s = np.sort(x)`` (or the order statistics found any other way),
+``combine(ranks, s[ranks.lower], s[ranks.upper])`` equals ``np.percentile(x, (5.0, 50.0,
+95.0))`` bit for bit.
 
 Two cases are numpy's own and not the arithmetic's: a sample holding NaN has NaN percentiles
 (numpy returns the NaN its partition leaves last), and where a percentile's order statistic is
